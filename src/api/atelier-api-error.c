@@ -1,0 +1,1 @@
+/* atelier-api-error.c: to be written */

@@ -1,0 +1,1 @@
+/* atelier-astria-client.c: to be written */

@@ -1,0 +1,1 @@
+/* atelier-fal-client.c: to be written */

@@ -1,0 +1,131 @@
+/* atelier-fal-client.h: fal.ai ip-adapter-face-id through the queue API
+ *
+ * Submit (POST {base}/fal-ai/ip-adapter-face-id) answers with the request's
+ * status, response and cancel URLs; the status answers 202 while IN_QUEUE
+ * or IN_PROGRESS and 200 when COMPLETED; the result is
+ * {image: {url, content_type, width, height, …}, seed}. Auth is
+ * "Authorization: Key …". Errors are {detail, error_type}.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+#include "atelier-api-error.h"
+
+G_BEGIN_DECLS
+
+#define ATELIER_DEFAULT_FAL_URL "https://queue.fal.run"
+#define ATELIER_FAL_FACE_ID_APP "fal-ai/ip-adapter-face-id"
+
+typedef enum
+{
+  ATELIER_FAL_STATUS_IN_QUEUE,
+  ATELIER_FAL_STATUS_IN_PROGRESS,
+  ATELIER_FAL_STATUS_COMPLETED,
+} AtelierFalStatus;
+
+typedef struct
+{
+  char *request_id;
+  char *status_url;
+  char *response_url;
+  char *cancel_url;
+} AtelierFalRequest;
+
+typedef struct
+{
+  char   *image_url;
+  char   *content_type;
+  char   *file_name;
+  gint64  file_size;
+  gint64  width;
+  gint64  height;
+  gint64  seed;      /* -1 when missing */
+} AtelierFalResult;
+
+#define ATELIER_TYPE_FAL_REQUEST (atelier_fal_request_get_type ())
+#define ATELIER_TYPE_FAL_RESULT (atelier_fal_result_get_type ())
+GType              atelier_fal_request_get_type (void) G_GNUC_CONST;
+GType              atelier_fal_result_get_type  (void) G_GNUC_CONST;
+AtelierFalRequest *atelier_fal_request_copy     (const AtelierFalRequest *self);
+void               atelier_fal_request_free     (AtelierFalRequest       *self);
+AtelierFalResult  *atelier_fal_result_copy      (const AtelierFalResult  *self);
+void               atelier_fal_result_free      (AtelierFalResult        *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierFalRequest, atelier_fal_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierFalResult, atelier_fal_result_free)
+
+/* Input of ip-adapter-face-id: prompt required; face_image_url (http(s) or a
+ * data: URI), model_type, negative_prompt, seed, guidance_scale 0–16,
+ * num_inference_steps 1–200, num_samples 1–4, width/height 512–1024,
+ * face_id_det_size 64–640. ATELIER_API_ERROR_INVALID_PARAM names the field. */
+gboolean           atelier_fal_validate_face_id_input (JsonNode    *input,
+                                                      GError     **error);
+/* "data:image/jpeg;base64,…" for a local face photo. */
+char              *atelier_fal_data_uri              (GBytes      *bytes,
+                                                      const char  *content_type);
+
+#define ATELIER_TYPE_FAL_CLIENT (atelier_fal_client_get_type ())
+G_DECLARE_FINAL_TYPE (AtelierFalClient, atelier_fal_client, ATELIER, FAL_CLIENT, GObject)
+
+/* @base_url NULL: $ATELIER_FAL_URL, else ATELIER_DEFAULT_FAL_URL. */
+AtelierFalClient  *atelier_fal_client_new            (const char        *base_url,
+                                                      const char        *key,
+                                                      GError           **error);
+const char        *atelier_fal_client_get_base_url   (AtelierFalClient  *self);
+void               atelier_fal_client_set_key        (AtelierFalClient  *self,
+                                                      const char        *key);
+gboolean           atelier_fal_client_has_key        (AtelierFalClient  *self);
+/* First poll delay; doubles up to 10× while the request is queued. */
+void               atelier_fal_client_set_poll_interval_ms (AtelierFalClient *self,
+                                                            guint             interval_ms);
+
+void               atelier_fal_client_submit_async   (AtelierFalClient    *self,
+                                                      JsonNode            *input,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+AtelierFalRequest *atelier_fal_client_submit_finish  (AtelierFalClient    *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+/* @queue_position is -1 when unknown. */
+void               atelier_fal_client_get_status_async  (AtelierFalClient        *self,
+                                                         const AtelierFalRequest *request,
+                                                         GCancellable            *cancellable,
+                                                         GAsyncReadyCallback      callback,
+                                                         gpointer                 user_data);
+gboolean           atelier_fal_client_get_status_finish (AtelierFalClient        *self,
+                                                         GAsyncResult            *result,
+                                                         AtelierFalStatus        *status,
+                                                         gint64                  *queue_position,
+                                                         GError                 **error);
+void               atelier_fal_client_get_result_async  (AtelierFalClient        *self,
+                                                         const AtelierFalRequest *request,
+                                                         GCancellable            *cancellable,
+                                                         GAsyncReadyCallback      callback,
+                                                         gpointer                 user_data);
+AtelierFalResult  *atelier_fal_client_get_result_finish (AtelierFalClient        *self,
+                                                         GAsyncResult            *result,
+                                                         GError                 **error);
+void               atelier_fal_client_cancel_async      (AtelierFalClient        *self,
+                                                         const AtelierFalRequest *request,
+                                                         GCancellable            *cancellable,
+                                                         GAsyncReadyCallback      callback,
+                                                         gpointer                 user_data);
+gboolean           atelier_fal_client_cancel_finish     (AtelierFalClient        *self,
+                                                         GAsyncResult            *result,
+                                                         GError                 **error);
+/* Submit, poll with backoff (emitting ::status-changed), fetch the result.
+ * Cancelling also sends the queue's cancel request. */
+void               atelier_fal_client_run_async         (AtelierFalClient        *self,
+                                                         JsonNode                *input,
+                                                         GCancellable            *cancellable,
+                                                         GAsyncReadyCallback      callback,
+                                                         gpointer                 user_data);
+AtelierFalResult  *atelier_fal_client_run_finish        (AtelierFalClient        *self,
+                                                         GAsyncResult            *result,
+                                                         GError                 **error);
+
+G_END_DECLS

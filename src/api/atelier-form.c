@@ -1,0 +1,1 @@
+/* atelier-form.c: to be written */

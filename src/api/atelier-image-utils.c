@@ -1,0 +1,1 @@
+/* atelier-image-utils.c: to be written */

@@ -1,0 +1,39 @@
+/* atelier-image-utils.h: decoding and downscaling off the main thread
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Blocking (call from a worker thread): decodes @file scaled so that its
+ * longer side is at most @max_side (the decoder scales while decoding,
+ * so a 12-megapixel JPEG costs tens of milliseconds), applies the EXIF
+ * orientation, and reports the original size. */
+GdkPixbuf *atelier_image_load_scaled        (GFile         *file,
+                                             int            max_side,
+                                             int           *orig_width,
+                                             int           *orig_height,
+                                             GCancellable  *cancellable,
+                                             GError       **error);
+
+/* Blocking: @file as a JPEG whose longer side is at most @max_side (the
+ * original bytes when it is a JPEG already that small). */
+GBytes    *atelier_image_downscale_to_jpeg  (GFile         *file,
+                                             int            max_side,
+                                             GCancellable  *cancellable,
+                                             GError       **error);
+
+/* Asynchronous wrappers running the above in a GTask thread. */
+void       atelier_image_downscale_to_jpeg_async  (GFile               *file,
+                                                   int                  max_side,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+GBytes    *atelier_image_downscale_to_jpeg_finish (GAsyncResult        *result,
+                                                   GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,1 @@
+/* atelier-inspection.c: to be written */

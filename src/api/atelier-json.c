@@ -1,0 +1,1 @@
+/* atelier-json.c: to be written */

@@ -1,0 +1,1 @@
+/* atelier-pack.c: to be written */

@@ -1,0 +1,1 @@
+/* atelier-params.c: to be written */

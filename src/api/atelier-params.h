@@ -1,0 +1,109 @@
+/* atelier-params.h: a validated bag of API parameters
+ *
+ * AtelierParams holds the values of documented parameters, described by a
+ * static table of AtelierParamSpec that each subclass provides. Values are
+ * checked against their spec (type, range, multiple, enum) and against the
+ * subclass's dependency rules before anything is sent; errors name the
+ * field as the API spells it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "atelier-api-error.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  ATELIER_PARAM_STRING,
+  ATELIER_PARAM_INT,
+  ATELIER_PARAM_DOUBLE,
+  ATELIER_PARAM_BOOLEAN,
+  ATELIER_PARAM_FILE,       /* a GFile, sent as a multipart file part */
+} AtelierParamType;
+
+typedef struct
+{
+  const char         *name;        /* API spelling, e.g. "num_images" */
+  AtelierParamType    type;
+  double              min;         /* INT/DOUBLE inclusive range; ignored when min > max */
+  double              max;
+  guint               multiple_of; /* INT: 0 for any */
+  const char * const *choices;     /* STRING: NULL-terminated enum, NULL for free text */
+  gboolean            required;
+} AtelierParamSpec;
+
+#define ATELIER_TYPE_PARAMS (atelier_params_get_type ())
+G_DECLARE_DERIVABLE_TYPE (AtelierParams, atelier_params, ATELIER, PARAMS, GObject)
+
+struct _AtelierParamsClass
+{
+  GObjectClass parent_class;
+
+  const AtelierParamSpec *(*get_specs)         (AtelierParams *self,
+                                                guint         *n_specs);
+  /* Appends AtelierFieldError* for cross-field rules. */
+  void                    (*validate_extra)    (AtelierParams *self,
+                                                GPtrArray     *errors);
+};
+
+const AtelierParamSpec *atelier_params_get_specs      (AtelierParams  *self,
+                                                       guint          *n_specs);
+const AtelierParamSpec *atelier_params_find_spec      (AtelierParams  *self,
+                                                       const char     *name);
+
+/* Setting a name that has no spec, or of another type, is a programmer
+ * error (g_critical) and changes nothing. Setting a NULL string or file
+ * unsets. Each set emits ::changed. */
+void          atelier_params_set_string   (AtelierParams  *self,
+                                           const char     *name,
+                                           const char     *value);
+void          atelier_params_set_int      (AtelierParams  *self,
+                                           const char     *name,
+                                           gint64          value);
+void          atelier_params_set_double   (AtelierParams  *self,
+                                           const char     *name,
+                                           double          value);
+void          atelier_params_set_boolean  (AtelierParams  *self,
+                                           const char     *name,
+                                           gboolean        value);
+void          atelier_params_set_file     (AtelierParams  *self,
+                                           const char     *name,
+                                           GFile          *file);
+void          atelier_params_unset        (AtelierParams  *self,
+                                           const char     *name);
+gboolean      atelier_params_has          (AtelierParams  *self,
+                                           const char     *name);
+const char   *atelier_params_get_string   (AtelierParams  *self,
+                                           const char     *name);
+gint64        atelier_params_get_int      (AtelierParams  *self,
+                                           const char     *name);
+double        atelier_params_get_double   (AtelierParams  *self,
+                                           const char     *name);
+gboolean      atelier_params_get_boolean  (AtelierParams  *self,
+                                           const char     *name);
+GFile        *atelier_params_get_file     (AtelierParams  *self,
+                                           const char     *name);
+
+/* Every error, spec checks first in table order, then validate_extra.
+ * (transfer full) (element-type AtelierFieldError), empty when valid. */
+GPtrArray    *atelier_params_validate_all (AtelierParams  *self);
+/* The first error as ATELIER_API_ERROR_INVALID_PARAM, "field: message". */
+gboolean      atelier_params_validate     (AtelierParams  *self,
+                                           GError        **error);
+
+/* The set values as form fields "@prefix[name]" in table order; booleans
+ * as "true"/"false", doubles with '.' whatever the locale, files as file
+ * parts. (transfer full) (element-type AtelierFormField) */
+GPtrArray    *atelier_params_to_form      (AtelierParams  *self,
+                                           const char     *prefix);
+/* Adds the set values as members of the object @builder has open; file
+ * values are left out. */
+void          atelier_params_to_json      (AtelierParams  *self,
+                                           JsonBuilder    *builder);
+
+G_END_DECLS

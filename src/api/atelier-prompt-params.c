@@ -1,0 +1,1 @@
+/* atelier-prompt-params.c: to be written */

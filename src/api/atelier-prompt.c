@@ -1,0 +1,1 @@
+/* atelier-prompt.c: to be written */

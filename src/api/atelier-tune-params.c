@@ -1,0 +1,1 @@
+/* atelier-tune-params.c: to be written */

@@ -1,0 +1,1 @@
+/* atelier-tune.c: to be written */

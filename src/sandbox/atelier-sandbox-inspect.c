@@ -1,0 +1,1 @@
+/* atelier-sandbox-inspect.c: to be written */

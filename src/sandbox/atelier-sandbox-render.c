@@ -1,0 +1,1 @@
+/* atelier-sandbox-render.c: to be written */

@@ -1,0 +1,1 @@
+/* atelier-sandbox-server.c: to be written */

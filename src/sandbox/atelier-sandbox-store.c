@@ -1,0 +1,1 @@
+/* atelier-sandbox-store.c: to be written */
