@@ -8,6 +8,15 @@
  * a UI can show a countdown, and cancellable; 504 is never blindly retried:
  * a tune create that got 504 looks the tune up by its unique title.
  *
+ * Signals:
+ *   ::retry-scheduled (guint attempt, guint delay_ms, GError *reason,
+ *                      GCancellable *cancellable)
+ *     emitted when a failed request (5xx but 504, or 429) will be sent
+ *     again after @delay_ms; @attempt counts from 1;
+ *     @cancellable is the call's (may be NULL): cancelling it stops the wait.
+ *   ::request-finished (GError *error) after each call, NULL on success
+ *     (the UI's offline and wrong-key states listen to it).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once

@@ -1,1 +1,987 @@
-/* atelier-fal-client.c: to be written */
+/* atelier-fal-client.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "atelier-astria-client.h"
+#include "atelier-fal-client.h"
+#include "atelier-http-private.h"
+#include "atelier-json-private.h"
+
+#define MAX_POLL_FACTOR 10
+
+struct _AtelierFalClient
+{
+  GObject            parent_instance;
+
+  SoupSession       *session;
+  char              *base_url;
+  char              *key;       /* (nullable) never logged */
+  guint              poll_interval_ms;
+  AtelierHttpPolicy  policy;
+};
+
+G_DEFINE_FINAL_TYPE (AtelierFalClient, atelier_fal_client, G_TYPE_OBJECT)
+
+enum {
+  RETRY_SCHEDULED,
+  STATUS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_BOXED_TYPE (AtelierFalRequest, atelier_fal_request,
+                     atelier_fal_request_copy, atelier_fal_request_free)
+G_DEFINE_BOXED_TYPE (AtelierFalResult, atelier_fal_result,
+                     atelier_fal_result_copy, atelier_fal_result_free)
+
+AtelierFalRequest *
+atelier_fal_request_copy (const AtelierFalRequest *self)
+{
+  AtelierFalRequest *copy = g_new0 (AtelierFalRequest, 1);
+
+  copy->request_id = g_strdup (self->request_id);
+  copy->status_url = g_strdup (self->status_url);
+  copy->response_url = g_strdup (self->response_url);
+  copy->cancel_url = g_strdup (self->cancel_url);
+
+  return copy;
+}
+
+void
+atelier_fal_request_free (AtelierFalRequest *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->request_id);
+  g_free (self->status_url);
+  g_free (self->response_url);
+  g_free (self->cancel_url);
+  g_free (self);
+}
+
+AtelierFalResult *
+atelier_fal_result_copy (const AtelierFalResult *self)
+{
+  AtelierFalResult *copy = g_memdup2 (self, sizeof *self);
+
+  copy->image_url = g_strdup (self->image_url);
+  copy->content_type = g_strdup (self->content_type);
+  copy->file_name = g_strdup (self->file_name);
+
+  return copy;
+}
+
+void
+atelier_fal_result_free (AtelierFalResult *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->image_url);
+  g_free (self->content_type);
+  g_free (self->file_name);
+  g_free (self);
+}
+
+/* Input validation */
+
+static gboolean
+check_number (JsonObject  *input,
+              const char  *member,
+              double       min,
+              double       max,
+              gboolean     integer,
+              GError     **error)
+{
+  JsonNode *node = json_object_get_member (input, member);
+  double value;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_INT64 &&
+       (integer || json_node_get_value_type (node) != G_TYPE_DOUBLE)))
+    {
+      g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
+                   integer ? "%s: %s" : "%s: %s", member,
+                   integer ? _("Must be a whole number.") : _("Must be a number."));
+      return FALSE;
+    }
+
+  value = json_node_get_value_type (node) == G_TYPE_INT64
+          ? (double) json_node_get_int (node) : json_node_get_double (node);
+  if (value < min || value > max)
+    {
+      g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
+                   _("%s: Must be between %g and %g."), member, min, max);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+atelier_fal_validate_face_id_input (JsonNode  *input,
+                                    GError   **error)
+{
+  static const char * const model_types[] = {
+    "1_5-v1", "1_5-v1-plus", "1_5-v2-plus", "SDXL-v1", "SDXL-v2-plus", "1_5-auraface-v1", NULL
+  };
+  JsonObject *object;
+  const char *prompt;
+  const char *model_type;
+  const char *face;
+
+  if (input == NULL || !JSON_NODE_HOLDS_OBJECT (input))
+    {
+      g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
+                   "base: %s", _("The input must be a JSON object."));
+      return FALSE;
+    }
+
+  object = json_node_get_object (input);
+  prompt = _atelier_json_get_string (object, "prompt");
+  if (prompt == NULL || *prompt == '\0')
+    {
+      g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
+                   "prompt: %s", _("Describe the image to make."));
+      return FALSE;
+    }
+
+  model_type = _atelier_json_get_string (object, "model_type");
+  if (model_type != NULL && !g_strv_contains (model_types, model_type))
+    {
+      g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
+                   _("model_type: “%s” is not a known model type."), model_type);
+      return FALSE;
+    }
+
+  face = _atelier_json_get_string (object, "face_image_url");
+  if (face != NULL && !g_str_has_prefix (face, "https://") &&
+      !g_str_has_prefix (face, "http://") && !g_str_has_prefix (face, "data:image/"))
+    {
+      g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
+                   "face_image_url: %s", _("Must be a web address or an image."));
+      return FALSE;
+    }
+
+  return check_number (object, "seed", 0, 4294967295.0, TRUE, error) &&
+         check_number (object, "guidance_scale", 0, 16, FALSE, error) &&
+         check_number (object, "num_inference_steps", 1, 200, TRUE, error) &&
+         check_number (object, "num_samples", 1, 4, TRUE, error) &&
+         check_number (object, "width", 512, 1024, TRUE, error) &&
+         check_number (object, "height", 512, 1024, TRUE, error) &&
+         check_number (object, "face_id_det_size", 64, 640, TRUE, error);
+}
+
+char *
+atelier_fal_data_uri (GBytes     *bytes,
+                      const char *content_type)
+{
+  g_autofree char *encoded = NULL;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  encoded = g_base64_encode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  return g_strdup_printf ("data:%s;base64,%s",
+                          content_type != NULL ? content_type : "image/jpeg", encoded);
+}
+
+/* The client */
+
+static void
+atelier_fal_client_finalize (GObject *object)
+{
+  AtelierFalClient *self = (AtelierFalClient *)object;
+
+  g_clear_object (&self->session);
+  g_free (self->base_url);
+  if (self->key != NULL)
+    memset (self->key, 0, strlen (self->key));
+  g_free (self->key);
+
+  G_OBJECT_CLASS (atelier_fal_client_parent_class)->finalize (object);
+}
+
+static void
+atelier_fal_client_class_init (AtelierFalClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = atelier_fal_client_finalize;
+
+  /* Same as AtelierAstriaClient::retry-scheduled. */
+  signals[RETRY_SCHEDULED] =
+    g_signal_new ("retry-scheduled",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4,
+                  G_TYPE_UINT, G_TYPE_UINT, G_TYPE_ERROR, G_TYPE_CANCELLABLE);
+
+  /**
+   * AtelierFalClient::status-changed:
+   * @status: an #AtelierFalStatus
+   * @queue_position: the position in the queue, -1 when unknown
+   *
+   * Emitted by atelier_fal_client_run_async() at each poll.
+   */
+  signals[STATUS_CHANGED] =
+    g_signal_new ("status-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_INT64);
+}
+
+static void
+atelier_fal_client_init (AtelierFalClient *self)
+{
+  self->session = _atelier_http_session_new ();
+  self->poll_interval_ms = 1000;
+  self->policy.emitter = G_OBJECT (self);
+  self->policy.server_retry_base_ms = 5000;
+  self->policy.max_server_retries = 3;
+  self->policy.rate_limit_base_ms = 2000;
+  self->policy.max_rate_limit_retries = 5;
+}
+
+AtelierFalClient *
+atelier_fal_client_new (const char  *base_url,
+                        const char  *key,
+                        GError     **error)
+{
+  AtelierFalClient *self;
+  gsize len;
+
+  if (base_url == NULL)
+    base_url = g_getenv ("ATELIER_FAL_URL");
+  if (base_url == NULL || *base_url == '\0')
+    base_url = ATELIER_DEFAULT_FAL_URL;
+
+  if (!atelier_check_base_url (base_url, error))
+    return NULL;
+
+  self = g_object_new (ATELIER_TYPE_FAL_CLIENT, NULL);
+  len = strlen (base_url);
+  while (len > 0 && base_url[len - 1] == '/')
+    len--;
+  self->base_url = g_strndup (base_url, len);
+  atelier_fal_client_set_key (self, key);
+
+  return self;
+}
+
+const char *
+atelier_fal_client_get_base_url (AtelierFalClient *self)
+{
+  g_return_val_if_fail (ATELIER_IS_FAL_CLIENT (self), NULL);
+
+  return self->base_url;
+}
+
+void
+atelier_fal_client_set_key (AtelierFalClient *self,
+                            const char       *key)
+{
+  g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
+
+  if (self->key != NULL)
+    memset (self->key, 0, strlen (self->key));
+  g_free (self->key);
+  self->key = (key != NULL && *key != '\0') ? g_strstrip (g_strdup (key)) : NULL;
+}
+
+gboolean
+atelier_fal_client_has_key (AtelierFalClient *self)
+{
+  g_return_val_if_fail (ATELIER_IS_FAL_CLIENT (self), FALSE);
+
+  return self->key != NULL;
+}
+
+void
+atelier_fal_client_set_poll_interval_ms (AtelierFalClient *self,
+                                         guint             interval_ms)
+{
+  g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
+
+  self->poll_interval_ms = MAX (interval_ms, 1);
+  /* Tests shorten the poll interval; server retries follow it. */
+  self->policy.server_retry_base_ms = MAX (interval_ms * 5, 1);
+  self->policy.rate_limit_base_ms = MAX (interval_ms * 2, 1);
+}
+
+/* Only URLs on the base URL's host get the key: the queue answers with
+ * absolute URLs, and a key must never travel to another host. */
+static gboolean
+same_origin (const char *base,
+             const char *url)
+{
+  g_autoptr(GUri) a = g_uri_parse (base, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GUri) b = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  return a != NULL && b != NULL &&
+         g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
+         g_uri_get_port (a) == g_uri_get_port (b);
+}
+
+typedef struct
+{
+  AtelierFalClient *client;  /* (owned) */
+  char             *method;
+  char             *uri;
+  GBytes           *body;    /* (nullable) JSON */
+} FalCall;
+
+static void
+fal_call_free (FalCall *call)
+{
+  g_clear_object (&call->client);
+  g_free (call->method);
+  g_free (call->uri);
+  g_clear_pointer (&call->body, g_bytes_unref);
+  g_free (call);
+}
+
+static SoupMessage *
+fal_call_build (gpointer user_data)
+{
+  FalCall *call = user_data;
+  SoupMessage *message = soup_message_new (call->method, call->uri);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
+
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (call->client->key != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Key ", call->client->key, NULL);
+      soup_message_headers_replace (headers, "Authorization", auth);
+      memset (auth, 0, strlen (auth));
+    }
+  if (call->body != NULL)
+    soup_message_set_request_body_from_bytes (message, "application/json", call->body);
+
+  return message;
+}
+
+/* Sends and parses the JSON answer; the GTask returns a JsonNode, or,
+ * for an empty 2xx body, a JSON null node. */
+static void
+fal_send (AtelierFalClient    *self,
+          const char          *method,
+          const char          *uri,
+          JsonNode            *body,
+          gpointer             source_tag,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data);
+
+static void
+fal_sent_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+  guint status = 0;
+
+  bytes = _atelier_http_send_finish (result, &status, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      g_task_return_pointer (task, json_node_new (JSON_NODE_NULL), (GDestroyNotify) json_node_unref);
+      return;
+    }
+
+  root = _atelier_json_parse_bytes (bytes, &error);
+  if (root == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, root, (GDestroyNotify) json_node_unref);
+}
+
+static void
+fal_send (AtelierFalClient    *self,
+          const char          *method,
+          const char          *uri,
+          JsonNode            *body,
+          gpointer             source_tag,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  GTask *task;
+  FalCall *call;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  if (!same_origin (self->base_url, uri))
+    {
+      g_task_return_new_error (task, ATELIER_API_ERROR, ATELIER_API_ERROR_INSECURE_URL,
+                               _("The fal.ai queue pointed to another server; the request was not sent."));
+      g_object_unref (task);
+      return;
+    }
+
+  call = g_new0 (FalCall, 1);
+  call->client = g_object_ref (self);
+  call->method = g_strdup (method);
+  call->uri = g_strdup (uri);
+  if (body != NULL)
+    {
+      g_autofree char *text = _atelier_json_to_string (body, FALSE);
+      gsize len = strlen (text);
+
+      call->body = g_bytes_new_take (g_steal_pointer (&text), len);
+    }
+
+  _atelier_http_send_async (self->session, &self->policy, fal_call_build, call,
+                            (GDestroyNotify) fal_call_free, NULL, NULL,
+                            cancellable, fal_sent_cb, task);
+}
+
+static JsonNode *
+fal_send_finish (AtelierFalClient  *self,
+                 GAsyncResult      *result,
+                 gpointer           source_tag,
+                 GError           **error)
+{
+  g_return_val_if_fail (ATELIER_IS_FAL_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static char *
+request_url (AtelierFalClient *self,
+             const char       *request_id,
+             const char       *suffix)
+{
+  g_autofree char *escaped = g_uri_escape_string (request_id, NULL, FALSE);
+
+  return g_strdup_printf ("%s/%s/requests/%s%s", self->base_url, ATELIER_FAL_FACE_ID_APP,
+                          escaped, suffix);
+}
+
+/* The queue's own URL when it is on our host, else ours. */
+static char *
+pick_url (AtelierFalClient *self,
+          const char       *given,
+          const char       *request_id,
+          const char       *suffix)
+{
+  if (given != NULL && same_origin (self->base_url, given))
+    return g_strdup (given);
+
+  return request_url (self, request_id, suffix);
+}
+
+static GError *
+parse_error (const char *what)
+{
+  return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_PARSE,
+                      _("The fal.ai answer has no %s."), what);
+}
+
+/* verify key */
+
+static void
+verify_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+
+  root = fal_send_finish (ATELIER_FAL_CLIENT (source), result, verify_cb, &error);
+  /* An unknown request id answers 404 to a key that is accepted. */
+  if (root != NULL || g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NOT_FOUND))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+void
+atelier_fal_client_verify_key_async (AtelierFalClient    *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task;
+  g_autofree char *uri = NULL;
+
+  g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, atelier_fal_client_verify_key_async);
+
+  uri = request_url (self, "00000000-0000-0000-0000-000000000000", "/status");
+  fal_send (self, "GET", uri, NULL, verify_cb, cancellable, verify_cb, task);
+}
+
+gboolean
+atelier_fal_client_verify_key_finish (AtelierFalClient  *self,
+                                      GAsyncResult      *result,
+                                      GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* submit */
+
+static void
+submit_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  AtelierFalClient *self = ATELIER_FAL_CLIENT (source);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtelierFalRequest) request = NULL;
+  JsonObject *object;
+  const char *request_id;
+
+  root = fal_send_finish (self, result, submit_cb, &error);
+  if (root == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  request_id = _atelier_json_get_string (object, "request_id");
+  if (request_id == NULL || *request_id == '\0')
+    {
+      g_task_return_error (task, parse_error ("request_id"));
+      return;
+    }
+
+  request = g_new0 (AtelierFalRequest, 1);
+  request->request_id = g_strdup (request_id);
+  request->status_url = pick_url (self, _atelier_json_get_string (object, "status_url"),
+                                  request_id, "/status");
+  request->response_url = pick_url (self, _atelier_json_get_string (object, "response_url"),
+                                    request_id, "");
+  request->cancel_url = pick_url (self, _atelier_json_get_string (object, "cancel_url"),
+                                  request_id, "/cancel");
+
+  g_task_return_pointer (task, g_steal_pointer (&request), (GDestroyNotify) atelier_fal_request_free);
+}
+
+void
+atelier_fal_client_submit_async (AtelierFalClient    *self,
+                                 JsonNode            *input,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  GTask *task;
+
+  g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, atelier_fal_client_submit_async);
+
+  if (!atelier_fal_validate_face_id_input (input, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  uri = g_strdup_printf ("%s/%s", self->base_url, ATELIER_FAL_FACE_ID_APP);
+  fal_send (self, "POST", uri, input, submit_cb, cancellable, submit_cb, task);
+}
+
+AtelierFalRequest *
+atelier_fal_client_submit_finish (AtelierFalClient  *self,
+                                  GAsyncResult      *result,
+                                  GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* status */
+
+typedef struct
+{
+  AtelierFalStatus status;
+  gint64           position;
+} StatusData;
+
+static void
+status_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  StatusData *data;
+  JsonObject *object;
+  const char *status;
+
+  root = fal_send_finish (ATELIER_FAL_CLIENT (source), result, status_cb, &error);
+  if (root == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  status = _atelier_json_get_string (object, "status");
+  data = g_new0 (StatusData, 1);
+  data->position = _atelier_json_get_int (object, "queue_position", -1);
+
+  if (g_strcmp0 (status, "IN_QUEUE") == 0)
+    data->status = ATELIER_FAL_STATUS_IN_QUEUE;
+  else if (g_strcmp0 (status, "IN_PROGRESS") == 0)
+    data->status = ATELIER_FAL_STATUS_IN_PROGRESS;
+  else if (g_strcmp0 (status, "COMPLETED") == 0)
+    data->status = ATELIER_FAL_STATUS_COMPLETED;
+  else
+    {
+      g_free (data);
+      g_task_return_error (task, parse_error ("known status"));
+      return;
+    }
+
+  g_task_return_pointer (task, data, g_free);
+}
+
+void
+atelier_fal_client_get_status_async (AtelierFalClient        *self,
+                                     const AtelierFalRequest *request,
+                                     GCancellable            *cancellable,
+                                     GAsyncReadyCallback      callback,
+                                     gpointer                 user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
+  g_return_if_fail (request != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, atelier_fal_client_get_status_async);
+  fal_send (self, "GET", request->status_url, NULL, status_cb, cancellable, status_cb, task);
+}
+
+gboolean
+atelier_fal_client_get_status_finish (AtelierFalClient  *self,
+                                      GAsyncResult      *result,
+                                      AtelierFalStatus  *status,
+                                      gint64            *queue_position,
+                                      GError           **error)
+{
+  g_autofree StatusData *data = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  data = g_task_propagate_pointer (G_TASK (result), error);
+  if (data == NULL)
+    return FALSE;
+
+  if (status != NULL)
+    *status = data->status;
+  if (queue_position != NULL)
+    *queue_position = data->position;
+
+  return TRUE;
+}
+
+/* result */
+
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  AtelierFalResult *fal_result;
+  JsonObject *object;
+  JsonObject *image;
+  const char *url;
+
+  root = fal_send_finish (ATELIER_FAL_CLIENT (source), result, result_cb, &error);
+  if (root == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  image = _atelier_json_get_object (object, "image");
+  url = _atelier_json_get_string (image, "url");
+  if (url == NULL || *url == '\0')
+    {
+      g_task_return_error (task, parse_error ("image"));
+      return;
+    }
+
+  fal_result = g_new0 (AtelierFalResult, 1);
+  fal_result->image_url = g_strdup (url);
+  fal_result->content_type = g_strdup (_atelier_json_get_string (image, "content_type"));
+  fal_result->file_name = g_strdup (_atelier_json_get_string (image, "file_name"));
+  fal_result->file_size = _atelier_json_get_int (image, "file_size", 0);
+  fal_result->width = _atelier_json_get_int (image, "width", 0);
+  fal_result->height = _atelier_json_get_int (image, "height", 0);
+  fal_result->seed = _atelier_json_get_int (object, "seed", -1);
+
+  g_task_return_pointer (task, fal_result, (GDestroyNotify) atelier_fal_result_free);
+}
+
+void
+atelier_fal_client_get_result_async (AtelierFalClient        *self,
+                                     const AtelierFalRequest *request,
+                                     GCancellable            *cancellable,
+                                     GAsyncReadyCallback      callback,
+                                     gpointer                 user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
+  g_return_if_fail (request != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, atelier_fal_client_get_result_async);
+  fal_send (self, "GET", request->response_url, NULL, result_cb, cancellable, result_cb, task);
+}
+
+AtelierFalResult *
+atelier_fal_client_get_result_finish (AtelierFalClient  *self,
+                                      GAsyncResult      *result,
+                                      GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* cancel */
+
+static void
+cancel_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+
+  root = fal_send_finish (ATELIER_FAL_CLIENT (source), result, cancel_cb, &error);
+  if (root == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+atelier_fal_client_cancel_async (AtelierFalClient        *self,
+                                 const AtelierFalRequest *request,
+                                 GCancellable            *cancellable,
+                                 GAsyncReadyCallback      callback,
+                                 gpointer                 user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
+  g_return_if_fail (request != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, atelier_fal_client_cancel_async);
+  fal_send (self, "PUT", request->cancel_url, NULL, cancel_cb, cancellable, cancel_cb, task);
+}
+
+gboolean
+atelier_fal_client_cancel_finish (AtelierFalClient  *self,
+                                  GAsyncResult      *result,
+                                  GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* run: submit, poll, fetch */
+
+typedef struct
+{
+  AtelierFalRequest *request;     /* (owned) (nullable) */
+  guint              interval_ms;
+} RunData;
+
+static void
+run_data_free (RunData *data)
+{
+  g_clear_pointer (&data->request, atelier_fal_request_free);
+  g_free (data);
+}
+
+static void run_poll (GTask *task);
+
+static void
+run_return_error (GTask  *task,
+                  GError *error)
+{
+  AtelierFalClient *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+
+  /* Tell the queue, so the request stops costing; only possible before it
+   * is processed, and nobody waits for the answer. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && data->request != NULL)
+    atelier_fal_client_cancel_async (self, data->request, NULL, NULL, NULL);
+
+  g_task_return_error (task, error);
+}
+
+static void
+run_result_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  AtelierFalResult *fal_result;
+
+  fal_result = atelier_fal_client_get_result_finish (ATELIER_FAL_CLIENT (source), result, &error);
+  if (fal_result == NULL)
+    run_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, fal_result, (GDestroyNotify) atelier_fal_result_free);
+}
+
+static void
+run_sleep_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!_atelier_sleep_finish (result, &error))
+    run_return_error (task, g_steal_pointer (&error));
+  else
+    run_poll (g_steal_pointer (&task));
+}
+
+static void
+run_status_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AtelierFalClient *self = ATELIER_FAL_CLIENT (source);
+  g_autoptr(GTask) task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  AtelierFalStatus status;
+  gint64 position;
+
+  if (!atelier_fal_client_get_status_finish (self, result, &status, &position, &error))
+    {
+      run_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_signal_emit (self, signals[STATUS_CHANGED], 0, (guint) status, position);
+
+  if (status == ATELIER_FAL_STATUS_COMPLETED)
+    {
+      atelier_fal_client_get_result_async (self, data->request, g_task_get_cancellable (task),
+                                           run_result_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  /* Back off while it waits: the interval doubles up to 10× the first. */
+  _atelier_sleep_async (data->interval_ms, g_task_get_cancellable (task),
+                        run_sleep_cb, g_steal_pointer (&task));
+  data->interval_ms = MIN (data->interval_ms * 2, self->poll_interval_ms * MAX_POLL_FACTOR);
+}
+
+static void
+run_poll (GTask *task)
+{
+  AtelierFalClient *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+
+  atelier_fal_client_get_status_async (self, data->request, g_task_get_cancellable (task),
+                                       run_status_cb, task);
+}
+
+static void
+run_submit_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->request = atelier_fal_client_submit_finish (ATELIER_FAL_CLIENT (source), result, &error);
+  if (data->request == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  run_poll (g_steal_pointer (&task));
+}
+
+void
+atelier_fal_client_run_async (AtelierFalClient    *self,
+                              JsonNode            *input,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  RunData *data;
+
+  g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, atelier_fal_client_run_async);
+  data = g_new0 (RunData, 1);
+  data->interval_ms = self->poll_interval_ms;
+  g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
+
+  atelier_fal_client_submit_async (self, input, cancellable, run_submit_cb, task);
+}
+
+AtelierFalResult *
+atelier_fal_client_run_finish (AtelierFalClient  *self,
+                               GAsyncResult      *result,
+                               GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_fal_client_run_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -82,6 +82,16 @@ gboolean           atelier_fal_client_has_key        (AtelierFalClient  *self);
 void               atelier_fal_client_set_poll_interval_ms (AtelierFalClient *self,
                                                             guint             interval_ms);
 
+/* A cheap authenticated call: TRUE when the key is accepted,
+ * ATELIER_API_ERROR_UNAUTHORIZED when not. */
+void               atelier_fal_client_verify_key_async  (AtelierFalClient    *self,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean           atelier_fal_client_verify_key_finish (AtelierFalClient    *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+
 void               atelier_fal_client_submit_async   (AtelierFalClient    *self,
                                                       JsonNode            *input,
                                                       GCancellable        *cancellable,

@@ -1,0 +1,547 @@
+/* atelier-http.c: sending with the error and retry policy
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "atelier-http-private.h"
+#include "atelier-json-private.h"
+
+#define USER_AGENT "Atelier/" PACKAGE_VERSION " "
+
+/* libsoup 3.2 sets no timeout by default: a request that never gets an
+ * answer would hang forever. */
+#define IO_TIMEOUT_S   60
+#define IDLE_TIMEOUT_S 60
+#define MAX_CONNS      16
+#define MAX_CONNS_HOST 6
+/* Never wait longer than this between two tries. */
+#define MAX_DELAY_MS   (10 * 60 * 1000)
+/* Not named by libsoup 3.2. */
+#define STATUS_TOO_MANY_REQUESTS 429
+
+typedef struct
+{
+  SoupSession          *session;       /* (owned) */
+  AtelierHttpPolicy     policy;
+  AtelierHttpBuildFunc  build;
+  gpointer              build_data;    /* (owned) */
+  GDestroyNotify        build_data_free;
+  AtelierProgressFunc   progress;
+  gpointer              progress_data;
+  SoupMessage          *message;       /* (owned) (nullable) current attempt */
+  goffset               sent;
+  goffset               reported;
+  guint                 server_retries;
+  guint                 rate_limit_retries;
+  guint                 status;
+} SendData;
+
+static void send_attempt (GTask *task);
+
+static void
+send_data_free (SendData *data)
+{
+  if (data->message != NULL)
+    g_signal_handlers_disconnect_by_data (data->message, data);
+  g_clear_object (&data->message);
+  if (data->build_data_free != NULL)
+    data->build_data_free (data->build_data);
+  g_clear_object (&data->session);
+  g_free (data);
+}
+
+SoupSession *
+_atelier_http_session_new (void)
+{
+  return soup_session_new_with_options ("timeout", IO_TIMEOUT_S,
+                                        "idle-timeout", IDLE_TIMEOUT_S,
+                                        "max-conns", MAX_CONNS,
+                                        "max-conns-per-host", MAX_CONNS_HOST,
+                                        "user-agent", USER_AGENT,
+                                        NULL);
+}
+
+GError *
+_atelier_http_error_for_transport (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_TIMEOUT,
+                        _("The server did not answer in time."));
+
+  if (error->domain == G_TLS_ERROR)
+    return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_NETWORK,
+                        _("The secure connection to the server failed: %s"),
+                        error->message);
+
+  return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_NETWORK,
+                      _("Could not reach the server: %s"), error->message);
+}
+
+/* Appends "field: message" lines for one member of a Rails-style error
+ * object: {"title": ["has already been taken"], "base": "…"}. */
+static void
+append_field_messages (GString    *out,
+                       const char *field,
+                       JsonNode   *node)
+{
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      g_string_append_printf (out, "%s%s: %s", out->len > 0 ? "\n" : "", field,
+                              json_node_get_string (node));
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        append_field_messages (out, field, json_array_get_element (array, i));
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      JsonObjectIter iter;
+      const char *member;
+      JsonNode *child;
+
+      /* fal validation errors: {"loc": ["body", "prompt"], "msg": "…"} */
+      if (json_object_has_member (object, "msg"))
+        {
+          JsonArray *loc = _atelier_json_get_array (object, "loc");
+          const char *name = field;
+
+          if (loc != NULL && json_array_get_length (loc) > 0)
+            {
+              JsonNode *last = json_array_get_element (loc, json_array_get_length (loc) - 1);
+              if (JSON_NODE_HOLDS_VALUE (last) && json_node_get_value_type (last) == G_TYPE_STRING)
+                name = json_node_get_string (last);
+            }
+          append_field_messages (out, name, json_object_get_member (object, "msg"));
+          return;
+        }
+
+      json_object_iter_init (&iter, object);
+      while (json_object_iter_next (&iter, &member, &child))
+        append_field_messages (out, member, child);
+    }
+}
+
+/* The server's own words for an error, field by field where it gives
+ * fields. NULL when the body says nothing usable. */
+static char *
+describe_error_body (GBytes *body)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  JsonObject *object;
+  JsonNode *member;
+
+  if (body == NULL || g_bytes_get_size (body) == 0)
+    return NULL;
+
+  root = _atelier_json_parse_bytes (body, NULL);
+  if (root == NULL)
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      append_field_messages (out, "base", root);
+      return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+    }
+
+  object = json_node_get_object (root);
+  if ((member = json_object_get_member (object, "errors")) != NULL)
+    append_field_messages (out, "base", member);
+  else if ((member = json_object_get_member (object, "detail")) != NULL)
+    append_field_messages (out, "base", member);
+  else if ((member = json_object_get_member (object, "error")) != NULL &&
+           json_object_get_size (object) == 1)
+    append_field_messages (out, "base", member);
+  else if ((member = json_object_get_member (object, "message")) != NULL &&
+           json_object_get_size (object) == 1)
+    append_field_messages (out, "base", member);
+  else
+    append_field_messages (out, "base", root);
+
+  return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
+GError *
+_atelier_http_error_for_status (guint       status,
+                                const char *reason,
+                                GBytes     *body)
+{
+  g_autofree char *detail = describe_error_body (body);
+
+  switch (status)
+    {
+    case SOUP_STATUS_UNAUTHORIZED:
+    case SOUP_STATUS_FORBIDDEN:
+      return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_UNAUTHORIZED,
+                          _("The API key was not accepted. Check it in Preferences."));
+
+    case SOUP_STATUS_NOT_FOUND:
+      return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_NOT_FOUND,
+                          _("Not found on the server. It may have been deleted."));
+
+    case SOUP_STATUS_UNPROCESSABLE_ENTITY:
+      /* One "field: message" line per field error; see
+       * atelier_api_error_get_field_errors(). */
+      return g_error_new_literal (ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID,
+                                  detail != NULL ? detail
+                                                 : _("base: The server refused the request."));
+
+    case STATUS_TOO_MANY_REQUESTS:
+      return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_RATE_LIMITED,
+                          _("Too many requests. Try again in a little while."));
+
+    case SOUP_STATUS_GATEWAY_TIMEOUT:
+      return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_GATEWAY_TIMEOUT,
+                          _("The server took too long to answer. The request may still have been carried out."));
+
+    default:
+      if (status >= 500)
+        return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_SERVER,
+                            _("The server had a problem (%u %s)."),
+                            status, reason != NULL ? reason : "");
+      return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_HTTP,
+                          _("Unexpected answer from the server (%u %s)%s%s"),
+                          status, reason != NULL ? reason : "",
+                          detail != NULL ? ": " : ".", detail != NULL ? detail : "");
+    }
+}
+
+static guint
+backoff_ms (guint base_ms,
+            guint attempt)
+{
+  guint64 delay = base_ms;
+
+  for (guint i = 1; i < attempt && delay < MAX_DELAY_MS; i++)
+    delay *= 2;
+
+  return (guint) MIN (delay, MAX_DELAY_MS);
+}
+
+/* Retry-After is seconds or an HTTP date. */
+static guint
+retry_after_ms (SoupMessage *message,
+                guint        fallback_ms)
+{
+  const char *value;
+  g_autoptr(GDateTime) date = NULL;
+  guint64 seconds;
+  char *end = NULL;
+
+  value = soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                        "Retry-After");
+  if (value == NULL)
+    return fallback_ms;
+
+  seconds = g_ascii_strtoull (value, &end, 10);
+  if (end != value && *end == '\0')
+    return (guint) MIN (seconds * 1000, (guint64) MAX_DELAY_MS);
+
+  date = soup_date_time_new_from_http_string (value);
+  if (date != NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      GTimeSpan span = g_date_time_difference (date, now);
+
+      return (guint) CLAMP (span / 1000, 0, MAX_DELAY_MS);
+    }
+
+  return fallback_ms;
+}
+
+static void
+report_progress (SendData *data)
+{
+  goffset total;
+
+  if (data->progress == NULL || data->message == NULL)
+    return;
+
+  total = data->message != NULL
+          ? soup_message_headers_get_content_length (soup_message_get_request_headers (data->message))
+          : 0;
+  /* Monotonic across retries: only report what goes further. */
+  if (data->sent > data->reported || (data->sent == total && data->reported == 0))
+    {
+      data->reported = data->sent;
+      data->progress (data->sent, total, data->progress_data);
+    }
+}
+
+static void
+wrote_body_data_cb (SoupMessage *message,
+                    guint        chunk_size,
+                    SendData    *data)
+{
+  data->sent += chunk_size;
+  report_progress (data);
+}
+
+typedef struct
+{
+  GSource *timeout;  /* (owned) */
+  GSource *cancel;   /* (owned) (nullable) */
+} SleepData;
+
+static void
+sleep_data_free (SleepData *data)
+{
+  g_source_destroy (data->timeout);
+  g_source_unref (data->timeout);
+  if (data->cancel != NULL)
+    {
+      g_source_destroy (data->cancel);
+      g_source_unref (data->cancel);
+    }
+  g_free (data);
+}
+
+/* Whichever source fires first ends the sleep and destroys both, which
+ * drops the references they hold on the task. */
+static void
+sleep_end (GTask *task)
+{
+  SleepData *data = g_task_get_task_data (task);
+
+  g_object_ref (task);
+  if (!g_task_get_completed (task) && !g_task_return_error_if_cancelled (task))
+    g_task_return_boolean (task, TRUE);
+  g_source_destroy (data->timeout);
+  if (data->cancel != NULL)
+    g_source_destroy (data->cancel);
+  g_object_unref (task);
+}
+
+static gboolean
+sleep_done_cb (gpointer user_data)
+{
+  sleep_end (user_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+sleep_cancelled_cb (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  sleep_end (user_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+_atelier_sleep_async (guint                delay_ms,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SleepData *data;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _atelier_sleep_async);
+  /* The result is handed over when the task is returned; the sources die
+   * with the task data, whichever fired first. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  data = g_new0 (SleepData, 1);
+  data->timeout = g_timeout_source_new (delay_ms);
+  g_source_set_name (data->timeout, "[atelier] sleep");
+  g_source_set_callback (data->timeout, sleep_done_cb, g_object_ref (task), g_object_unref);
+  g_source_attach (data->timeout, g_task_get_context (task));
+
+  if (cancellable != NULL)
+    {
+      data->cancel = g_cancellable_source_new (cancellable);
+      g_source_set_callback (data->cancel, G_SOURCE_FUNC (sleep_cancelled_cb),
+                             g_object_ref (task), g_object_unref);
+      g_source_attach (data->cancel, g_task_get_context (task));
+    }
+
+  g_task_set_task_data (task, data, (GDestroyNotify) sleep_data_free);
+}
+
+gboolean
+_atelier_sleep_finish (GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+retry_wait_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!_atelier_sleep_finish (result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  send_attempt (g_steal_pointer (&task));
+}
+
+/* Waits @delay_ms, cancellably, then sends again. Takes @task. */
+static void
+schedule_retry (GTask        *task,
+                guint         attempt,
+                guint         delay_ms,
+                const GError *reason)
+{
+  SendData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (data->policy.emitter != NULL)
+    g_signal_emit_by_name (data->policy.emitter, "retry-scheduled",
+                           attempt, delay_ms, reason, cancellable);
+
+  _atelier_sleep_async (delay_ms, cancellable, retry_wait_cb, task);
+}
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) api_error = NULL;
+  SoupMessage *message = data->message;
+  guint status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, _atelier_http_error_for_transport (error));
+      return;
+    }
+
+  status = soup_message_get_status (message);
+  data->status = status;
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      /* Small bodies may be written in one go without a signal. */
+      data->sent = MAX (data->sent,
+                        soup_message_headers_get_content_length (soup_message_get_request_headers (message)));
+      report_progress (data);
+      g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+
+  api_error = _atelier_http_error_for_status (status, soup_message_get_reason_phrase (message), body);
+
+  if (status == STATUS_TOO_MANY_REQUESTS &&
+      data->rate_limit_retries < data->policy.max_rate_limit_retries)
+    {
+      guint delay;
+
+      data->rate_limit_retries++;
+      delay = retry_after_ms (message, backoff_ms (data->policy.rate_limit_base_ms,
+                                                   data->rate_limit_retries));
+      schedule_retry (g_steal_pointer (&task), data->rate_limit_retries, delay, api_error);
+      return;
+    }
+
+  /* 500, 502, 503: retried with exponential backoff. 504 never: the
+   * request may have been carried out. */
+  if (status >= 500 && status != SOUP_STATUS_GATEWAY_TIMEOUT &&
+      data->server_retries < data->policy.max_server_retries)
+    {
+      data->server_retries++;
+      schedule_retry (g_steal_pointer (&task), data->server_retries,
+                      backoff_ms (data->policy.server_retry_base_ms, data->server_retries),
+                      api_error);
+      return;
+    }
+
+  g_task_return_error (task, g_steal_pointer (&api_error));
+}
+
+static void
+send_attempt (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  if (data->message != NULL)
+    g_signal_handlers_disconnect_by_data (data->message, data);
+  g_clear_object (&data->message);
+
+  data->message = data->build (data->build_data);
+  data->sent = 0;
+  if (data->progress != NULL)
+    g_signal_connect (data->message, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), data);
+
+  soup_session_send_and_read_async (data->session, data->message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), send_cb, task);
+}
+
+void
+_atelier_http_send_async (SoupSession             *session,
+                          const AtelierHttpPolicy *policy,
+                          AtelierHttpBuildFunc     build,
+                          gpointer                 build_data,
+                          GDestroyNotify           build_data_free,
+                          AtelierProgressFunc      progress,
+                          gpointer                 progress_data,
+                          GCancellable            *cancellable,
+                          GAsyncReadyCallback      callback,
+                          gpointer                 user_data)
+{
+  GTask *task;
+  SendData *data;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (policy != NULL);
+  g_return_if_fail (build != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _atelier_http_send_async);
+
+  data = g_new0 (SendData, 1);
+  data->session = g_object_ref (session);
+  data->policy = *policy;
+  data->build = build;
+  data->build_data = build_data;
+  data->build_data_free = build_data_free;
+  data->progress = progress;
+  data->progress_data = progress_data;
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+
+  send_attempt (task);
+}
+
+GBytes *
+_atelier_http_send_finish (GAsyncResult  *result,
+                           guint         *status,
+                           GError       **error)
+{
+  SendData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == _atelier_http_send_async, NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (status != NULL)
+    *status = data->status;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
