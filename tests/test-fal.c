@@ -182,6 +182,9 @@ test_cancel_run (Fixture       *fixture,
 
   /* The queue was told */
   atelier_test_wait_until (atelier_sandbox_server_count_requests (fixture->server, "PUT", "/fal-ai/") == 1, 5000);
+  /* …and its answer arrives, releasing the client */
+  g_clear_object (&async_result);
+  atelier_test_wait_until (G_OBJECT (fixture->client)->ref_count == 1, 5000);
 }
 
 static void

@@ -469,9 +469,10 @@ call_sent_cb (GObject      *source,
       if (call->tune_title != NULL &&
           g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_GATEWAY_TIMEOUT))
         {
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
           atelier_astria_client_find_tune_by_title_async (call->client, call->tune_title,
-                                                          g_task_get_cancellable (task),
-                                                          find_after_504_cb,
+                                                          cancellable, find_after_504_cb,
                                                           g_steal_pointer (&task));
           return;
         }
@@ -491,8 +492,8 @@ call_sent_cb (GObject      *source,
 
   if (g_bytes_get_size (call->body) > PARSE_IN_THREAD_BYTES)
     {
-      GTask *parse_task = g_task_new (NULL, g_task_get_cancellable (task),
-                                      parse_done_cb, g_steal_pointer (&task));
+      GCancellable *cancellable = g_task_get_cancellable (task);
+      GTask *parse_task = g_task_new (NULL, cancellable, parse_done_cb, g_steal_pointer (&task));
 
       g_task_set_task_data (parse_task, call, NULL);
       g_task_run_in_thread (parse_task, parse_in_thread);
@@ -797,6 +798,7 @@ find_page_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   AtelierAstriaClient *self = ATELIER_ASTRIA_CLIENT (source);
   FindData *data = g_task_get_task_data (task);
+  GCancellable *cancellable;
   g_autoptr(GPtrArray) page = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -825,7 +827,8 @@ find_page_cb (GObject      *source,
       return;
     }
 
-  atelier_astria_client_list_tunes_async (self, data->offset, g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  atelier_astria_client_list_tunes_async (self, data->offset, cancellable,
                                           find_page_cb, g_steal_pointer (&task));
 }
 

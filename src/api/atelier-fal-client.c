@@ -900,6 +900,7 @@ run_status_cb (GObject      *source,
   AtelierFalClient *self = ATELIER_FAL_CLIENT (source);
   g_autoptr(GTask) task = user_data;
   RunData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
   AtelierFalStatus status;
   gint64 position;
@@ -914,14 +915,13 @@ run_status_cb (GObject      *source,
 
   if (status == ATELIER_FAL_STATUS_COMPLETED)
     {
-      atelier_fal_client_get_result_async (self, data->request, g_task_get_cancellable (task),
+      atelier_fal_client_get_result_async (self, data->request, cancellable,
                                            run_result_cb, g_steal_pointer (&task));
       return;
     }
 
   /* Back off while it waits: the interval doubles up to 10× the first. */
-  _atelier_sleep_async (data->interval_ms, g_task_get_cancellable (task),
-                        run_sleep_cb, g_steal_pointer (&task));
+  _atelier_sleep_async (data->interval_ms, cancellable, run_sleep_cb, g_steal_pointer (&task));
   data->interval_ms = MIN (data->interval_ms * 2, self->poll_interval_ms * MAX_POLL_FACTOR);
 }
 

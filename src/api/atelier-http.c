@@ -105,9 +105,7 @@ append_field_messages (GString    *out,
   else if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *object = json_node_get_object (node);
-      JsonObjectIter iter;
-      const char *member;
-      JsonNode *child;
+      g_autoptr(GList) members = NULL;
 
       /* fal validation errors: {"loc": ["body", "prompt"], "msg": "…"} */
       if (json_object_has_member (object, "msg"))
@@ -125,9 +123,10 @@ append_field_messages (GString    *out,
           return;
         }
 
-      json_object_iter_init (&iter, object);
-      while (json_object_iter_next (&iter, &member, &child))
-        append_field_messages (out, member, child);
+      /* In the server's order */
+      members = json_object_get_members (object);
+      for (const GList *l = members; l != NULL; l = l->next)
+        append_field_messages (out, l->data, json_object_get_member (object, l->data));
     }
 }
 
