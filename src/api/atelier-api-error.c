@@ -1,1 +1,150 @@
-/* atelier-api-error.c: to be written */
+/* atelier-api-error.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "atelier-api-error.h"
+
+G_DEFINE_QUARK (atelier-api-error-quark, atelier_api_error)
+
+AtelierFieldError *
+atelier_field_error_new (const char *field,
+                         const char *message)
+{
+  AtelierFieldError *self;
+
+  self = g_new0 (AtelierFieldError, 1);
+  self->field = g_strdup (field != NULL && *field != '\0' ? field : "base");
+  self->message = g_strdup (message != NULL ? message : "");
+
+  return self;
+}
+
+void
+atelier_field_error_free (AtelierFieldError *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->field);
+  g_free (self->message);
+  g_free (self);
+}
+
+/* A field name as the API spells it: "num_images",
+ * "prompts_attributes[0].text", "tune[name]"; no spaces. */
+static gboolean
+is_field_name (const char *start,
+               gsize       length)
+{
+  if (length == 0)
+    return FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = start[i];
+
+      if (!g_ascii_isalnum (c) && strchr ("_.[]-", c) == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * atelier_api_error_get_field_errors:
+ * @error: a #GError
+ *
+ * Splits the message of an %ATELIER_API_ERROR_INVALID or
+ * %ATELIER_API_ERROR_INVALID_PARAM error into one #AtelierFieldError per
+ * non-empty line. A line "field: message" names its field; any other line
+ * belongs to the field "base".
+ *
+ * Returns: (transfer full) (element-type AtelierFieldError): the field
+ *   errors, empty for errors of other domains or codes; never %NULL
+ */
+GPtrArray *
+atelier_api_error_get_field_errors (const GError *error)
+{
+  g_autoptr(GPtrArray) errors = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  errors = g_ptr_array_new_with_free_func ((GDestroyNotify) atelier_field_error_free);
+
+  if (!g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID) &&
+      !g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM))
+    return g_steal_pointer (&errors);
+
+  lines = g_strsplit (error->message != NULL ? error->message : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      const char *colon;
+
+      if (*line == '\0')
+        continue;
+
+      colon = strstr (line, ": ");
+      if (colon != NULL && is_field_name (line, colon - line))
+        {
+          g_autofree char *field = g_strndup (line, colon - line);
+          const char *message = colon + 2;
+
+          while (g_ascii_isspace (*message))
+            message++;
+
+          g_ptr_array_add (errors, atelier_field_error_new (field, message));
+        }
+      else
+        {
+          g_ptr_array_add (errors, atelier_field_error_new ("base", line));
+        }
+    }
+
+  return g_steal_pointer (&errors);
+}
+
+/**
+ * atelier_api_error_is_retryable:
+ * @error: a #GError
+ *
+ * Whether the request may be sent again as it is: network trouble, a
+ * timeout, a server error or rate limiting. Validation errors, 504 (the
+ * request may have been processed) and everything else are not.
+ */
+gboolean
+atelier_api_error_is_retryable (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, FALSE);
+
+  if (error->domain != ATELIER_API_ERROR)
+    return FALSE;
+
+  switch ((AtelierApiError) error->code)
+    {
+    case ATELIER_API_ERROR_NETWORK:
+    case ATELIER_API_ERROR_TIMEOUT:
+    case ATELIER_API_ERROR_SERVER:
+    case ATELIER_API_ERROR_RATE_LIMITED:
+      return TRUE;
+
+    case ATELIER_API_ERROR_INVALID:
+    case ATELIER_API_ERROR_UNAUTHORIZED:
+    case ATELIER_API_ERROR_NOT_FOUND:
+    case ATELIER_API_ERROR_GATEWAY_TIMEOUT:
+    case ATELIER_API_ERROR_PARSE:
+    case ATELIER_API_ERROR_HTTP:
+    case ATELIER_API_ERROR_INVALID_PARAM:
+    case ATELIER_API_ERROR_INSECURE_URL:
+    case ATELIER_API_ERROR_FILE:
+    case ATELIER_API_ERROR_FAILED:
+    default:
+      return FALSE;
+    }
+}

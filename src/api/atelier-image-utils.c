@@ -1,1 +1,637 @@
-/* atelier-image-utils.c: to be written */
+/* atelier-image-utils.c: decoding and downscaling off the main thread
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atelier-image-utils.h"
+
+#define CHUNK_SIZE (64 * 1024)
+#define JPEG_QUALITY "85"
+
+const char *
+atelier_image_sniff_mime_type (const guint8 *data,
+                               gsize         size)
+{
+  static const struct
+  {
+    gsize       offset;
+    const char *magic;
+    gsize       length;
+    const char *mime_type;
+  } signatures[] = {
+    { 0, "\xff\xd8\xff", 3, "image/jpeg" },
+    { 0, "\x89PNG\r\n\x1a\n", 8, "image/png" },
+    { 0, "GIF8", 4, "image/gif" },
+    { 8, "WEBP", 4, "image/webp" },
+    { 4, "ftypheic", 8, "image/heic" },
+    { 4, "ftypavif", 8, "image/avif" },
+  };
+
+  g_return_val_if_fail (data != NULL || size == 0, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (signatures); i++)
+    {
+      if (size >= signatures[i].offset + signatures[i].length &&
+          memcmp (data + signatures[i].offset, signatures[i].magic, signatures[i].length) == 0)
+        return signatures[i].mime_type;
+    }
+
+  return NULL;
+}
+
+/* gdk-pixbuf takes a cut-off JPEG without complaint, so we follow the
+ * marker structure ourselves: segments are skipped by their length (an
+ * EXIF thumbnail with its own SOS and EOI included), entropy-coded data is
+ * scanned for the next marker, and the image is whole once its EOI comes.
+ * Whatever follows (a phone's "motion photo" video) is not looked at. */
+typedef enum
+{
+  JPEG_MARKER,       /* expecting 0xff (other bytes are skipped, as libjpeg does) */
+  JPEG_MARKER_CODE,  /* after 0xff */
+  JPEG_LENGTH_HIGH,
+  JPEG_LENGTH_LOW,
+  JPEG_SKIP,         /* in a segment */
+  JPEG_ENTROPY,      /* after a SOS header */
+  JPEG_ENTROPY_FF,
+  JPEG_END,          /* EOI seen, or a structure we can't follow: up to the decoder */
+} JpegState;
+
+typedef struct
+{
+  int        max_side;     /* <= 0: no scaling */
+  gboolean   prepared;
+  int        width;        /* as stored, before the EXIF orientation */
+  int        height;
+
+  JpegState  jpeg;
+  gboolean   in_sos;
+  guint8     length_high;
+  gsize      skip;
+
+  char      *orientation;  /* the "orientation" option, as soon as known */
+} Decode;
+
+static void
+decode_clear (Decode *d)
+{
+  g_clear_pointer (&d->orientation, g_free);
+}
+
+static void
+size_prepared_cb (GdkPixbufLoader *loader,
+                  int              width,
+                  int              height,
+                  Decode          *d)
+{
+  int longer = MAX (width, height);
+
+  d->prepared = TRUE;
+  d->width = width;
+  d->height = height;
+
+  /* The longer side stays the longer side when the orientation swaps
+   * the axes, so the scale is the same either way. */
+  if (d->max_side > 0 && longer > d->max_side)
+    {
+      double scale = (double) d->max_side / longer;
+
+      gdk_pixbuf_loader_set_size (loader,
+                                  MAX (1, (int) lround (width * scale)),
+                                  MAX (1, (int) lround (height * scale)));
+    }
+}
+
+static void
+area_prepared_cb (GdkPixbufLoader *loader,
+                  Decode          *d)
+{
+  GdkPixbuf *pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  const char *orientation = pixbuf != NULL ? gdk_pixbuf_get_option (pixbuf, "orientation") : NULL;
+
+  g_free (d->orientation);
+  d->orientation = g_strdup (orientation);
+}
+
+static void
+track_jpeg (Decode       *d,
+            const guchar *data,
+            gsize         length)
+{
+  for (gsize i = 0; i < length && d->jpeg != JPEG_END; i++)
+    {
+      guchar c = data[i];
+
+      switch (d->jpeg)
+        {
+        case JPEG_MARKER:
+          if (c == 0xff)
+            d->jpeg = JPEG_MARKER_CODE;
+          break;
+
+        case JPEG_ENTROPY_FF:
+          if (c == 0x00 || (c >= 0xd0 && c <= 0xd7))  /* stuffed byte, RSTn */
+            {
+              d->jpeg = JPEG_ENTROPY;
+              break;
+            }
+          G_GNUC_FALLTHROUGH;
+
+        case JPEG_MARKER_CODE:
+          if (c == 0xff)                                /* fill byte */
+            break;
+          if (c == 0xd9)                                /* EOI */
+            d->jpeg = JPEG_END;
+          else if (c == 0xd8 || c == 0x01 || (c >= 0xd0 && c <= 0xd7))
+            d->jpeg = JPEG_MARKER;                      /* no length */
+          else
+            {
+              d->in_sos = c == 0xda;
+              d->jpeg = JPEG_LENGTH_HIGH;
+            }
+          break;
+
+        case JPEG_LENGTH_HIGH:
+          d->length_high = c;
+          d->jpeg = JPEG_LENGTH_LOW;
+          break;
+
+        case JPEG_LENGTH_LOW:
+          {
+            guint segment_length = ((guint) d->length_high << 8) | c;
+
+            if (segment_length < 2)
+              d->jpeg = JPEG_END;
+            else if (segment_length > 2)
+              {
+                d->skip = segment_length - 2;
+                d->jpeg = JPEG_SKIP;
+              }
+            else
+              d->jpeg = d->in_sos ? JPEG_ENTROPY : JPEG_MARKER;
+          }
+          break;
+
+        case JPEG_SKIP:
+          {
+            gsize n = MIN (d->skip, length - i);
+
+            i += n - 1;
+            d->skip -= n;
+            if (d->skip == 0)
+              d->jpeg = d->in_sos ? JPEG_ENTROPY : JPEG_MARKER;
+          }
+          break;
+
+        case JPEG_ENTROPY:
+          if (c == 0xff)
+            d->jpeg = JPEG_ENTROPY_FF;
+          break;
+
+        case JPEG_END:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+static gboolean
+loader_is_jpeg (GdkPixbufLoader *loader)
+{
+  GdkPixbufFormat *format = gdk_pixbuf_loader_get_format (loader);
+  g_autofree char *name = format != NULL ? gdk_pixbuf_format_get_name (format) : NULL;
+
+  return g_strcmp0 (name, "jpeg") == 0;
+}
+
+static gboolean
+orientation_swaps_axes (const char *orientation)
+{
+  int value = orientation != NULL ? atoi (orientation) : 1;
+
+  return value >= 5 && value <= 8;
+}
+
+/* Adds the file's name to an error, leaving cancellation alone. */
+static void
+propagate_with_name (GError     **error,
+                     GError      *local_error,
+                     const char  *name)
+{
+  if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_prefix_error (&local_error, "Could not load “%s”: ", name);
+
+  g_propagate_error (error, local_error);
+}
+
+static gboolean
+read_rest (GInputStream  *stream,
+           GByteArray    *keep,
+           guchar        *buffer,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  gssize n;
+
+  while ((n = g_input_stream_read (stream, buffer, CHUNK_SIZE, cancellable, error)) > 0)
+    g_byte_array_append (keep, buffer, (guint) n);
+
+  return n == 0;
+}
+
+/* A loader for the format @data starts with: gdk-pixbuf's own guess goes
+ * through the shared MIME database, which may be missing. */
+static GdkPixbufLoader *
+loader_for_data (const guint8 *data,
+                 gsize         size,
+                 Decode       *d)
+{
+  const char *mime_type = atelier_image_sniff_mime_type (data, size);
+  GdkPixbufLoader *loader = NULL;
+
+  if (mime_type != NULL)
+    loader = gdk_pixbuf_loader_new_with_mime_type (mime_type, NULL);
+  if (loader == NULL)
+    loader = gdk_pixbuf_loader_new ();
+
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared_cb), d);
+  g_signal_connect (loader, "area-prepared", G_CALLBACK (area_prepared_cb), d);
+
+  return loader;
+}
+
+/* Feeds @stream to a loader in chunks, scaling while decoding. When
+ * @small_jpeg is not NULL and the image turns out to be a JPEG no larger
+ * than d->max_side, decoding stops, the rest of the stream goes to @keep,
+ * *@small_jpeg is set and NULL is returned without error. Every byte read
+ * is appended to @keep when it is not NULL. */
+static GdkPixbuf *
+decode_stream (GInputStream  *stream,
+               const char    *name,
+               Decode        *d,
+               GByteArray    *keep,
+               gboolean      *small_jpeg,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autofree guchar *buffer = g_malloc (CHUNK_SIZE);
+  g_autoptr(GError) local_error = NULL;
+  GdkPixbuf *pixbuf;
+  gssize n;
+
+  while ((n = g_input_stream_read (stream, buffer, CHUNK_SIZE, cancellable, &local_error)) > 0)
+    {
+      if (loader == NULL)
+        loader = loader_for_data (buffer, (gsize) n, d);
+
+      if (keep != NULL)
+        g_byte_array_append (keep, buffer, (guint) n);
+      track_jpeg (d, buffer, (gsize) n);
+
+      /* On failure the loader closes itself. */
+      if (!gdk_pixbuf_loader_write (loader, buffer, (gsize) n, &local_error))
+        {
+          propagate_with_name (error, g_steal_pointer (&local_error), name);
+          return NULL;
+        }
+
+      if (small_jpeg != NULL && d->prepared && loader_is_jpeg (loader) &&
+          MAX (d->width, d->height) <= d->max_side)
+        {
+          gdk_pixbuf_loader_close (loader, NULL);
+          if (!read_rest (stream, keep, buffer, cancellable, &local_error))
+            {
+              propagate_with_name (error, g_steal_pointer (&local_error), name);
+              return NULL;
+            }
+          *small_jpeg = TRUE;
+          return NULL;
+        }
+    }
+
+  if (loader == NULL)
+    loader = loader_for_data (NULL, 0, d);
+
+  if (n < 0)
+    {
+      gdk_pixbuf_loader_close (loader, NULL);
+      propagate_with_name (error, g_steal_pointer (&local_error), name);
+      return NULL;
+    }
+
+  if (!gdk_pixbuf_loader_close (loader, &local_error))
+    {
+      propagate_with_name (error, g_steal_pointer (&local_error), name);
+      return NULL;
+    }
+
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL || (loader_is_jpeg (loader) && d->jpeg != JPEG_END))
+    {
+      g_set_error (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_CORRUPT_IMAGE,
+                   "Could not load “%s”: the image data is %s", name,
+                   pixbuf == NULL ? "not an image" : "incomplete");
+      return NULL;
+    }
+
+  return g_object_ref (pixbuf);
+}
+
+/* Decodes @file scaled, oriented. @keep, @small_jpeg as above. */
+static GdkPixbuf *
+load_file (GFile         *file,
+           int            max_side,
+           int           *orig_width,
+           int           *orig_height,
+           GByteArray    *keep,
+           gboolean      *small_jpeg,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *name = g_filename_display_name (basename != NULL ? basename : "?");
+  GdkPixbuf *oriented;
+  const char *orientation;
+  Decode d = { .max_side = max_side };
+
+  stream = g_file_read (file, cancellable, &local_error);
+  if (stream == NULL)
+    {
+      propagate_with_name (error, g_steal_pointer (&local_error), name);
+      return NULL;
+    }
+
+  pixbuf = decode_stream (G_INPUT_STREAM (stream), name, &d, keep, small_jpeg,
+                          cancellable, error);
+  if (pixbuf == NULL)
+    {
+      decode_clear (&d);
+      return NULL;
+    }
+
+  /* The loader may have scaled after decoding, dropping the options. */
+  orientation = gdk_pixbuf_get_option (pixbuf, "orientation");
+  if (orientation == NULL && d.orientation != NULL)
+    gdk_pixbuf_set_option (pixbuf, "orientation", d.orientation);
+  orientation = gdk_pixbuf_get_option (pixbuf, "orientation");
+
+  if (orig_width != NULL)
+    *orig_width = orientation_swaps_axes (orientation) ? d.height : d.width;
+  if (orig_height != NULL)
+    *orig_height = orientation_swaps_axes (orientation) ? d.width : d.height;
+
+  oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+  decode_clear (&d);
+
+  return oriented;
+}
+
+/**
+ * atelier_image_load_scaled:
+ * @file: an image file
+ * @max_side: the longest side wanted; 0 or less keeps the size
+ * @orig_width: (out) (optional): the width of the image as shown, that is
+ *   after the EXIF orientation
+ * @orig_height: (out) (optional): its height
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error (%G_IO_ERROR or %GDK_PIXBUF_ERROR,
+ *   the message naming the file)
+ *
+ * Blocking. The file is fed to the decoder in chunks and the decoder is
+ * asked for the final size as soon as the header is read, so a JPEG is
+ * decoded at reduced scale. A cut-off JPEG is an error.
+ *
+ * Returns: (transfer full) (nullable): the image, upright
+ */
+GdkPixbuf *
+atelier_image_load_scaled (GFile         *file,
+                           int            max_side,
+                           int           *orig_width,
+                           int           *orig_height,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return load_file (file, max_side, orig_width, orig_height, NULL, NULL, cancellable, error);
+}
+
+/* JPEG has no alpha: put the image on white. */
+static GdkPixbuf *
+flatten (GdkPixbuf *pixbuf)
+{
+  int width = gdk_pixbuf_get_width (pixbuf);
+  int height = gdk_pixbuf_get_height (pixbuf);
+  GdkPixbuf *flat;
+
+  if (!gdk_pixbuf_get_has_alpha (pixbuf))
+    return g_object_ref (pixbuf);
+
+  flat = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  gdk_pixbuf_fill (flat, 0xffffffff);
+  gdk_pixbuf_composite (pixbuf, flat, 0, 0, width, height, 0, 0, 1, 1,
+                        GDK_INTERP_NEAREST, 255);
+
+  return flat;
+}
+
+/**
+ * atelier_image_downscale_to_jpeg:
+ * @file: an image file
+ * @max_side: the longest side wanted, > 0
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Blocking. A JPEG whose longer side is at most @max_side comes back as it
+ * is (its EXIF orientation included); anything else is decoded scaled,
+ * turned upright and encoded as a JPEG of quality 85.
+ *
+ * Returns: (transfer full) (nullable): the JPEG data
+ */
+GBytes *
+atelier_image_downscale_to_jpeg (GFile         *file,
+                                 int            max_side,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  g_autoptr(GByteArray) original = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GdkPixbuf) flat = NULL;
+  g_autofree char *buffer = NULL;
+  gboolean small_jpeg = FALSE;
+  gsize size = 0;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (max_side > 0, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  original = g_byte_array_new ();
+  pixbuf = load_file (file, max_side, NULL, NULL, original, &small_jpeg, cancellable, error);
+
+  if (small_jpeg)
+    return g_byte_array_free_to_bytes (g_steal_pointer (&original));
+
+  if (pixbuf == NULL)
+    return NULL;
+
+  flat = flatten (pixbuf);
+  if (!gdk_pixbuf_save_to_buffer (flat, &buffer, &size, "jpeg", error,
+                                  "quality", JPEG_QUALITY, NULL))
+    return NULL;
+
+  return g_bytes_new_take (g_steal_pointer (&buffer), size);
+}
+
+/* {{{ Asynchronous wrappers */
+
+typedef struct
+{
+  GFile *file;  /* (owned) */
+  int    max_side;
+  int    orig_width;
+  int    orig_height;
+} ImageTaskData;
+
+static void
+image_task_data_free (ImageTaskData *data)
+{
+  g_clear_object (&data->file);
+  g_free (data);
+}
+
+static GTask *
+image_task_new (GFile               *file,
+                int                  max_side,
+                gpointer             source_tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  ImageTaskData *data = g_new0 (ImageTaskData, 1);
+
+  data->file = g_object_ref (file);
+  data->max_side = max_side;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, (GDestroyNotify) image_task_data_free);
+
+  return task;
+}
+
+static void
+load_scaled_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  ImageTaskData *data = task_data;
+  GError *error = NULL;
+  GdkPixbuf *pixbuf;
+
+  pixbuf = atelier_image_load_scaled (data->file, data->max_side,
+                                      &data->orig_width, &data->orig_height,
+                                      cancellable, &error);
+  if (pixbuf == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, pixbuf, g_object_unref);
+}
+
+void
+atelier_image_load_scaled_async (GFile               *file,
+                                 int                  max_side,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = image_task_new (file, max_side, atelier_image_load_scaled_async,
+                         cancellable, callback, user_data);
+  g_task_run_in_thread (task, load_scaled_thread);
+}
+
+GdkPixbuf *
+atelier_image_load_scaled_finish (GAsyncResult  *result,
+                                  int           *orig_width,
+                                  int           *orig_height,
+                                  GError       **error)
+{
+  ImageTaskData *data;
+  GdkPixbuf *pixbuf;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        atelier_image_load_scaled_async, NULL);
+
+  pixbuf = g_task_propagate_pointer (G_TASK (result), error);
+  data = g_task_get_task_data (G_TASK (result));
+  if (orig_width != NULL)
+    *orig_width = pixbuf != NULL ? data->orig_width : 0;
+  if (orig_height != NULL)
+    *orig_height = pixbuf != NULL ? data->orig_height : 0;
+
+  return pixbuf;
+}
+
+static void
+downscale_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  ImageTaskData *data = task_data;
+  GError *error = NULL;
+  GBytes *bytes;
+
+  bytes = atelier_image_downscale_to_jpeg (data->file, data->max_side, cancellable, &error);
+  if (bytes == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+}
+
+void
+atelier_image_downscale_to_jpeg_async (GFile               *file,
+                                       int                  max_side,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (max_side > 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = image_task_new (file, max_side, atelier_image_downscale_to_jpeg_async,
+                         cancellable, callback, user_data);
+  g_task_run_in_thread (task, downscale_thread);
+}
+
+GBytes *
+atelier_image_downscale_to_jpeg_finish (GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        atelier_image_downscale_to_jpeg_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* }}} */

@@ -9,6 +9,13 @@
 
 G_BEGIN_DECLS
 
+/* The MIME type of a common image format ("image/jpeg", "image/png",
+ * "image/gif", "image/webp", "image/heic", "image/avif") from the first
+ * bytes of the file, or NULL. Needs no shared MIME database (which
+ * sandboxes and G_TEST_OPTION_ISOLATE_DIRS tests may lack). */
+const char *atelier_image_sniff_mime_type   (const guint8  *data,
+                                             gsize          size);
+
 /* Blocking (call from a worker thread): decodes @file scaled so that its
  * longer side is at most @max_side (the decoder scales while decoding,
  * so a 12-megapixel JPEG costs tens of milliseconds), applies the EXIF
@@ -28,6 +35,15 @@ GBytes    *atelier_image_downscale_to_jpeg  (GFile         *file,
                                              GError       **error);
 
 /* Asynchronous wrappers running the above in a GTask thread. */
+void       atelier_image_load_scaled_async        (GFile               *file,
+                                                   int                  max_side,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+GdkPixbuf *atelier_image_load_scaled_finish       (GAsyncResult        *result,
+                                                   int                 *orig_width,
+                                                   int                 *orig_height,
+                                                   GError             **error);
 void       atelier_image_downscale_to_jpeg_async  (GFile               *file,
                                                    int                  max_side,
                                                    GCancellable        *cancellable,

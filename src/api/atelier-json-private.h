@@ -62,4 +62,42 @@ JsonArray   *_atelier_json_get_array          (JsonObject  *object,
 char        *_atelier_json_to_string          (JsonNode    *node,
                                                gboolean     pretty);
 
+/* One node: FALSE, leaving *@out alone, when @node is NULL, null or of a
+ * type that does not convert (the rules of the readers above). */
+gboolean     _atelier_json_node_get_int       (JsonNode    *node,
+                                               gint64      *out);
+gboolean     _atelier_json_node_get_double    (JsonNode    *node,
+                                               double      *out);
+gboolean     _atelier_json_node_get_boolean   (JsonNode    *node,
+                                               gboolean    *out);
+
+/* For the models. Returns the object of @node, or NULL with
+ * ATELIER_API_ERROR_PARSE when @node is not an object or, if @id is not
+ * NULL, has no positive "id" (number or numeric string). @what names the
+ * model in the message ("tune"). */
+JsonObject  *_atelier_json_model_object       (JsonNode    *node,
+                                               const char  *what,
+                                               gint64      *id,
+                                               GError     **error);
+
+typedef gpointer (*AtelierJsonParseFunc) (JsonNode  *node,
+                                          GError   **error);
+
+/* Calls @parse on each element of the array @node, skipping the elements
+ * it refuses. (transfer full) (element-type GObject); NULL with
+ * ATELIER_API_ERROR_PARSE when @node is not an array. */
+GPtrArray   *_atelier_json_list_from_array    (JsonNode              *node,
+                                               AtelierJsonParseFunc   parse,
+                                               GError               **error);
+
+/* For writing what was not validated: invalid UTF-8 becomes U+FFFD. */
+void         _atelier_json_builder_add_string (JsonBuilder           *builder,
+                                               const char            *value);
+void         _atelier_json_builder_set_member (JsonBuilder           *builder,
+                                               const char            *name);
+
+/* The keys of a table with string keys, sorted; (transfer full), never
+ * NULL. */
+GStrv        _atelier_dup_sorted_keys         (GHashTable            *table);
+
 G_END_DECLS

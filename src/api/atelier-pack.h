@@ -34,7 +34,8 @@ gint64        atelier_pack_get_cost_mc         (AtelierPack  *self,
                                                 const char   *class_name);
 JsonNode     *atelier_pack_get_json            (AtelierPack  *self);
 
-/* 100,000 milli-cents is $1: 200000 -> "$2.00", 12345 -> "$0.12". */
+/* 100,000 milli-cents is $1: 200000 -> "$2.00", 12345 -> "$0.12" (to the
+ * nearest cent). Negative (no cost, as get_cost_mc returns) -> "—". */
 char         *atelier_format_cost_mc           (gint64        milli_cents);
 
 G_END_DECLS

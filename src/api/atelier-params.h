@@ -26,6 +26,9 @@ typedef enum
   ATELIER_PARAM_FILE,       /* a GFile, sent as a multipart file part */
 } AtelierParamType;
 
+/* A max this large means "no upper bound" ("must be at least min"). */
+#define ATELIER_PARAM_NO_MAX 9007199254740992.0 /* 2^53 */
+
 typedef struct
 {
   const char         *name;        /* API spelling, e.g. "num_images" */
@@ -58,7 +61,8 @@ const AtelierParamSpec *atelier_params_find_spec      (AtelierParams  *self,
 
 /* Setting a name that has no spec, or of another type, is a programmer
  * error (g_critical) and changes nothing. Setting a NULL string or file
- * unsets. Each set emits ::changed. */
+ * unsets. Each set or unset that changes the value emits ::changed, with
+ * the name as detail and argument ("changed::num_images"). */
 void          atelier_params_set_string   (AtelierParams  *self,
                                            const char     *name,
                                            const char     *value);
@@ -95,6 +99,19 @@ GPtrArray    *atelier_params_validate_all (AtelierParams  *self);
 /* The first error as ATELIER_API_ERROR_INVALID_PARAM, "field: message". */
 gboolean      atelier_params_validate     (AtelierParams  *self,
                                            GError        **error);
+/* The value of @name against its spec only (type, range, multiple, enum,
+ * required, UTF-8), not the cross-field rules; for checking one entry as
+ * the user types. Same error as above. */
+gboolean      atelier_params_validate_param (AtelierParams *self,
+                                             const char    *name,
+                                             GError       **error);
+/* For validate_extra: appends "@name: must be an http or https URL" when
+ * the string @name is set to anything else. */
+void          atelier_params_check_url    (AtelierParams  *self,
+                                           const char     *name,
+                                           GPtrArray      *errors);
+/* TRUE for an absolute http:// or https:// URL with a host. */
+gboolean      atelier_is_http_url         (const char     *url);
 
 /* The set values as form fields "@prefix[name]" in table order; booleans
  * as "true"/"false", doubles with '.' whatever the locale, files as file
@@ -102,7 +119,7 @@ gboolean      atelier_params_validate     (AtelierParams  *self,
 GPtrArray    *atelier_params_to_form      (AtelierParams  *self,
                                            const char     *prefix);
 /* Adds the set values as members of the object @builder has open; file
- * values are left out. */
+ * values are left out. Validate first: invalid UTF-8 becomes U+FFFD. */
 void          atelier_params_to_json      (AtelierParams  *self,
                                            JsonBuilder    *builder);
 

@@ -1,1 +1,350 @@
-/* atelier-prompt.c: to be written */
+/* atelier-prompt.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "atelier-json-private.h"
+#include "atelier-prompt.h"
+
+struct _AtelierPrompt
+{
+  GObject     parent_instance;
+
+  JsonNode   *json;
+  gint64      id;
+  gint64      tune_id;
+  gint64      orig_prompt_id;
+  char       *text;
+  char       *negative_prompt;
+  char       *callback;
+  char       *url;
+  char       *user_error;
+  gint64      seed;
+  double      cfg_scale;
+  gint64      steps;
+  gint64      num_images;
+  gint64      width;
+  gint64      height;
+  GDateTime  *created_at;
+  GDateTime  *updated_at;
+  GStrv       images;
+};
+
+G_DEFINE_FINAL_TYPE (AtelierPrompt, atelier_prompt, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_TUNE_ID,
+  PROP_TEXT,
+  PROP_NEGATIVE_PROMPT,
+  PROP_USER_ERROR,
+  PROP_N_IMAGES,
+  PROP_CREATED_AT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+atelier_prompt_finalize (GObject *object)
+{
+  AtelierPrompt *self = (AtelierPrompt *) object;
+
+  g_clear_pointer (&self->json, json_node_unref);
+  g_free (self->text);
+  g_free (self->negative_prompt);
+  g_free (self->callback);
+  g_free (self->url);
+  g_free (self->user_error);
+  g_clear_pointer (&self->created_at, g_date_time_unref);
+  g_clear_pointer (&self->updated_at, g_date_time_unref);
+  g_strfreev (self->images);
+
+  G_OBJECT_CLASS (atelier_prompt_parent_class)->finalize (object);
+}
+
+static void
+atelier_prompt_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  AtelierPrompt *self = ATELIER_PROMPT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_int64 (value, self->id);
+      break;
+    case PROP_TUNE_ID:
+      g_value_set_int64 (value, self->tune_id);
+      break;
+    case PROP_TEXT:
+      g_value_set_string (value, self->text);
+      break;
+    case PROP_NEGATIVE_PROMPT:
+      g_value_set_string (value, self->negative_prompt);
+      break;
+    case PROP_USER_ERROR:
+      g_value_set_string (value, atelier_prompt_get_user_error (self));
+      break;
+    case PROP_N_IMAGES:
+      g_value_set_uint (value, atelier_prompt_get_n_images (self));
+      break;
+    case PROP_CREATED_AT:
+      g_value_set_boxed (value, self->created_at);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+atelier_prompt_class_init (AtelierPromptClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = atelier_prompt_finalize;
+  object_class->get_property = atelier_prompt_get_property;
+
+  properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_TUNE_ID] = g_param_spec_int64 ("tune-id", NULL, NULL,
+                                                 G_MININT64, G_MAXINT64, 0, flags);
+  properties[PROP_TEXT] = g_param_spec_string ("text", NULL, NULL, NULL, flags);
+  properties[PROP_NEGATIVE_PROMPT] = g_param_spec_string ("negative-prompt", NULL, NULL,
+                                                         NULL, flags);
+  properties[PROP_USER_ERROR] = g_param_spec_string ("user-error", NULL, NULL, NULL, flags);
+  properties[PROP_N_IMAGES] = g_param_spec_uint ("n-images", NULL, NULL,
+                                                 0, G_MAXUINT, 0, flags);
+  properties[PROP_CREATED_AT] = g_param_spec_boxed ("created-at", NULL, NULL,
+                                                    G_TYPE_DATE_TIME, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+atelier_prompt_init (AtelierPrompt *self)
+{
+}
+
+/**
+ * atelier_prompt_new_from_json:
+ * @node: a prompt object as the API returns it
+ * @error: return location for an %ATELIER_API_ERROR_PARSE error
+ *
+ * Returns: (transfer full) (nullable): the prompt, or %NULL when @node is
+ *   not an object with a usable "id"
+ */
+AtelierPrompt *
+atelier_prompt_new_from_json (JsonNode  *node,
+                              GError   **error)
+{
+  AtelierPrompt *self;
+  JsonObject *object;
+  const char *user_error;
+  gint64 id;
+
+  object = _atelier_json_model_object (node, "prompt", &id, error);
+  if (object == NULL)
+    return NULL;
+
+  self = g_object_new (ATELIER_TYPE_PROMPT, NULL);
+  self->json = json_node_copy (node);
+  self->id = id;
+  self->tune_id = _atelier_json_get_int (object, "tune_id", 0);
+  self->orig_prompt_id = _atelier_json_get_int (object, "orig_prompt_id", 0);
+  self->text = g_strdup (_atelier_json_get_string (object, "text"));
+  self->negative_prompt = g_strdup (_atelier_json_get_string (object, "negative_prompt"));
+  self->callback = g_strdup (_atelier_json_get_string (object, "callback"));
+  self->url = g_strdup (_atelier_json_get_string (object, "url"));
+  self->seed = _atelier_json_get_int (object, "seed", -1);
+  self->cfg_scale = _atelier_json_get_double (object, "cfg_scale", -1);
+  self->steps = _atelier_json_get_int (object, "steps", -1);
+  self->num_images = _atelier_json_get_int (object, "num_images", -1);
+  self->width = _atelier_json_get_int (object, "w", 0);
+  self->height = _atelier_json_get_int (object, "h", 0);
+  self->created_at = _atelier_json_get_date_time (object, "created_at");
+  self->updated_at = _atelier_json_get_date_time (object, "updated_at");
+  self->images = _atelier_json_get_string_array (object, "images");
+
+  user_error = _atelier_json_get_string (object, "user_error");
+  if (user_error != NULL && *user_error != '\0')
+    self->user_error = g_strdup (user_error);
+
+  return self;
+}
+
+/**
+ * atelier_prompt_list_from_json:
+ * @node: an array of prompts
+ * @error: return location for an %ATELIER_API_ERROR_PARSE error
+ *
+ * Returns: (transfer full) (element-type AtelierPrompt): the prompts
+ */
+GPtrArray *
+atelier_prompt_list_from_json (JsonNode  *node,
+                               GError   **error)
+{
+  return _atelier_json_list_from_array (node, (AtelierJsonParseFunc) atelier_prompt_new_from_json, error);
+}
+
+gint64
+atelier_prompt_get_id (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), 0);
+  return self->id;
+}
+
+gint64
+atelier_prompt_get_tune_id (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), 0);
+  return self->tune_id;
+}
+
+gint64
+atelier_prompt_get_orig_prompt_id (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), 0);
+  return self->orig_prompt_id;
+}
+
+const char *
+atelier_prompt_get_text (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), NULL);
+  return self->text;
+}
+
+const char *
+atelier_prompt_get_negative_prompt (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), NULL);
+  return self->negative_prompt;
+}
+
+const char *
+atelier_prompt_get_callback (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), NULL);
+  return self->callback;
+}
+
+const char *
+atelier_prompt_get_url (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), NULL);
+  return self->url;
+}
+
+/* The server's message; NULL unless the state is FAILED (a prompt that
+ * has images is done, whatever else it carries). */
+const char *
+atelier_prompt_get_user_error (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), NULL);
+
+  if (atelier_prompt_get_state (self) != ATELIER_PROMPT_STATE_FAILED)
+    return NULL;
+
+  return self->user_error;
+}
+
+gint64
+atelier_prompt_get_seed (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), -1);
+  return self->seed;
+}
+
+double
+atelier_prompt_get_cfg_scale (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), -1);
+  return self->cfg_scale;
+}
+
+gint64
+atelier_prompt_get_steps (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), -1);
+  return self->steps;
+}
+
+gint64
+atelier_prompt_get_num_images (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), -1);
+  return self->num_images;
+}
+
+gint64
+atelier_prompt_get_width (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), 0);
+  return self->width;
+}
+
+gint64
+atelier_prompt_get_height (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), 0);
+  return self->height;
+}
+
+GDateTime *
+atelier_prompt_get_created_at (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), NULL);
+  return self->created_at;
+}
+
+GDateTime *
+atelier_prompt_get_updated_at (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), NULL);
+  return self->updated_at;
+}
+
+const char * const *
+atelier_prompt_get_images (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), NULL);
+  return (const char * const *) self->images;
+}
+
+guint
+atelier_prompt_get_n_images (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), 0);
+  return g_strv_length (self->images);
+}
+
+AtelierPromptState
+atelier_prompt_get_state (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), ATELIER_PROMPT_STATE_PENDING);
+
+  if (self->images[0] != NULL)
+    return ATELIER_PROMPT_STATE_DONE;
+  if (self->user_error != NULL)
+    return ATELIER_PROMPT_STATE_FAILED;
+
+  return ATELIER_PROMPT_STATE_PENDING;
+}
+
+/**
+ * atelier_prompt_get_json:
+ * @self: a prompt
+ *
+ * Returns: (transfer none): the object as received; do not modify it
+ */
+JsonNode *
+atelier_prompt_get_json (AtelierPrompt *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), NULL);
+  return self->json;
+}

@@ -10,9 +10,12 @@
  * prompts (prompts_attributes, an array, for POST /tunes) and the pack's
  * prompt_attributes callback (one object, for POST /p/:id/tunes).
  *
- * Rules: at least one image (file or URL) unless tune_ids are given (pack
- * runs on existing tunes); every first prompt valid (errors named
- * "prompts_attributes[N].field").
+ * Rules: at least one image (file or URL; error field "images"), image
+ * URLs and callbacks http(s), a token without spaces, characteristic
+ * names without spaces or brackets, every first prompt valid (errors
+ * named "prompts_attributes[N].field"). Running a pack on existing tunes
+ * (tune_ids) takes no AtelierTuneParams: see
+ * atelier_astria_client_run_pack_async().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -49,14 +52,19 @@ GPtrArray         *atelier_tune_params_get_prompts          (AtelierTuneParams  
 void               atelier_tune_params_set_pack_prompt_callback (AtelierTuneParams *self,
                                                              const char          *callback);
 
-/* POST /tunes as form fields: tune[name], tune[images][] files,
- * tune[image_urls][], tune[characteristics][key],
- * tune[prompts_attributes][N][field]. (element-type AtelierFormField) */
+/* POST /tunes as form fields, in this order: the parameters in table
+ * order (tune[title], tune[name], …; not prompts_callback, which is for
+ * packs), tune[images][] files, tune[image_urls][],
+ * tune[characteristics][key] by key, tune[prompts_attributes][N][field].
+ * (element-type AtelierFormField) */
 GPtrArray         *atelier_tune_params_to_form              (AtelierTuneParams   *self);
-/* The same for POST /p/:id/tunes: tune[prompt_attributes][callback]
- * instead of prompts_attributes. */
+/* The same for POST /p/:id/tunes: of the parameters only those that call
+ * documents (title, name, callback, prompts_callback), and
+ * tune[prompt_attributes][callback] instead of prompts_attributes. */
 GPtrArray         *atelier_tune_params_to_pack_form         (AtelierTuneParams   *self);
-/* {"tune": {...}} for a JSON body (image URLs only; files are left out). */
+/* {"tune": {...}} for a JSON body: every set parameter, "image_urls",
+ * "characteristics", "prompts_attributes" and "prompt_attributes" when not
+ * empty (image URLs only; files are left out). */
 JsonNode          *atelier_tune_params_to_json              (AtelierTuneParams   *self);
 
 /* "Jane headshots" → "Jane headshots - 3f6c…" (a fresh UUID). */

@@ -1,1 +1,448 @@
-/* atelier-tune.c: to be written */
+/* atelier-tune.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "atelier-json-private.h"
+#include "atelier-tune.h"
+
+#define EXPIRING_SPAN (3 * G_TIME_SPAN_DAY)
+
+struct _AtelierTune
+{
+  GObject     parent_instance;
+
+  JsonNode   *json;
+  gint64      id;
+  char       *title;
+  char       *name;
+  char       *token;
+  char       *branch;
+  char       *model_type;
+  char       *url;
+  gint64      base_tune_id;
+  gint64      steps;
+  int         face_crop;
+  int         training_face_correct;
+  GDateTime  *created_at;
+  GDateTime  *updated_at;
+  GDateTime  *started_training_at;
+  GDateTime  *trained_at;
+  GDateTime  *eta;
+  GDateTime  *expires_at;
+  GStrv       orig_images;
+  GHashTable *characteristics;  /* (owned) string → string */
+};
+
+G_DEFINE_FINAL_TYPE (AtelierTune, atelier_tune, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_TITLE,
+  PROP_NAME,
+  PROP_TOKEN,
+  PROP_BRANCH,
+  PROP_MODEL_TYPE,
+  PROP_URL,
+  PROP_BASE_TUNE_ID,
+  PROP_TRAINED,
+  PROP_CREATED_AT,
+  PROP_TRAINED_AT,
+  PROP_ETA,
+  PROP_EXPIRES_AT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+atelier_tune_finalize (GObject *object)
+{
+  AtelierTune *self = (AtelierTune *) object;
+
+  g_clear_pointer (&self->json, json_node_unref);
+  g_free (self->title);
+  g_free (self->name);
+  g_free (self->token);
+  g_free (self->branch);
+  g_free (self->model_type);
+  g_free (self->url);
+  g_clear_pointer (&self->created_at, g_date_time_unref);
+  g_clear_pointer (&self->updated_at, g_date_time_unref);
+  g_clear_pointer (&self->started_training_at, g_date_time_unref);
+  g_clear_pointer (&self->trained_at, g_date_time_unref);
+  g_clear_pointer (&self->eta, g_date_time_unref);
+  g_clear_pointer (&self->expires_at, g_date_time_unref);
+  g_strfreev (self->orig_images);
+  g_clear_pointer (&self->characteristics, g_hash_table_unref);
+
+  G_OBJECT_CLASS (atelier_tune_parent_class)->finalize (object);
+}
+
+static void
+atelier_tune_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  AtelierTune *self = ATELIER_TUNE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_int64 (value, self->id);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_TOKEN:
+      g_value_set_string (value, self->token);
+      break;
+    case PROP_BRANCH:
+      g_value_set_string (value, self->branch);
+      break;
+    case PROP_MODEL_TYPE:
+      g_value_set_string (value, self->model_type);
+      break;
+    case PROP_URL:
+      g_value_set_string (value, self->url);
+      break;
+    case PROP_BASE_TUNE_ID:
+      g_value_set_int64 (value, self->base_tune_id);
+      break;
+    case PROP_TRAINED:
+      g_value_set_boolean (value, atelier_tune_is_trained (self));
+      break;
+    case PROP_CREATED_AT:
+      g_value_set_boxed (value, self->created_at);
+      break;
+    case PROP_TRAINED_AT:
+      g_value_set_boxed (value, self->trained_at);
+      break;
+    case PROP_ETA:
+      g_value_set_boxed (value, self->eta);
+      break;
+    case PROP_EXPIRES_AT:
+      g_value_set_boxed (value, self->expires_at);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+atelier_tune_class_init (AtelierTuneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = atelier_tune_finalize;
+  object_class->get_property = atelier_tune_get_property;
+
+  properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
+  properties[PROP_TOKEN] = g_param_spec_string ("token", NULL, NULL, NULL, flags);
+  properties[PROP_BRANCH] = g_param_spec_string ("branch", NULL, NULL, NULL, flags);
+  properties[PROP_MODEL_TYPE] = g_param_spec_string ("model-type", NULL, NULL, NULL, flags);
+  properties[PROP_URL] = g_param_spec_string ("url", NULL, NULL, NULL, flags);
+  properties[PROP_BASE_TUNE_ID] = g_param_spec_int64 ("base-tune-id", NULL, NULL,
+                                                      G_MININT64, G_MAXINT64, 0, flags);
+  properties[PROP_TRAINED] = g_param_spec_boolean ("trained", NULL, NULL, FALSE, flags);
+  properties[PROP_CREATED_AT] = g_param_spec_boxed ("created-at", NULL, NULL,
+                                                    G_TYPE_DATE_TIME, flags);
+  properties[PROP_TRAINED_AT] = g_param_spec_boxed ("trained-at", NULL, NULL,
+                                                    G_TYPE_DATE_TIME, flags);
+  properties[PROP_ETA] = g_param_spec_boxed ("eta", NULL, NULL, G_TYPE_DATE_TIME, flags);
+  properties[PROP_EXPIRES_AT] = g_param_spec_boxed ("expires-at", NULL, NULL,
+                                                    G_TYPE_DATE_TIME, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+atelier_tune_init (AtelierTune *self)
+{
+}
+
+/* Members of "characteristics" that are strings. */
+static GHashTable *
+read_characteristics (JsonObject *object)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  JsonObject *characteristics = _atelier_json_get_object (object, "characteristics");
+  g_autoptr(GList) members = NULL;
+
+  if (characteristics != NULL)
+    members = json_object_get_members (characteristics);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      const char *value = _atelier_json_get_string (characteristics, l->data);
+
+      if (value != NULL)
+        g_hash_table_replace (table, g_strdup (l->data), g_strdup (value));
+    }
+
+  return table;
+}
+
+/**
+ * atelier_tune_new_from_json:
+ * @node: a tune object as the API returns it
+ * @error: return location for an %ATELIER_API_ERROR_PARSE error
+ *
+ * Returns: (transfer full) (nullable): the tune
+ */
+AtelierTune *
+atelier_tune_new_from_json (JsonNode  *node,
+                            GError   **error)
+{
+  AtelierTune *self;
+  JsonObject *object;
+  gint64 id;
+
+  object = _atelier_json_model_object (node, "tune", &id, error);
+  if (object == NULL)
+    return NULL;
+
+  self = g_object_new (ATELIER_TYPE_TUNE, NULL);
+  self->json = json_node_copy (node);
+  self->id = id;
+  self->title = g_strdup (_atelier_json_get_string (object, "title"));
+  self->name = g_strdup (_atelier_json_get_string (object, "name"));
+  self->token = g_strdup (_atelier_json_get_string (object, "token"));
+  self->branch = g_strdup (_atelier_json_get_string (object, "branch"));
+  self->model_type = g_strdup (_atelier_json_get_string (object, "model_type"));
+  self->url = g_strdup (_atelier_json_get_string (object, "url"));
+  self->base_tune_id = _atelier_json_get_int (object, "base_tune_id", 0);
+  self->steps = _atelier_json_get_int (object, "steps", -1);
+  self->face_crop = _atelier_json_get_tristate (object, "face_crop");
+  self->training_face_correct = _atelier_json_get_tristate (object, "training_face_correct");
+  self->created_at = _atelier_json_get_date_time (object, "created_at");
+  self->updated_at = _atelier_json_get_date_time (object, "updated_at");
+  self->started_training_at = _atelier_json_get_date_time (object, "started_training_at");
+  self->trained_at = _atelier_json_get_date_time (object, "trained_at");
+  self->eta = _atelier_json_get_date_time (object, "eta");
+  self->expires_at = _atelier_json_get_date_time (object, "expires_at");
+  self->orig_images = _atelier_json_get_string_array (object, "orig_images");
+  self->characteristics = read_characteristics (object);
+
+  return self;
+}
+
+/**
+ * atelier_tune_list_from_json:
+ * @node: an array of tunes
+ * @error: return location for an %ATELIER_API_ERROR_PARSE error
+ *
+ * Returns: (transfer full) (element-type AtelierTune): the tunes
+ */
+GPtrArray *
+atelier_tune_list_from_json (JsonNode  *node,
+                             GError   **error)
+{
+  return _atelier_json_list_from_array (node, (AtelierJsonParseFunc) atelier_tune_new_from_json, error);
+}
+
+gint64
+atelier_tune_get_id (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), 0);
+  return self->id;
+}
+
+const char *
+atelier_tune_get_title (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  return self->title;
+}
+
+const char *
+atelier_tune_get_name (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  return self->name;
+}
+
+const char *
+atelier_tune_get_token (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  return self->token;
+}
+
+const char *
+atelier_tune_get_branch (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  return self->branch;
+}
+
+const char *
+atelier_tune_get_model_type (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  return self->model_type;
+}
+
+const char *
+atelier_tune_get_url (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  return self->url;
+}
+
+gint64
+atelier_tune_get_base_tune_id (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), 0);
+  return self->base_tune_id;
+}
+
+gint64
+atelier_tune_get_steps (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), -1);
+  return self->steps;
+}
+
+int
+atelier_tune_get_face_crop (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), -1);
+  return self->face_crop;
+}
+
+int
+atelier_tune_get_training_face_correct (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), -1);
+  return self->training_face_correct;
+}
+
+GDateTime *
+atelier_tune_get_created_at (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  return self->created_at;
+}
+
+GDateTime *
+atelier_tune_get_updated_at (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  return self->updated_at;
+}
+
+GDateTime *
+atelier_tune_get_started_training_at (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  return self->started_training_at;
+}
+
+GDateTime *
+atelier_tune_get_trained_at (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  return self->trained_at;
+}
+
+GDateTime *
+atelier_tune_get_eta (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  return self->eta;
+}
+
+GDateTime *
+atelier_tune_get_expires_at (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  return self->expires_at;
+}
+
+const char * const *
+atelier_tune_get_orig_images (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  return (const char * const *) self->orig_images;
+}
+
+GStrv
+atelier_tune_dup_characteristic_keys (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+
+  return _atelier_dup_sorted_keys (self->characteristics);
+}
+
+const char *
+atelier_tune_get_characteristic (AtelierTune *self,
+                                 const char  *key)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return g_hash_table_lookup (self->characteristics, key);
+}
+
+gboolean
+atelier_tune_is_trained (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), FALSE);
+  return self->trained_at != NULL;
+}
+
+/**
+ * atelier_tune_get_state:
+ * @self: a tune
+ * @now: (nullable): the time to compare with, %NULL for now
+ *
+ * %ATELIER_TUNE_STATE_EXPIRED once expires_at has passed (its storage is
+ * gone, trained or not); otherwise %ATELIER_TUNE_STATE_TRAINING until
+ * trained_at is set; then %ATELIER_TUNE_STATE_EXPIRING when it expires
+ * within three days, else %ATELIER_TUNE_STATE_READY.
+ */
+AtelierTuneState
+atelier_tune_get_state (AtelierTune *self,
+                        GDateTime   *now)
+{
+  g_autoptr(GDateTime) current = NULL;
+
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), ATELIER_TUNE_STATE_TRAINING);
+
+  current = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
+
+  if (self->expires_at != NULL && g_date_time_compare (self->expires_at, current) <= 0)
+    return ATELIER_TUNE_STATE_EXPIRED;
+
+  if (self->trained_at == NULL)
+    return ATELIER_TUNE_STATE_TRAINING;
+
+  if (self->expires_at != NULL &&
+      g_date_time_difference (self->expires_at, current) <= EXPIRING_SPAN)
+    return ATELIER_TUNE_STATE_EXPIRING;
+
+  return ATELIER_TUNE_STATE_READY;
+}
+
+/**
+ * atelier_tune_get_json:
+ * @self: a tune
+ *
+ * Returns: (transfer none): the object as received; do not modify it
+ */
+JsonNode *
+atelier_tune_get_json (AtelierTune *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+  return self->json;
+}

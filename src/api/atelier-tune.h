@@ -51,7 +51,9 @@ GStrv               atelier_tune_dup_characteristic_keys  (AtelierTune  *self);
 const char         *atelier_tune_get_characteristic       (AtelierTune  *self,
                                                            const char   *key);
 gboolean            atelier_tune_is_trained               (AtelierTune  *self);
-/* @now may be NULL for the current time. */
+/* @now may be NULL for the current time. EXPIRED once expires_at has
+ * passed (trained or not), else TRAINING until trained_at is set, else
+ * EXPIRING when expires_at is at most 3 days away, else READY. */
 AtelierTuneState    atelier_tune_get_state                (AtelierTune  *self,
                                                            GDateTime    *now);
 /* The object as received, for "show all parameters". */
