@@ -1,1 +1,386 @@
-/* to be written */
+/* atelier-application.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "atelier-application.h"
+#include "atelier-preferences-window.h"
+#include "atelier-resources.h"
+#include "atelier-window.h"
+
+struct _AtelierApplication
+{
+  AdwApplication  parent_instance;
+
+  AtelierSession *session;
+  char           *screenshot_path;
+  int             exit_status;
+};
+
+G_DEFINE_FINAL_TYPE (AtelierApplication, atelier_application, ADW_TYPE_APPLICATION)
+
+static AtelierWindow *
+get_window (AtelierApplication *self)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (ATELIER_IS_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+static AtelierWindow *
+ensure_window (AtelierApplication *self)
+{
+  AtelierWindow *window = get_window (self);
+
+  if (window == NULL)
+    window = atelier_window_new (GTK_APPLICATION (self), self->session);
+
+  return window;
+}
+
+/* Actions */
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  AtelierApplication *self = user_data;
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* Close the windows first, so they save their state. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free (windows);
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  AtelierApplication *self = user_data;
+  GtkWindow *parent = GTK_WINDOW (ensure_window (self));
+  GList *toplevels = gtk_window_list_toplevels ();
+  GtkWindow *prefs = NULL;
+
+  /* One at a time. */
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ATELIER_IS_PREFERENCES_WINDOW (l->data))
+      prefs = l->data;
+  g_list_free (toplevels);
+
+  if (prefs == NULL)
+    prefs = GTK_WINDOW (atelier_preferences_window_new (parent, self->session));
+  gtk_window_present (prefs);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  AtelierApplication *self = user_data;
+  static const char *developers[] = { "The Atelier authors", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "application-name", _("Atelier"),
+                        "application-icon", APP_ID,
+                        "developer-name", _("The Atelier authors"),
+                        "version", PACKAGE_VERSION,
+                        "website", "https://github.com/atelier/atelier",
+                        "issue-url", "https://github.com/atelier/atelier/issues",
+                        "comments", _("Train portrait models and generate images with Astria, or make a likeness from one photo with fal.ai FaceID."),
+                        "developers", developers,
+                        /* Translators: Replace "translator-credits" with your names, one name per line */
+                        "translator-credits", _("translator-credits"),
+                        "copyright", "© 2024 The Atelier authors",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+show_tune_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  AtelierApplication *self = user_data;
+  AtelierWindow *window = ensure_window (self);
+
+  /* The tune editor of a later release will open the tune itself. */
+  atelier_window_show_page (window, "tunes");
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+show_gallery_action (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  AtelierApplication *self = user_data;
+  AtelierWindow *window = ensure_window (self);
+
+  atelier_window_show_page (window, "gallery");
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "preferences", preferences_action },
+  { "about", about_action },
+  { "show-tune", show_tune_action, "x" },
+  { "show-gallery", show_gallery_action },
+};
+
+/* Notifications */
+
+void
+atelier_application_notify_training_finished (AtelierApplication *self,
+                                              const char         *tune_title,
+                                              gint64              tune_id)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autoptr(GIcon) icon = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *body = NULL;
+
+  g_return_if_fail (ATELIER_IS_APPLICATION (self));
+
+  /* Translators: %s is the title of a tune */
+  body = g_strdup_printf (_("“%s” is ready: you can generate images now."),
+                          tune_title != NULL && *tune_title != '\0' ? tune_title : _("Your tune"));
+
+  notification = g_notification_new (_("Training Finished"));
+  g_notification_set_body (notification, body);
+  icon = g_themed_icon_new (APP_ID);
+  g_notification_set_icon (notification, icon);
+  g_notification_set_default_action_and_target (notification, "app.show-tune", "x", tune_id);
+
+  id = g_strdup_printf ("training-finished-%" G_GINT64_FORMAT, tune_id);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+void
+atelier_application_notify_images_ready (AtelierApplication *self,
+                                         const char         *prompt_text,
+                                         guint               n_images)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autoptr(GIcon) icon = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  g_return_if_fail (ATELIER_IS_APPLICATION (self));
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "%u Image Ready",
+                                        "%u Images Ready",
+                                        n_images),
+                           n_images);
+  if (prompt_text != NULL && *prompt_text != '\0')
+    {
+      /* Keep the notification short: the first line, at most 80 characters. */
+      g_autofree char *line = g_strndup (prompt_text, strcspn (prompt_text, "\n"));
+
+      if (g_utf8_strlen (line, -1) > 80)
+        {
+          g_autofree char *cut = g_utf8_substring (line, 0, 79);
+          body = g_strdup_printf ("%s…", cut);
+        }
+      else
+        {
+          body = g_steal_pointer (&line);
+        }
+    }
+
+  notification = g_notification_new (title);
+  if (body != NULL)
+    g_notification_set_body (notification, body);
+  icon = g_themed_icon_new (APP_ID);
+  g_notification_set_icon (notification, icon);
+  g_notification_set_default_action (notification, "app.show-gallery");
+
+  g_application_send_notification (G_APPLICATION (self), "images-ready", notification);
+}
+
+/* Screenshot (hidden option, for the README and the metainfo) */
+
+static void
+screenshot_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(AtelierApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!atelier_window_screenshot_finish (ATELIER_WINDOW (source), result, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      self->exit_status = 1;
+    }
+  else
+    {
+      g_print (_("Saved a screenshot to %s\n"), self->screenshot_path);
+    }
+
+  g_application_release (G_APPLICATION (self));
+  quit_action (NULL, NULL, self);
+}
+
+/* GApplication */
+
+int
+atelier_application_get_exit_status (AtelierApplication *self)
+{
+  g_return_val_if_fail (ATELIER_IS_APPLICATION (self), 1);
+  return self->exit_status;
+}
+
+AtelierSession *
+atelier_application_get_session (AtelierApplication *self)
+{
+  g_return_val_if_fail (ATELIER_IS_APPLICATION (self), NULL);
+  return self->session;
+}
+
+static int
+atelier_application_handle_local_options (GApplication *application,
+                                          GVariantDict *options)
+{
+  AtelierApplication *self = ATELIER_APPLICATION (application);
+  const char *path = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", "atelier", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "screenshot", "^&ay", &path))
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+
+      g_free (self->screenshot_path);
+      self->screenshot_path = g_file_get_path (file);
+      /* A separate instance, so a running Atelier is not disturbed. */
+      g_application_set_flags (application,
+                               g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
+    }
+
+  return G_APPLICATION_CLASS (atelier_application_parent_class)->handle_local_options (application, options);
+}
+
+static void
+atelier_application_startup (GApplication *application)
+{
+  AtelierApplication *self = ATELIER_APPLICATION (application);
+  GtkApplication *app = GTK_APPLICATION (application);
+
+  G_APPLICATION_CLASS (atelier_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+
+  gtk_application_set_accels_for_action (app, "app.quit", (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (app, "app.preferences", (const char *[]) { "<Control>comma", NULL });
+  gtk_application_set_accels_for_action (app, "window.close", (const char *[]) { "<Control>w", NULL });
+  gtk_application_set_accels_for_action (app, "win.refresh", (const char *[]) { "F5", "<Control>r", NULL });
+  gtk_application_set_accels_for_action (app, "win.search", (const char *[]) { "<Control>f", NULL });
+
+  gtk_window_set_default_icon_name (APP_ID);
+
+  self->session = atelier_session_new (NULL);
+  atelier_session_start (self->session);
+}
+
+static void
+atelier_application_activate (GApplication *application)
+{
+  AtelierApplication *self = ATELIER_APPLICATION (application);
+  AtelierWindow *window = ensure_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  if (self->screenshot_path != NULL && g_object_get_data (G_OBJECT (self), "screenshot-started") == NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (self->screenshot_path);
+
+      g_object_set_data (G_OBJECT (self), "screenshot-started", GINT_TO_POINTER (TRUE));
+      g_application_hold (application);
+      atelier_window_screenshot_async (window, file, NULL, screenshot_cb, g_object_ref (self));
+    }
+}
+
+static void
+atelier_application_shutdown (GApplication *application)
+{
+  AtelierApplication *self = ATELIER_APPLICATION (application);
+
+  G_APPLICATION_CLASS (atelier_application_parent_class)->shutdown (application);
+
+  /* Stops the sandbox, saving its state. */
+  g_clear_object (&self->session);
+}
+
+static void
+atelier_application_finalize (GObject *object)
+{
+  AtelierApplication *self = ATELIER_APPLICATION (object);
+
+  g_clear_object (&self->session);
+  g_free (self->screenshot_path);
+
+  G_OBJECT_CLASS (atelier_application_parent_class)->finalize (object);
+}
+
+static void
+atelier_application_class_init (AtelierApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = atelier_application_finalize;
+
+  app_class->handle_local_options = atelier_application_handle_local_options;
+  app_class->startup = atelier_application_startup;
+  app_class->activate = atelier_application_activate;
+  app_class->shutdown = atelier_application_shutdown;
+
+  /* The resource lives in a static library: reference it so it is linked. */
+  g_assert (atelier_get_resource () != NULL);
+}
+
+static void
+atelier_application_init (AtelierApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+    { "screenshot", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL,
+      N_("Save a screenshot of the main window once loaded, then quit"), N_("FILE") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+AtelierApplication *
+atelier_application_new (void)
+{
+  return g_object_new (ATELIER_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/atelier/Atelier",
+                       NULL);
+}

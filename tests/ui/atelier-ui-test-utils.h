@@ -1,0 +1,36 @@
+/* atelier-ui-test-utils.h: finding widgets and waiting, for the UI tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* Exits 77 (a skip for meson) when no display can be opened; otherwise
+ * initialises GTK and libadwaita. */
+void        atelier_ui_test_init            (int          *argc,
+                                             char       ***argv);
+
+/* Depth first over every widget under @root (internal children too). */
+GtkWidget  *atelier_ui_find_by_id           (GtkWidget    *root,
+                                             const char   *buildable_id);
+GtkWidget  *atelier_ui_find_by_type         (GtkWidget    *root,
+                                             GType         type);
+/* A widget of @type (or a subclass) showing @label: a button's label, a
+ * GtkLabel's text, a row's title or a toggle button of a view switcher. */
+GtkWidget  *atelier_ui_find_labelled        (GtkWidget    *root,
+                                             GType         type,
+                                             const char   *label);
+/* TRUE when a GtkLabel under @root, visible up to @root, contains @text. */
+gboolean    atelier_ui_shows_text           (GtkWidget    *root,
+                                             const char   *text);
+/* Visible itself and every ancestor up to the root. */
+gboolean    atelier_ui_is_shown             (GtkWidget    *widget);
+/* The first toplevel of @type, or NULL. */
+GtkWindow  *atelier_ui_find_toplevel        (GType         type);
+/* Iterates the main context for @ms. */
+void        atelier_ui_spin                 (guint         ms);
+
+G_END_DECLS
