@@ -33,7 +33,6 @@ if [ "$quick" -eq 0 ]; then
     meson setup "$asan_dir" "$top" -Db_sanitize=address,undefined -Dbuildtype=debug
   fi
   meson compile -C "$asan_dir"
-  ASAN_OPTIONS="abort_on_error=1:fast_unwind_on_malloc=0" \
   UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     run_suite "$asan_dir" --timeout-multiplier 3
 fi

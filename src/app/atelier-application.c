@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "atelier-application.h"
+#include "atelier-first-frame.h"
 #include "atelier-preferences-window.h"
 #include "atelier-resources.h"
 #include "atelier-window.h"
@@ -311,6 +312,7 @@ atelier_application_activate (GApplication *application)
   AtelierApplication *self = ATELIER_APPLICATION (application);
   AtelierWindow *window = ensure_window (self);
 
+  atelier_first_frame_probe (GTK_WINDOW (window), application);
   gtk_window_present (GTK_WINDOW (window));
 
   if (self->screenshot_path != NULL && g_object_get_data (G_OBJECT (self), "screenshot-started") == NULL)
