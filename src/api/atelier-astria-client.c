@@ -133,9 +133,7 @@ atelier_astria_client_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_free (self->base_url);
-  if (self->api_key != NULL)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_free (self->api_key);
+  _atelier_key_replace (&self->api_key, NULL);
 
   G_OBJECT_CLASS (atelier_astria_client_parent_class)->finalize (object);
 }
@@ -174,14 +172,9 @@ atelier_astria_client_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_BASE_URL:
-      {
-        const char *url = g_value_get_string (value);
-        gsize len = url != NULL ? strlen (url) : 0;
-
-        while (len > 0 && url[len - 1] == '/')
-          len--;
-        self->base_url = g_strndup (url != NULL ? url : ATELIER_DEFAULT_ASTRIA_URL, len);
-      }
+      self->base_url = _atelier_base_url_normalize (g_value_get_string (value) != NULL
+                                                    ? g_value_get_string (value)
+                                                    : ATELIER_DEFAULT_ASTRIA_URL);
       break;
 
     case PROP_RETRY_BASE_DELAY_MS:
@@ -282,10 +275,7 @@ atelier_astria_client_set_api_key (AtelierAstriaClient *self,
 {
   g_return_if_fail (ATELIER_IS_ASTRIA_CLIENT (self));
 
-  if (self->api_key != NULL)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_free (self->api_key);
-  self->api_key = (api_key != NULL && *api_key != '\0') ? g_strstrip (g_strdup (api_key)) : NULL;
+  _atelier_key_replace (&self->api_key, api_key);
 }
 
 gboolean
@@ -350,12 +340,7 @@ call_build_message (gpointer user_data)
   headers = soup_message_get_request_headers (message);
   soup_message_headers_replace (headers, "Accept", "application/json");
 
-  if (call->client->api_key != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", call->client->api_key, NULL);
-      soup_message_headers_replace (headers, "Authorization", auth);
-      memset (auth, 0, strlen (auth));
-    }
+  _atelier_http_set_auth (message, "Bearer", call->client->api_key);
 
   if (call->body != NULL)
     soup_message_set_request_body_from_bytes (message, call->content_type, call->body);
@@ -385,6 +370,16 @@ call_return_pointer (GTask          *task,
   g_task_return_pointer (task, result, result_free);
 }
 
+/* The body as the call's model: an object or an array of them. */
+static gpointer
+call_parse (Call    *call,
+            GError **error)
+{
+  g_autoptr(JsonNode) root = _atelier_json_parse_bytes (call->body, error);
+
+  return root != NULL ? call->parse (root, error) : NULL;
+}
+
 static void
 parse_in_thread (GTask        *task,
                  gpointer      source_object,
@@ -392,18 +387,9 @@ parse_in_thread (GTask        *task,
                  GCancellable *cancellable)
 {
   Call *call = task_data;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  gpointer result;
+  gpointer result = call_parse (call, &error);
 
-  root = _atelier_json_parse_bytes (call->body, &error);
-  if (root == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  result = call->parse (root, &error);
   if (result == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -501,11 +487,8 @@ call_sent_cb (GObject      *source,
     }
   else
     {
-      g_autoptr(JsonNode) root = NULL;
-      gpointer value;
+      gpointer value = call_parse (call, &error);
 
-      root = _atelier_json_parse_bytes (call->body, &error);
-      value = root != NULL ? call->parse (root, &error) : NULL;
       if (value == NULL)
         call_return_error (task, g_steal_pointer (&error));
       else

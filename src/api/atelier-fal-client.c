@@ -204,9 +204,7 @@ atelier_fal_client_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_free (self->base_url);
-  if (self->key != NULL)
-    memset (self->key, 0, strlen (self->key));
-  g_free (self->key);
+  _atelier_key_replace (&self->key, NULL);
 
   G_OBJECT_CLASS (atelier_fal_client_parent_class)->finalize (object);
 }
@@ -260,7 +258,6 @@ atelier_fal_client_new (const char  *base_url,
                         GError     **error)
 {
   AtelierFalClient *self;
-  gsize len;
 
   if (base_url == NULL)
     base_url = g_getenv ("ATELIER_FAL_URL");
@@ -271,10 +268,7 @@ atelier_fal_client_new (const char  *base_url,
     return NULL;
 
   self = g_object_new (ATELIER_TYPE_FAL_CLIENT, NULL);
-  len = strlen (base_url);
-  while (len > 0 && base_url[len - 1] == '/')
-    len--;
-  self->base_url = g_strndup (base_url, len);
+  self->base_url = _atelier_base_url_normalize (base_url);
   atelier_fal_client_set_key (self, key);
 
   return self;
@@ -294,10 +288,7 @@ atelier_fal_client_set_key (AtelierFalClient *self,
 {
   g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
 
-  if (self->key != NULL)
-    memset (self->key, 0, strlen (self->key));
-  g_free (self->key);
-  self->key = (key != NULL && *key != '\0') ? g_strstrip (g_strdup (key)) : NULL;
+  _atelier_key_replace (&self->key, key);
 }
 
 gboolean
@@ -361,12 +352,7 @@ fal_call_build (gpointer user_data)
   SoupMessageHeaders *headers = soup_message_get_request_headers (message);
 
   soup_message_headers_replace (headers, "Accept", "application/json");
-  if (call->client->key != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Key ", call->client->key, NULL);
-      soup_message_headers_replace (headers, "Authorization", auth);
-      memset (auth, 0, strlen (auth));
-    }
+  _atelier_http_set_auth (message, "Key", call->client->key);
   if (call->body != NULL)
     soup_message_set_request_body_from_bytes (message, "application/json", call->body);
 
@@ -457,6 +443,25 @@ fal_send (AtelierFalClient    *self,
                             cancellable, fal_sent_cb, task);
 }
 
+/* A public call: its own task, sent through fal_send() with @done as the
+ * step that reads the answer. */
+static void
+fal_start (AtelierFalClient    *self,
+           const char          *method,
+           const char          *uri,
+           JsonNode            *body,
+           GAsyncReadyCallback  done,
+           gpointer             source_tag,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  fal_send (self, method, uri, body, done, cancellable, done, task);
+}
+
 static JsonNode *
 fal_send_finish (AtelierFalClient  *self,
                  GAsyncResult      *result,
@@ -526,16 +531,13 @@ atelier_fal_client_verify_key_async (AtelierFalClient    *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  GTask *task;
   g_autofree char *uri = NULL;
 
   g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, atelier_fal_client_verify_key_async);
-
   uri = request_url (self, "00000000-0000-0000-0000-000000000000", "/status");
-  fal_send (self, "GET", uri, NULL, verify_cb, cancellable, verify_cb, task);
+  fal_start (self, "GET", uri, NULL, verify_cb, atelier_fal_client_verify_key_async,
+             cancellable, callback, user_data);
 }
 
 gboolean
@@ -682,14 +684,11 @@ atelier_fal_client_get_status_async (AtelierFalClient        *self,
                                      GAsyncReadyCallback      callback,
                                      gpointer                 user_data)
 {
-  GTask *task;
-
   g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, atelier_fal_client_get_status_async);
-  fal_send (self, "GET", request->status_url, NULL, status_cb, cancellable, status_cb, task);
+  fal_start (self, "GET", request->status_url, NULL, status_cb, atelier_fal_client_get_status_async,
+             cancellable, callback, user_data);
 }
 
 gboolean
@@ -765,14 +764,11 @@ atelier_fal_client_get_result_async (AtelierFalClient        *self,
                                      GAsyncReadyCallback      callback,
                                      gpointer                 user_data)
 {
-  GTask *task;
-
   g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, atelier_fal_client_get_result_async);
-  fal_send (self, "GET", request->response_url, NULL, result_cb, cancellable, result_cb, task);
+  fal_start (self, "GET", request->response_url, NULL, result_cb, atelier_fal_client_get_result_async,
+             cancellable, callback, user_data);
 }
 
 AtelierFalResult *
@@ -810,14 +806,11 @@ atelier_fal_client_cancel_async (AtelierFalClient        *self,
                                  GAsyncReadyCallback      callback,
                                  gpointer                 user_data)
 {
-  GTask *task;
-
   g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, atelier_fal_client_cancel_async);
-  fal_send (self, "PUT", request->cancel_url, NULL, cancel_cb, cancellable, cancel_cb, task);
+  fal_start (self, "PUT", request->cancel_url, NULL, cancel_cb, atelier_fal_client_cancel_async,
+             cancellable, callback, user_data);
 }
 
 gboolean

@@ -29,6 +29,17 @@ typedef SoupMessage *(*AtelierHttpBuildFunc) (gpointer user_data);
 
 SoupSession *_atelier_http_session_new     (void);
 
+/* Keys: replaced and freed with their bytes wiped first; a NULL, empty or
+ * blank key is stored as NULL. */
+void         _atelier_key_replace          (char                   **slot,
+                                            const char              *key);
+/* "Authorization: @scheme @key", unless @key is NULL. */
+void         _atelier_http_set_auth        (SoupMessage             *message,
+                                            const char              *scheme,
+                                            const char              *key);
+/* @url without trailing slashes. */
+char        *_atelier_base_url_normalize   (const char              *url);
+
 /* Waits @delay_ms on the thread-default main context; cancelling ends the
  * wait at once with G_IO_ERROR_CANCELLED. */
 void         _atelier_sleep_async          (guint                    delay_ms,

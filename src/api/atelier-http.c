@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "atelier-http-private.h"
 #include "atelier-json-private.h"
@@ -62,6 +63,48 @@ _atelier_http_session_new (void)
                                         "max-conns-per-host", MAX_CONNS_HOST,
                                         "user-agent", USER_AGENT,
                                         NULL);
+}
+
+void
+_atelier_key_replace (char       **slot,
+                      const char  *key)
+{
+  if (*slot != NULL)
+    memset (*slot, 0, strlen (*slot));
+  g_clear_pointer (slot, g_free);
+
+  if (key != NULL)
+    {
+      *slot = g_strstrip (g_strdup (key));
+      if (**slot == '\0')
+        g_clear_pointer (slot, g_free);
+    }
+}
+
+void
+_atelier_http_set_auth (SoupMessage *message,
+                        const char  *scheme,
+                        const char  *key)
+{
+  g_autofree char *value = NULL;
+
+  if (key == NULL)
+    return;
+
+  value = g_strconcat (scheme, " ", key, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
+  memset (value, 0, strlen (value));
+}
+
+char *
+_atelier_base_url_normalize (const char *url)
+{
+  gsize len = strlen (url);
+
+  while (len > 0 && url[len - 1] == '/')
+    len--;
+
+  return g_strndup (url, len);
 }
 
 GError *
