@@ -14,16 +14,29 @@ quick=0
 
 "$top/build-aux/setup.sh"
 
+passed=0
+failed=0
+summary=$(mktemp)
+trap 'rm -f "$summary"' EXIT
+
 run_suite () {
-  local dir="$1"
+  local dir="$1" status=0
   shift
   if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
     xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
-      meson test -C "$dir" --print-errorlogs --num-processes 2 "$@"
+      meson test -C "$dir" --print-errorlogs --num-processes 2 "$@" | tee "$summary" || status=$?
   else
-    meson test -C "$dir" --print-errorlogs --num-processes 2 "$@"
+    meson test -C "$dir" --print-errorlogs --num-processes 2 "$@" | tee "$summary" || status=$?
   fi
+  passed=$(( passed + $(awk '/^Ok:/ { print $2 }' "$summary" | tail -n 1) ))
+  failed=$(( failed + $(awk '/^(Fail|Timeout|Unexpected Pass):/ { n += $NF } END { print n + 0 }' "$summary") ))
+  return "$status"
 }
+
+report () {
+  echo "tests: $passed passed, $failed failed"
+}
+trap 'report; rm -f "$summary"' EXIT
 
 run_suite "$top/build"
 
