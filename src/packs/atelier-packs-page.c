@@ -49,6 +49,8 @@ set_loading (AtelierPacksPage *self,
     return;
 
   self->loading = loading;
+  /* A spinning spinner keeps the window redrawing even out of sight. */
+  gtk_spinner_set_spinning (self->spinner, loading);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 

@@ -2043,6 +2043,9 @@ server_thread (gpointer data)
   if (self->start_task != NULL)
     {
       source = g_idle_source_new ();
+      /* An idle at idle priority never runs while the caller's window keeps
+       * redrawing: the answer must not wait for a quiet moment. */
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
       g_source_set_callback (source, start_task_ready_cb, g_object_ref (self->start_task), g_object_unref);
       g_source_attach (source, g_task_get_context (self->start_task));
       g_source_unref (source);
