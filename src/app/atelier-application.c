@@ -120,8 +120,7 @@ show_tune_action (GSimpleAction *action,
   AtelierApplication *self = user_data;
   AtelierWindow *window = ensure_window (self);
 
-  /* The tune editor of a later release will open the tune itself. */
-  atelier_window_show_page (window, "tunes");
+  atelier_window_show_tune (window, g_variant_get_int64 (param));
   gtk_window_present (GTK_WINDOW (window));
 }
 

@@ -26,6 +26,9 @@ struct _AtelierSession
   char                 *fal_key;       /* the user's; never logged */
   GCancellable         *cancellable;
   gboolean              started;
+  AtelierImageCache    *image_cache;
+  AtelierLibrary       *library;
+  AtelierLikes         *likes;
 };
 
 G_DEFINE_FINAL_TYPE (AtelierSession, atelier_session, G_TYPE_OBJECT)
@@ -598,6 +601,60 @@ atelier_session_get_sandbox_dir (AtelierSession *self)
   return self->sandbox_dir;
 }
 
+AtelierImageCache *
+atelier_session_get_image_cache (AtelierSession *self)
+{
+  g_return_val_if_fail (ATELIER_IS_SESSION (self), NULL);
+
+  if (self->image_cache == NULL)
+    self->image_cache = atelier_image_cache_new (NULL, NULL);
+
+  return self->image_cache;
+}
+
+/* Names the account whose likes and library are shown: the sandbox by its
+ * folder (its port changes), an account by its URL. */
+static char *
+dup_account_name (AtelierSession *self)
+{
+  if (self->mode == ATELIER_SESSION_MODE_ACCOUNT && self->astria_client != NULL)
+    return g_strconcat ("astria:", atelier_astria_client_get_base_url (self->astria_client), NULL);
+
+  return g_strconcat ("sandbox:", self->sandbox_dir, NULL);
+}
+
+AtelierLibrary *
+atelier_session_get_library (AtelierSession *self)
+{
+  g_autofree char *account = NULL;
+
+  g_return_val_if_fail (ATELIER_IS_SESSION (self), NULL);
+
+  if (self->library == NULL)
+    self->library = atelier_library_new (atelier_session_get_image_cache (self), NULL);
+
+  account = dup_account_name (self);
+  atelier_library_set_account (self->library, account);
+
+  return self->library;
+}
+
+AtelierLikes *
+atelier_session_get_likes (AtelierSession *self)
+{
+  g_autofree char *account = NULL;
+
+  g_return_val_if_fail (ATELIER_IS_SESSION (self), NULL);
+
+  if (self->likes == NULL)
+    self->likes = atelier_likes_new (NULL, atelier_session_get_library (self));
+
+  account = dup_account_name (self);
+  atelier_likes_set_account (self->likes, self->astria_client, account);
+
+  return self->likes;
+}
+
 /* GObject */
 
 static void
@@ -622,6 +679,9 @@ atelier_session_dispose (GObject *object)
   if (self->sandbox != NULL)
     atelier_sandbox_server_stop (self->sandbox);
   g_clear_object (&self->sandbox);
+  g_clear_object (&self->likes);
+  g_clear_object (&self->library);
+  g_clear_object (&self->image_cache);
 
   G_OBJECT_CLASS (atelier_session_parent_class)->dispose (object);
 }

@@ -14,6 +14,8 @@
 
 #include "atelier-astria-client.h"
 #include "atelier-fal-client.h"
+#include "atelier-image-cache.h"
+#include "atelier-likes.h"
 #include "atelier-sandbox-server.h"
 
 G_BEGIN_DECLS
@@ -49,6 +51,13 @@ AtelierFalClient     *atelier_session_get_fal_client   (AtelierSession  *self);
 gboolean              atelier_session_has_fal_key      (AtelierSession  *self);
 AtelierSandboxServer *atelier_session_get_sandbox      (AtelierSession  *self);
 const char           *atelier_session_get_sandbox_dir  (AtelierSession  *self);
+/* One per session, shared by every page: thumbnails and image downloads
+ * with a memory and a disk cache (src/models/atelier-image-cache.h). */
+AtelierImageCache    *atelier_session_get_image_cache  (AtelierSession  *self);
+/* The local library and the liked state, switched to the current account
+ * (the sandbox and each Astria URL have their own) on every call. */
+AtelierLibrary       *atelier_session_get_library      (AtelierSession  *self);
+AtelierLikes         *atelier_session_get_likes        (AtelierSession  *self);
 
 /* Stores a verified key in the keyring (@service: "astria" or "fal") and
  * switches to it. The key is used for this run even when the keyring

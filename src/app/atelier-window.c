@@ -487,7 +487,7 @@ session_clients_changed_cb (AtelierWindow *self)
 
   g_object_set (self->tunes_page, "client", client, NULL);
   g_object_set (self->packs_page, "client", client, NULL);
-  g_object_set (self->gallery_page, "client", client, NULL);
+  g_object_set (self->gallery_page, "session", self->session, "client", client, NULL);
   g_object_set (self->faceid_page,
                 "client", fal,
                 "sandbox", sandbox,
@@ -548,6 +548,26 @@ atelier_window_show_page (AtelierWindow *self,
 
   if (is_page_name (name))
     adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+void
+atelier_window_show_tune (AtelierWindow *self,
+                          gint64         tune_id)
+{
+  g_return_if_fail (ATELIER_IS_WINDOW (self));
+
+  atelier_window_show_page (self, "tunes");
+  atelier_tunes_page_show_tune (ATELIER_TUNES_PAGE (self->tunes_page), tune_id);
+}
+
+void
+atelier_window_show_tune_prompts (AtelierWindow *self,
+                                  gint64         tune_id)
+{
+  g_return_if_fail (ATELIER_IS_WINDOW (self));
+
+  atelier_gallery_page_show_tune (ATELIER_GALLERY_PAGE (self->gallery_page), tune_id);
+  atelier_window_show_page (self, "gallery");
 }
 
 /* Settings */

@@ -19,6 +19,12 @@ AtelierSession *atelier_window_get_session      (AtelierWindow   *self);
 /* "tunes", "packs", "gallery" or "faceid". */
 void            atelier_window_show_page        (AtelierWindow   *self,
                                                  const char      *name);
+/* The tunes page, showing the details of @tune_id. */
+void            atelier_window_show_tune        (AtelierWindow   *self,
+                                                 gint64           tune_id);
+/* The gallery, filtered to the prompts of @tune_id. */
+void            atelier_window_show_tune_prompts (AtelierWindow  *self,
+                                                  gint64          tune_id);
 
 /* The one place that turns service errors into what a user reads: toasts,
  * a dialog with the field errors of a 422, the wrong-key toast, the offline

@@ -7,15 +7,24 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "atelier-application.h"
 #include "atelier-error-presenter.h"
+#include "atelier-tune-ui.h"
 #include "atelier-tunes-page.h"
 #include "atelier-window.h"
+
+/* Load the next page when the end of the list is this close (px). */
+#define LOAD_MORE_DISTANCE 600
+#define THUMB_SIZE 40
 
 struct _AtelierTunesPage
 {
   AdwBin               parent_instance;
 
   /* template */
+  GtkStack            *nav_stack;
+  GtkRevealer         *draft_revealer;
+  GtkLabel            *draft_label;
   GtkSearchBar        *search_bar;
   GtkSearchEntry      *search_entry;
   GtkStack            *stack;
@@ -23,13 +32,26 @@ struct _AtelierTunesPage
   AdwStatusPage       *error_page;
   GtkLabel            *count_label;
   GtkListBox          *list_box;
+  GtkScrolledWindow   *list_scroller;
+  GtkSpinner          *more_spinner;
+  AdwBin              *editor_bin;
+  AtelierTuneDetail   *detail;
 
   AtelierAstriaClient *client;
-  GCancellable        *cancellable;
-  GListStore          *tunes;
+  AtelierTuneList     *tunes;
   GtkFilterListModel  *filtered;
   GtkCustomFilter     *filter;
   gboolean             loading;
+  gboolean             failed;
+
+  AtelierDraft        *draft;
+  GCancellable        *draft_cancellable;
+  gboolean             draft_loaded;
+  gboolean             open_editor_when_loaded;
+  AtelierTuneEditor   *editor;
+
+  GCancellable        *show_cancellable;
+  guint                more_idle_id;
 };
 
 G_DEFINE_FINAL_TYPE (AtelierTunesPage, atelier_tunes_page, ADW_TYPE_BIN)
@@ -43,114 +65,69 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-set_loading (AtelierTunesPage *self,
-             gboolean          loading)
+static AtelierSession *
+get_session (AtelierTunesPage *self)
 {
-  if (self->loading == loading)
-    return;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  self->loading = loading;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  return ATELIER_IS_WINDOW (root) ? atelier_window_get_session (ATELIER_WINDOW (root)) : NULL;
 }
 
 static const char *
-tune_display_title (AtelierTune *tune,
-                    char       **to_free)
+search_text (AtelierTunesPage *self)
 {
-  const char *title = atelier_tune_get_title (tune);
-
-  if (title != NULL && *title != '\0')
-    return title;
-
-  {
-    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, atelier_tune_get_id (tune));
-
-    /* Translators: a tune without a title; %s is its number */
-    *to_free = g_strdup_printf (_("Tune %s"), id);
-  }
-  return *to_free;
+  return gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
 }
 
-static GtkWidget *
-create_status_label (AtelierTune *tune)
+static gboolean
+searching (AtelierTunesPage *self)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *text = NULL;
-  const char *css = NULL;
-  GtkWidget *label;
+  const char *text = search_text (self);
 
-  switch (atelier_tune_get_state (tune, now))
-    {
-    case ATELIER_TUNE_STATE_TRAINING:
-      {
-        GDateTime *eta = atelier_tune_get_eta (tune);
-        gint64 minutes = eta != NULL ? g_date_time_difference (eta, now) / G_TIME_SPAN_MINUTE : -1;
+  return text != NULL && *text != '\0';
+}
 
-        if (minutes > 0)
-          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "Training, about %d minute left",
-                                               "Training, about %d minutes left",
-                                               (gulong) minutes),
-                                  (int) minutes);
-        else
-          text = g_strdup (_("Training"));
-        css = "accent";
-      }
-      break;
-    case ATELIER_TUNE_STATE_READY:
-      text = g_strdup (_("Ready"));
-      css = "success";
-      break;
-    case ATELIER_TUNE_STATE_EXPIRING:
-      text = g_strdup (_("Expires soon"));
-      css = "warning";
-      break;
-    case ATELIER_TUNE_STATE_EXPIRED:
-    default:
-      text = g_strdup (_("Expired"));
-      css = "dim";
-      break;
-    }
+/* {{{ The list */
 
-  label = gtk_label_new (text);
-  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (label, "atelier-status");
-  gtk_widget_add_css_class (label, css);
+static GtkWidget *
+create_thumbnail (AtelierTunesPage *self,
+                  AtelierTune      *tune,
+                  const char       *title)
+{
+  const char * const *images = atelier_tune_get_orig_images (tune);
+  AtelierSession *session = get_session (self);
 
-  return label;
+  if (images[0] == NULL || session == NULL)
+    return adw_avatar_new (THUMB_SIZE, title, TRUE);
+
+  return atelier_tune_photo_new (atelier_session_get_image_cache (session), images[0],
+                                 THUMB_SIZE, _("First training photo"));
 }
 
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
 {
+  AtelierTunesPage *self = user_data;
   AtelierTune *tune = item;
-  g_autofree char *title_free = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *subtitle = NULL;
-  const char *title = tune_display_title (tune, &title_free);
-  const char *name = atelier_tune_get_name (tune);
-  const char *model = atelier_tune_get_model_type (tune);
+  g_autofree char *title = atelier_tune_dup_short_title (tune);
+  g_autofree char *full_title = atelier_tune_dup_display_title (tune);
+  g_autofree char *summary = atelier_tune_dup_summary (tune);
   GtkWidget *row;
-  GtkWidget *avatar;
+  GtkWidget *arrow;
 
   row = adw_action_row_new ();
-  escaped = g_markup_escape_text (title, -1);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), summary);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  if (!g_str_equal (title, full_title))
+    gtk_widget_set_tooltip_text (row, full_title);
 
-  if (name != NULL && *name != '\0' && model != NULL && *model != '\0')
-    /* Translators: a tune's class name and model type, e.g. "man · lora" */
-    subtitle = g_markup_printf_escaped (_("%s · %s"), name, model);
-  else if (name != NULL && *name != '\0')
-    subtitle = g_markup_escape_text (name, -1);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-
-  avatar = adw_avatar_new (32, title, TRUE);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), avatar);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), create_status_label (tune));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), create_thumbnail (self, tune, title));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), atelier_tune_status_label_new (tune));
+  arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
 
   return row;
 }
@@ -160,56 +137,154 @@ update_view (AtelierTunesPage *self)
 {
   guint n_tunes = g_list_model_get_n_items (G_LIST_MODEL (self->tunes));
   guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  gboolean has_more = atelier_tune_list_get_has_more (self->tunes);
   g_autofree char *count = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->more_spinner), self->loading && n_tunes > 0);
+  gtk_spinner_set_spinning (self->more_spinner, self->loading && n_tunes > 0);
+  /* A spinning spinner keeps the window redrawing even out of sight. */
+  gtk_spinner_set_spinning (self->spinner, n_tunes == 0 && self->loading);
 
   if (n_tunes == 0)
     {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      if (self->loading || !atelier_tune_list_get_loaded (self->tunes))
+        gtk_stack_set_visible_child_name (self->stack, self->client != NULL ? "loading" : "empty");
+      else if (self->failed)
+        gtk_stack_set_visible_child_name (self->stack, "error");
+      else
+        gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
 
-  if (n_shown == 0)
+  if (n_shown == 0 && !(self->loading && searching (self)))
     {
       gtk_stack_set_visible_child_name (self->stack, "no-results");
       return;
     }
 
-  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Tune", "%u Tunes", n_shown), n_shown);
+  if (has_more && !searching (self))
+    /* Translators: the number of tunes loaded so far, when there are more */
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Tune and More", "%u Tunes and More", n_shown), n_shown);
+  else
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Tune", "%u Tunes", n_shown), n_shown);
   gtk_label_set_label (self->count_label, count);
   gtk_stack_set_visible_child_name (self->stack, "list");
 }
 
 static void
-list_tunes_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+maybe_load_more (AtelierTunesPage *self)
 {
-  g_autoptr(AtelierTunesPage) self = user_data;
-  g_autoptr(GPtrArray) tunes = NULL;
-  g_autoptr(GError) error = NULL;
+  GtkAdjustment *adjustment;
+  double left;
 
-  tunes = atelier_astria_client_list_tunes_finish (ATELIER_ASTRIA_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!atelier_tune_list_get_has_more (self->tunes) || atelier_tune_list_get_loading (self->tunes))
     return;
 
-  set_loading (self, FALSE);
-
-  if (tunes == NULL)
+  /* A search looks through every tune. */
+  if (searching (self))
     {
-      g_autofree char *text = atelier_error_describe (error);
-
-      atelier_widget_show_error (GTK_WIDGET (self), error);
-      if (g_list_model_get_n_items (G_LIST_MODEL (self->tunes)) == 0)
-        {
-          adw_status_page_set_description (self->error_page, text);
-          gtk_stack_set_visible_child_name (self->stack, "error");
-        }
+      atelier_tune_list_load_more (self->tunes);
       return;
     }
 
-  g_list_store_splice (self->tunes, 0, g_list_model_get_n_items (G_LIST_MODEL (self->tunes)),
-                       tunes->pdata, tunes->len);
+  adjustment = gtk_scrolled_window_get_vadjustment (self->list_scroller);
+  left = gtk_adjustment_get_upper (adjustment) -
+         (gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment));
+  if (left < LOAD_MORE_DISTANCE)
+    atelier_tune_list_load_more (self->tunes);
+}
+
+static gboolean
+more_idle_cb (gpointer user_data)
+{
+  AtelierTunesPage *self = user_data;
+
+  self->more_idle_id = 0;
+  maybe_load_more (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The adjustment changes while the list is being allocated: look after
+ * that, not in the middle of it. */
+static void
+adjustment_changed_cb (AtelierTunesPage *self)
+{
+  if (self->more_idle_id == 0)
+    self->more_idle_id = g_idle_add (more_idle_cb, self);
+}
+
+static void
+loading_changed_cb (AtelierTunesPage *self)
+{
+  gboolean loading = atelier_tune_list_get_loading (self->tunes);
+
+  if (!loading && atelier_tune_list_get_loaded (self->tunes))
+    {
+      /* Still room, or a search to serve: the next page, after this one
+       * is laid out. */
+      if (searching (self))
+        maybe_load_more (self);
+    }
+
+  if (self->loading != loading)
+    {
+      self->loading = loading;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    }
   update_view (self);
+}
+
+static void
+load_failed_cb (AtelierTunesPage *self,
+                GError           *error)
+{
+  g_autofree char *text = atelier_error_describe (error);
+
+  self->failed = TRUE;
+  atelier_widget_show_error (GTK_WIDGET (self), error);
+  adw_status_page_set_description (self->error_page, text);
+  update_view (self);
+}
+
+static void
+items_changed_cb (AtelierTunesPage *self)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->tunes)) > 0)
+    self->failed = FALSE;
+  update_view (self);
+}
+
+static void
+tune_ready_cb (AtelierTunesPage *self,
+               AtelierTune      *tune)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+  g_autofree char *title = atelier_tune_dup_short_title (tune);
+
+  if (ATELIER_IS_APPLICATION (app))
+    atelier_application_notify_training_finished (ATELIER_APPLICATION (app), title, atelier_tune_get_id (tune));
+}
+
+/* A fresher copy of the tune shown in the detail. */
+static void
+list_changed_for_detail_cb (AtelierTunesPage *self,
+                            guint             position,
+                            guint             removed,
+                            guint             added)
+{
+  AtelierTune *shown = atelier_tune_detail_get_tune (self->detail);
+
+  for (guint i = position; shown != NULL && i < position + added; i++)
+    {
+      g_autoptr(AtelierTune) tune = g_list_model_get_item (G_LIST_MODEL (self->tunes), i);
+
+      if (tune != shown && atelier_tune_get_id (tune) == atelier_tune_get_id (shown))
+        {
+          atelier_tune_detail_set_tune (self->detail, tune);
+          break;
+        }
+    }
 }
 
 void
@@ -217,32 +292,32 @@ atelier_tunes_page_reload (AtelierTunesPage *self)
 {
   g_return_if_fail (ATELIER_IS_TUNES_PAGE (self));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-
-  if (self->client == NULL)
-    {
-      set_loading (self, FALSE);
-      return;
-    }
-
-  self->cancellable = g_cancellable_new ();
-  set_loading (self, TRUE);
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->tunes)) == 0)
-    gtk_stack_set_visible_child_name (self->stack, "loading");
-
-  atelier_astria_client_list_tunes_async (self->client, 0, self->cancellable,
-                                          list_tunes_cb, g_object_ref (self));
+  self->failed = FALSE;
+  atelier_tune_list_reload (self->tunes);
+  update_view (self);
 }
 
-/* Search */
+static void
+row_activated_cb (AtelierTunesPage *self,
+                  GtkListBoxRow    *row)
+{
+  g_autoptr(AtelierTune) tune = g_list_model_get_item (G_LIST_MODEL (self->filtered),
+                                                       gtk_list_box_row_get_index (row));
+
+  if (tune != NULL)
+    atelier_tunes_page_show_tune (self, atelier_tune_get_id (tune));
+}
+
+/* }}} */
+
+/* {{{ Search */
 
 static gboolean
 filter_func (gpointer item,
              gpointer user_data)
 {
   AtelierTunesPage *self = user_data;
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  const char *text = search_text (self);
   g_autofree char *needle = NULL;
   const char *fields[2];
 
@@ -271,8 +346,8 @@ static void
 search_changed_cb (AtelierTunesPage *self)
 {
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-  if (!self->loading || g_list_model_get_n_items (G_LIST_MODEL (self->tunes)) > 0)
-    update_view (self);
+  maybe_load_more (self);
+  update_view (self);
 }
 
 static void
@@ -282,7 +357,195 @@ stop_search_cb (AtelierTunesPage *self)
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
 }
 
-/* Actions */
+/* }}} */
+
+/* {{{ Navigation, the editor, the detail */
+
+static void
+update_draft_banner (AtelierTunesPage *self)
+{
+  gboolean show = self->draft_loaded && !atelier_draft_is_empty (self->draft) &&
+                  g_strcmp0 (gtk_stack_get_visible_child_name (self->nav_stack), "list") == 0;
+
+  if (show)
+    {
+      const char *title = atelier_draft_get_string (self->draft, "title");
+      g_auto(GStrv) photos = atelier_draft_dup_strv (self->draft, "photos");
+      guint n = g_strv_length (photos);
+      g_autofree char *photos_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u photo", "%u photos", n), n);
+      g_autofree char *text = NULL;
+
+      if (title != NULL && *title != '\0')
+        /* Translators: the first %s is a tune's name, the second a number of photos ("12 photos") */
+        text = g_strdup_printf (_("Your unfinished tune “%s” is waiting, with %s."), title, photos_text);
+      else
+        /* Translators: %s is a number of photos ("12 photos") */
+        text = g_strdup_printf (_("Your unfinished tune is waiting, with %s."), photos_text);
+      gtk_label_set_label (self->draft_label, text);
+    }
+
+  gtk_revealer_set_reveal_child (self->draft_revealer, show);
+}
+
+static void
+show_view (AtelierTunesPage *self,
+           const char       *name)
+{
+  gtk_stack_set_visible_child_name (self->nav_stack, name);
+  update_draft_banner (self);
+}
+
+static void
+editor_back_cb (AtelierTunesPage *self)
+{
+  show_view (self, "list");
+}
+
+static void
+editor_created_cb (AtelierTunesPage *self,
+                   AtelierTune      *tune)
+{
+  atelier_tune_list_prepend (self->tunes, tune);
+  atelier_tune_detail_set_session (self->detail, get_session (self));
+  atelier_tune_detail_set_tune (self->detail, tune);
+  show_view (self, "detail");
+
+  if (atelier_tune_is_trained (tune))
+    atelier_widget_show_toast (GTK_WIDGET (self), _("The tune is ready"));
+  else
+    atelier_widget_show_toast (GTK_WIDGET (self), _("Training started: you will be told when the tune is ready"));
+}
+
+static void
+open_editor (AtelierTunesPage *self)
+{
+  if (self->editor == NULL)
+    {
+      self->editor = ATELIER_TUNE_EDITOR (atelier_tune_editor_new ());
+      atelier_tune_editor_set_client (self->editor, self->client);
+      atelier_tune_editor_set_draft (self->editor, self->draft);
+      g_signal_connect_object (self->editor, "back", G_CALLBACK (editor_back_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->editor, "created", G_CALLBACK (editor_created_cb), self, G_CONNECT_SWAPPED);
+      adw_bin_set_child (self->editor_bin, GTK_WIDGET (self->editor));
+    }
+
+  show_view (self, "editor");
+}
+
+void
+atelier_tunes_page_new_tune (AtelierTunesPage *self)
+{
+  g_return_if_fail (ATELIER_IS_TUNES_PAGE (self));
+
+  if (!self->draft_loaded)
+    {
+      self->open_editor_when_loaded = TRUE;
+      return;
+    }
+
+  open_editor (self);
+}
+
+static void
+draft_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(AtelierTunesPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!atelier_draft_load_finish (ATELIER_DRAFT (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* A draft that cannot be read is not worth stopping for. */
+      g_warning ("Could not read the tune draft: %s", error->message);
+    }
+
+  self->draft_loaded = TRUE;
+  g_signal_connect_object (self->draft, "changed", G_CALLBACK (update_draft_banner), self, G_CONNECT_SWAPPED);
+  update_draft_banner (self);
+
+  if (self->open_editor_when_loaded)
+    open_editor (self);
+}
+
+static void
+detail_back_cb (AtelierTunesPage *self)
+{
+  show_view (self, "list");
+}
+
+static void
+detail_deleted_cb (AtelierTunesPage *self,
+                   gint64            tune_id)
+{
+  atelier_tune_list_remove_id (self->tunes, tune_id);
+  show_view (self, "list");
+  atelier_widget_show_toast (GTK_WIDGET (self), _("Tune deleted"));
+}
+
+static void
+show_detail (AtelierTunesPage *self,
+             AtelierTune      *tune)
+{
+  atelier_tune_detail_set_session (self->detail, get_session (self));
+  atelier_tune_detail_set_tune (self->detail, tune);
+  show_view (self, "detail");
+}
+
+static void
+get_tune_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(AtelierTunesPage) self = user_data;
+  g_autoptr(AtelierTune) tune = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tune = atelier_astria_client_get_tune_finish (ATELIER_ASTRIA_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->show_cancellable);
+  if (tune == NULL)
+    {
+      atelier_widget_show_error (GTK_WIDGET (self), error);
+      return;
+    }
+
+  show_detail (self, tune);
+}
+
+void
+atelier_tunes_page_show_tune (AtelierTunesPage *self,
+                              gint64            tune_id)
+{
+  AtelierTune *tune;
+
+  g_return_if_fail (ATELIER_IS_TUNES_PAGE (self));
+
+  g_cancellable_cancel (self->show_cancellable);
+  g_clear_object (&self->show_cancellable);
+
+  tune = atelier_tune_list_find (self->tunes, tune_id);
+  if (tune != NULL)
+    {
+      show_detail (self, tune);
+      return;
+    }
+
+  if (self->client == NULL)
+    return;
+
+  self->show_cancellable = g_cancellable_new ();
+  atelier_astria_client_get_tune_async (self->client, tune_id, self->show_cancellable,
+                                        get_tune_cb, g_object_ref (self));
+}
+
+/* }}} */
+
+/* {{{ Actions */
 
 static void
 reload_action (GtkWidget  *widget,
@@ -300,6 +563,7 @@ search_action (GtkWidget  *widget,
   AtelierTunesPage *self = ATELIER_TUNES_PAGE (widget);
   gboolean active = gtk_search_bar_get_search_mode (self->search_bar);
 
+  show_view (self, "list");
   gtk_search_bar_set_search_mode (self->search_bar, !active);
   if (!active)
     gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
@@ -310,10 +574,36 @@ new_tune_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *param)
 {
-  atelier_widget_show_toast (widget, _("The tune editor comes in the next release"));
+  atelier_tunes_page_new_tune (ATELIER_TUNES_PAGE (widget));
 }
 
-/* GObject */
+static void
+discard_response_cb (AtelierTunesPage *self,
+                     const char       *response)
+{
+  if (g_strcmp0 (response, "discard") != 0)
+    return;
+
+  atelier_draft_clear (self->draft);
+  if (self->editor != NULL)
+    atelier_tune_editor_set_draft (self->editor, self->draft);
+  update_draft_banner (self);
+}
+
+static void
+discard_draft_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  GtkWidget *dialog = atelier_discard_draft_dialog_new (widget);
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), widget, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* }}} */
+
+/* {{{ GObject */
 
 AtelierAstriaClient *
 atelier_tunes_page_get_client (AtelierTunesPage *self)
@@ -332,7 +622,12 @@ atelier_tunes_page_set_client (AtelierTunesPage    *self,
   if (!g_set_object (&self->client, client))
     return;
 
-  g_list_store_remove_all (self->tunes);
+  atelier_tune_list_set_client (self->tunes, client);
+  if (self->editor != NULL)
+    atelier_tune_editor_set_client (self->editor, client);
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->nav_stack), "detail") == 0)
+    show_view (self, "list");
+
   atelier_tunes_page_reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
@@ -351,22 +646,78 @@ atelier_tunes_page_get_model (AtelierTunesPage *self)
   return G_LIST_MODEL (self->tunes);
 }
 
+AtelierTuneList *
+atelier_tunes_page_get_tune_list (AtelierTunesPage *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNES_PAGE (self), NULL);
+  return self->tunes;
+}
+
+AtelierTuneEditor *
+atelier_tunes_page_get_editor (AtelierTunesPage *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNES_PAGE (self), NULL);
+  return self->editor;
+}
+
+AtelierDraft *
+atelier_tunes_page_get_draft (AtelierTunesPage *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNES_PAGE (self), NULL);
+  return self->draft;
+}
+
+gboolean
+atelier_tunes_page_get_draft_loaded (AtelierTunesPage *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNES_PAGE (self), FALSE);
+  return self->draft_loaded;
+}
+
+AtelierTuneDetail *
+atelier_tunes_page_get_detail (AtelierTunesPage *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNES_PAGE (self), NULL);
+  return self->detail;
+}
+
+const char *
+atelier_tunes_page_get_view (AtelierTunesPage *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNES_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->nav_stack);
+}
+
 static void
 atelier_tunes_page_dispose (GObject *object)
 {
   AtelierTunesPage *self = ATELIER_TUNES_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->draft_cancellable);
+  g_clear_object (&self->draft_cancellable);
+  g_cancellable_cancel (self->show_cancellable);
+  g_clear_object (&self->show_cancellable);
+  g_clear_handle_id (&self->more_idle_id, g_source_remove);
+
+  if (self->tunes != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->tunes, self);
+      atelier_tune_list_set_client (self->tunes, NULL);
+    }
+  if (self->draft != NULL)
+    g_signal_handlers_disconnect_by_data (self->draft, self);
 
   /* The bin's child is the template's top widget: let the bin drop it
-   * before the template's children are disposed, not after. */
+   * before the template's children are disposed, not after. The editor
+   * saves the draft as it goes. */
+  self->editor = NULL;
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), ATELIER_TYPE_TUNES_PAGE);
 
   g_clear_object (&self->client);
   g_clear_object (&self->filtered);
   g_clear_object (&self->tunes);
+  g_clear_object (&self->draft);
 
   G_OBJECT_CLASS (atelier_tunes_page_parent_class)->dispose (object);
 }
@@ -429,7 +780,12 @@ atelier_tunes_page_class_init (AtelierTunesPageClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (ATELIER_TYPE_TUNE_DETAIL);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/atelier/Atelier/tunes/atelier-tunes-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AtelierTunesPage, nav_stack);
+  gtk_widget_class_bind_template_child (widget_class, AtelierTunesPage, draft_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AtelierTunesPage, draft_label);
   gtk_widget_class_bind_template_child (widget_class, AtelierTunesPage, search_bar);
   gtk_widget_class_bind_template_child (widget_class, AtelierTunesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, AtelierTunesPage, stack);
@@ -437,26 +793,59 @@ atelier_tunes_page_class_init (AtelierTunesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtelierTunesPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, AtelierTunesPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, AtelierTunesPage, list_box);
+  gtk_widget_class_bind_template_child (widget_class, AtelierTunesPage, list_scroller);
+  gtk_widget_class_bind_template_child (widget_class, AtelierTunesPage, more_spinner);
+  gtk_widget_class_bind_template_child (widget_class, AtelierTunesPage, editor_bin);
+  gtk_widget_class_bind_template_child (widget_class, AtelierTunesPage, detail);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
 
   gtk_widget_class_install_action (widget_class, "page.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "page.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "page.new-tune", NULL, new_tune_action);
+  gtk_widget_class_install_action (widget_class, "page.discard-draft", NULL, discard_draft_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "page.new-tune", NULL);
 }
 
 static void
 atelier_tunes_page_init (AtelierTunesPage *self)
 {
+  GtkAdjustment *adjustment;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->tunes = g_list_store_new (ATELIER_TYPE_TUNE);
+  self->tunes = atelier_tune_list_new ();
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->tunes)),
                                               GTK_FILTER (self->filter));
   gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->filtered),
-                           create_row, NULL, NULL);
+                           create_row, self, NULL);
+  g_signal_connect_object (self->list_box, "row-activated", G_CALLBACK (row_activated_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->tunes, "notify::loading", G_CALLBACK (loading_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tunes, "notify::has-more", G_CALLBACK (update_view), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tunes, "items-changed", G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tunes, "items-changed", G_CALLBACK (list_changed_for_detail_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tunes, "load-failed", G_CALLBACK (load_failed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tunes, "tune-ready", G_CALLBACK (tune_ready_cb), self, G_CONNECT_SWAPPED);
+
+  /* Page by page as the user scrolls, and until the list fills the view. */
+  adjustment = gtk_scrolled_window_get_vadjustment (self->list_scroller);
+  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (adjustment_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (adjustment_changed_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->detail, "back", G_CALLBACK (detail_back_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->detail, "deleted", G_CALLBACK (detail_deleted_cb), self, G_CONNECT_SWAPPED);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+
+  /* The tune being composed when Atelier last ran. */
+  self->draft = atelier_draft_new (NULL);
+  self->draft_cancellable = g_cancellable_new ();
+  atelier_draft_load_async (self->draft, self->draft_cancellable, draft_loaded_cb, g_object_ref (self));
 }
+
+/* }}} */

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atelier-test-utils.h"
 #include "atelier-ui-test-utils.h"
+#include "atelier-window.h"
 
 void
 atelier_ui_test_init (int    *argc,
@@ -210,3 +212,107 @@ atelier_ui_spin (guint ms)
       g_usleep (1000);
     }
 }
+
+void
+atelier_ui_save_screenshot (GtkWindow  *window,
+                            const char *name)
+{
+  const char *dir = g_getenv ("ATELIER_TEST_SCREENSHOTS");
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+
+  atelier_ui_spin (700);   /* transitions */
+  texture = atelier_render_window (window);
+  g_assert_nonnull (texture);
+  file = g_strdup_printf ("%s.png", name);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* {{{ Notification server */
+
+static GPtrArray *notifications;   /* "summary\nbody" */
+static gboolean notify_name_owned;
+
+static void
+notify_method_call (GDBusConnection       *connection,
+                    const char            *sender,
+                    const char            *object_path,
+                    const char            *interface_name,
+                    const char            *method_name,
+                    GVariant              *parameters,
+                    GDBusMethodInvocation *invocation,
+                    gpointer               user_data)
+{
+  if (g_str_equal (method_name, "Notify"))
+    {
+      const char *summary = NULL;
+      const char *body = NULL;
+
+      g_variant_get (parameters, "(&sus&s&sas@a{sv}i)", NULL, NULL, NULL, &summary, &body, NULL, NULL, NULL);
+      g_ptr_array_add (notifications, g_strdup_printf ("%s\n%s", summary, body));
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications->len));
+    }
+  else if (g_str_equal (method_name, "GetCapabilities"))
+    {
+      const char *caps[] = { "body", "actions", NULL };
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+  else if (g_str_equal (method_name, "GetServerInformation"))
+    {
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "test", "atelier", "1", "1.2"));
+    }
+  else
+    {
+      g_dbus_method_invocation_return_dbus_error (invocation, "org.freedesktop.DBus.Error.UnknownMethod", method_name);
+    }
+}
+
+static void
+notify_name_acquired (GDBusConnection *connection,
+                      const char      *name,
+                      gpointer         user_data)
+{
+  notify_name_owned = TRUE;
+}
+
+GPtrArray *
+atelier_ui_start_notification_server (void)
+{
+  static const char xml[] =
+    "<node><interface name='org.freedesktop.Notifications'>"
+    "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+    "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+    "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+    "<arg type='u' direction='out'/></method>"
+    "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+    "<method name='GetServerInformation'><arg type='s' direction='out'/><arg type='s' direction='out'/>"
+    "<arg type='s' direction='out'/><arg type='s' direction='out'/></method>"
+    "</interface></node>";
+  static const GDBusInterfaceVTable vtable = { notify_method_call, NULL, NULL, { 0 } };
+  g_autoptr(GDBusNodeInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+
+  if (notifications != NULL)
+    return notifications;
+
+  info = g_dbus_node_info_new_for_xml (xml, NULL);
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  notifications = g_ptr_array_new_with_free_func (g_free);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications",
+                                     info->interfaces[0], &vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                notify_name_acquired, NULL, NULL, NULL);
+  atelier_test_wait_until (notify_name_owned, 20000);
+
+  return notifications;
+}
+
+/* }}} */

@@ -32,5 +32,13 @@ gboolean    atelier_ui_is_shown             (GtkWidget    *widget);
 GtkWindow  *atelier_ui_find_toplevel        (GType         type);
 /* Iterates the main context for @ms. */
 void        atelier_ui_spin                 (guint         ms);
+/* With $ATELIER_TEST_SCREENSHOTS set to a directory, saves what the test
+ * sees there as @name.png, to look at (after the transitions). */
+void        atelier_ui_save_screenshot      (GtkWindow    *window,
+                                             const char   *name);
+/* A notification server (org.freedesktop.Notifications) on the test's
+ * private session bus. Returns what it is asked to show, "summary\nbody"
+ * per notification (owned by the utils, alive until exit). */
+GPtrArray  *atelier_ui_start_notification_server (void);
 
 G_END_DECLS

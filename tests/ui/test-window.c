@@ -49,28 +49,6 @@ account_label (void)
   return subtitle;
 }
 
-/* With $ATELIER_TEST_SCREENSHOTS set to a directory, saves what the test
- * sees there, to look at. */
-static void
-save_screenshot (GtkWindow  *win,
-                 const char *name)
-{
-  const char *dir = g_getenv ("ATELIER_TEST_SCREENSHOTS");
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-
-  if (dir == NULL)
-    return;
-
-  atelier_ui_spin (700);   /* transitions */
-  texture = atelier_render_window (win);
-  g_assert_nonnull (texture);
-  file = g_strdup_printf ("%s.png", name);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
 static char *
 keyring_lookup (const char *service)
 {
@@ -205,7 +183,7 @@ test_switch_pages (void)
   /* Alt+3 and Alt+4 */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "gallery"));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, "gallery");
-  g_assert_true (atelier_ui_shows_text (_atelier_window_get_page (window, "gallery"), "Every image of every tune"));
+  g_assert_true (atelier_ui_shows_text (_atelier_window_get_page (window, "gallery"), "New Prompt"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "faceid"));
   g_assert_true (atelier_ui_shows_text (_atelier_window_get_page (window, "faceid"), "In the Sandbox"));
   g_assert_cmpstr (g_settings_get_string (settings, "last-page"), ==, "faceid");
@@ -222,81 +200,8 @@ has_accel (const char *action,
   return accels != NULL && g_strv_contains ((const char * const *) accels, accel);
 }
 
-/* A notification server on the test's private bus: records what it is
- * asked to show. */
-static GPtrArray *notifications;   /* "summary\nbody" */
-static gboolean notify_name_owned;
-
-static void
-notify_method_call (GDBusConnection       *connection,
-                    const char            *sender,
-                    const char            *object_path,
-                    const char            *interface_name,
-                    const char            *method_name,
-                    GVariant              *parameters,
-                    GDBusMethodInvocation *invocation,
-                    gpointer               user_data)
-{
-  if (g_str_equal (method_name, "Notify"))
-    {
-      const char *summary = NULL;
-      const char *body = NULL;
-
-      g_variant_get (parameters, "(&sus&s&sas@a{sv}i)", NULL, NULL, NULL, &summary, &body, NULL, NULL, NULL);
-      g_ptr_array_add (notifications, g_strdup_printf ("%s\n%s", summary, body));
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications->len));
-    }
-  else if (g_str_equal (method_name, "GetCapabilities"))
-    {
-      const char *caps[] = { "body", "actions", NULL };
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
-    }
-  else if (g_str_equal (method_name, "GetServerInformation"))
-    {
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "test", "atelier", "1", "1.2"));
-    }
-  else
-    {
-      g_dbus_method_invocation_return_dbus_error (invocation, "org.freedesktop.DBus.Error.UnknownMethod", method_name);
-    }
-}
-
-static void
-notify_name_acquired (GDBusConnection *connection,
-                      const char      *name,
-                      gpointer         user_data)
-{
-  notify_name_owned = TRUE;
-}
-
-static void
-start_notification_server (void)
-{
-  static const char xml[] =
-    "<node><interface name='org.freedesktop.Notifications'>"
-    "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
-    "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
-    "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-    "<arg type='u' direction='out'/></method>"
-    "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
-    "<method name='GetServerInformation'><arg type='s' direction='out'/><arg type='s' direction='out'/>"
-    "<arg type='s' direction='out'/><arg type='s' direction='out'/></method>"
-    "</interface></node>";
-  static const GDBusInterfaceVTable vtable = { notify_method_call, NULL, NULL, { 0 } };
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (xml, NULL);
-  g_autoptr(GError) error = NULL;
-  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-
-  g_assert_no_error (error);
-  notifications = g_ptr_array_new_with_free_func (g_free);
-  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications",
-                                     info->interfaces[0], &vtable, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
-                                notify_name_acquired, NULL, NULL, NULL);
-  atelier_test_wait_until (notify_name_owned, WAIT_MS);
-  g_object_unref (bus);
-}
+/* What the notification server was asked to show. */
+static GPtrArray *notifications;
 
 static void
 test_about_and_notifications (void)
@@ -337,7 +242,7 @@ test_shortcuts (void)
   /* Ctrl+? shows it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
   atelier_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)))), WAIT_MS);
-  save_screenshot (GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))), "help-overlay");
+  atelier_ui_save_screenshot (GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))), "help-overlay");
   gtk_widget_set_visible (GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))), FALSE);
 }
 
@@ -385,7 +290,7 @@ test_connect_account (void)
   g_assert_cmpstr (atelier_preferences_window_get_status (prefs, "astria"), ==,
                    "Wrong key: Astria did not accept it");
   g_assert_true (atelier_ui_shows_text (GTK_WIDGET (prefs), "Wrong key: Astria did not accept it"));
-  save_screenshot (GTK_WINDOW (prefs), "prefs-wrong-key");
+  atelier_ui_save_screenshot (GTK_WINDOW (prefs), "prefs-wrong-key");
   stored = keyring_lookup ("astria");
   g_assert_null (stored);
   g_assert_cmpint (atelier_session_get_mode (session), ==, ATELIER_SESSION_MODE_SANDBOX);
@@ -419,10 +324,10 @@ test_connect_account (void)
   g_assert_cmpstr (stored, ==, "right-key");
   g_clear_pointer (&stored, secret_password_free);
   g_assert_true (atelier_session_has_fal_key (session));
-  save_screenshot (GTK_WINDOW (prefs), "prefs-verified");
+  atelier_ui_save_screenshot (GTK_WINDOW (prefs), "prefs-verified");
 
   gtk_window_destroy (GTK_WINDOW (prefs));
-  save_screenshot (GTK_WINDOW (window), "window-account");
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "window-account");
 }
 
 /* An offline server gives the "offline" message, not "wrong key". */
@@ -509,7 +414,7 @@ test_errors (void)
   body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
   g_assert_nonnull (strstr (body, "• num_images: must be less than or equal to 8"));
   g_assert_nonnull (strstr (body, "• text: can't be blank"));
-  save_screenshot (dialog, "dialog-422");
+  atelier_ui_save_screenshot (dialog, "dialog-422");
   gtk_widget_activate (atelier_ui_find_labelled (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "Close"));
   atelier_test_wait_until (_atelier_window_get_error_dialog (window) == NULL, WAIT_MS);
 
@@ -518,7 +423,7 @@ test_errors (void)
   g_assert_cmpstr (_atelier_window_get_last_toast (window), ==, "Your Astria key was not accepted");
   atelier_test_wait_until (atelier_ui_shows_text (find_id ("toast_overlay"), "Your Astria key was not accepted"), WAIT_MS);
   g_assert_nonnull (atelier_ui_find_labelled (find_id ("toast_overlay"), GTK_TYPE_BUTTON, "Preferences"));
-  save_screenshot (GTK_WINDOW (window), "window-401-toast");
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "window-401-toast");
 
   server = g_error_new_literal (ATELIER_API_ERROR, ATELIER_API_ERROR_SERVER, "500");
   atelier_window_show_error (window, server);
@@ -532,7 +437,7 @@ test_errors (void)
   network = g_error_new_literal (ATELIER_API_ERROR, ATELIER_API_ERROR_NETWORK, "unreachable");
   atelier_window_show_error (window, network);
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (find_id ("offline_revealer"))));
-  save_screenshot (GTK_WINDOW (window), "window-offline");
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "window-offline");
   /* A request that gets through ends the offline state. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
   atelier_test_wait_until (!gtk_revealer_get_reveal_child (GTK_REVEALER (find_id ("offline_revealer"))), WAIT_MS);
@@ -563,7 +468,7 @@ test_retry_countdown (void)
                    "The server had a problem. Retrying in 27 s…");
   atelier_test_wait_until (g_str_equal (gtk_label_get_label (GTK_LABEL (label)),
                                         "The server had a problem. Retrying in 26 s…"), 3000);
-  save_screenshot (GTK_WINDOW (window), "window-retry");
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "window-retry");
   gtk_widget_activate (atelier_ui_find_labelled (revealer, GTK_TYPE_BUTTON, "Cancel"));
   atelier_test_wait_until (g_cancellable_is_cancelled (cancellable), WAIT_MS);
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
@@ -607,7 +512,7 @@ main (int   argc,
   int status;
 
   atelier_ui_test_init (&argc, &argv);
-  start_notification_server ();
+  notifications = atelier_ui_start_notification_server ();
 
   remote = atelier_test_server_new ();
   atelier_sandbox_server_set_api_key (remote, "right-key");
@@ -644,7 +549,6 @@ main (int   argc,
   g_application_quit (G_APPLICATION (app));
   g_clear_object (&app);
   atelier_test_server_free (remote);
-  g_clear_pointer (&notifications, g_ptr_array_unref);
 
   return status;
 }

@@ -1,0 +1,873 @@
+/* atelier-library.c: originals the user liked or saved, kept on this computer
+ *
+ * Layout: DIR/ACCOUNT-HASH/PROMPT-ID/prompt.json, with the reasons, the
+ * saved indices and the prompt as the server sent it, and the originals
+ * beside it as INDEX.EXT. The whole account is read in a worker thread when
+ * the account is set; afterwards the index lives in memory and every write
+ * goes through GIO's asynchronous file calls.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <string.h>
+
+#include "atelier-image-utils.h"
+#include "atelier-library.h"
+#include "atelier-models-private.h"
+
+#define MAX_IMAGES 8
+#define METADATA_NAME "prompt.json"
+
+struct _AtelierLibrary
+{
+  GObject            parent_instance;
+
+  AtelierImageCache *cache;
+  char              *dir;
+  char              *account;
+  char              *account_dir;
+  GHashTable        *entries;       /* prompt id (gint64 *) → Entry */
+  GCancellable      *cancellable;   /* of the account's load */
+  gboolean           loaded;
+  guint              generation;    /* bumped on every account switch */
+};
+
+G_DEFINE_FINAL_TYPE (AtelierLibrary, atelier_library, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_LOADED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  CHANGED,
+  ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  gint64                id;
+  AtelierPrompt        *prompt;
+  AtelierLibraryReason  reasons;
+  guint                 saved;               /* bit per image index */
+  char                 *files[MAX_IMAGES];   /* basenames of originals on disk */
+} Entry;
+
+static void
+entry_free (Entry *entry)
+{
+  g_clear_object (&entry->prompt);
+  for (guint i = 0; i < MAX_IMAGES; i++)
+    g_free (entry->files[i]);
+  g_free (entry);
+}
+
+static char *
+entry_dir (AtelierLibrary *self,
+           gint64          id)
+{
+  char name[32];
+
+  g_snprintf (name, sizeof name, "%" G_GINT64_FORMAT, id);
+  return g_build_filename (self->account_dir, name, NULL);
+}
+
+/* Metadata */
+
+static GBytes *
+entry_to_json (Entry *entry)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  char *data;
+  gsize length;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "reasons");
+  json_builder_add_int_value (builder, entry->reasons);
+  json_builder_set_member_name (builder, "saved");
+  json_builder_add_int_value (builder, entry->saved);
+  json_builder_set_member_name (builder, "prompt");
+  json_builder_add_value (builder, json_node_copy (atelier_prompt_get_json (entry->prompt)));
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  data = json_generator_to_data (generator, &length);
+
+  return g_bytes_new_take (data, length);
+}
+
+/* Reads one prompt folder; NULL when it is not one. Worker thread. */
+static Entry *
+entry_read (const char *path,
+            gint64      id)
+{
+  g_autofree char *metadata = g_build_filename (path, METADATA_NAME, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GDir) dir = NULL;
+  JsonObject *object;
+  JsonNode *prompt;
+  const char *name;
+  Entry *entry;
+
+  if (!json_parser_load_from_mapped_file (parser, metadata, NULL))
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  object = json_node_get_object (json_parser_get_root (parser));
+  prompt = json_object_get_member (object, "prompt");
+  if (prompt == NULL)
+    return NULL;
+
+  entry = g_new0 (Entry, 1);
+  entry->prompt = atelier_prompt_new_from_json (prompt, NULL);
+  if (entry->prompt == NULL || atelier_prompt_get_id (entry->prompt) != id)
+    {
+      entry_free (entry);
+      return NULL;
+    }
+  entry->id = id;
+  entry->reasons = (AtelierLibraryReason) json_object_get_int_member_with_default (object, "reasons", 0);
+  entry->saved = (guint) json_object_get_int_member_with_default (object, "saved", 0);
+
+  dir = g_dir_open (path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      guint64 index;
+      g_autofree char *stem = g_strdup (name);
+      char *dot = strchr (stem, '.');
+
+      if (dot == NULL || g_str_has_suffix (name, ".tmp"))
+        continue;
+      *dot = '\0';
+      if (g_ascii_string_to_unsigned (stem, 10, 0, MAX_IMAGES - 1, &index, NULL))
+        {
+          g_free (entry->files[index]);
+          entry->files[index] = g_strdup (name);
+        }
+    }
+
+  return entry;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const char *account_dir = task_data;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+  g_autoptr(GDir) dir = g_dir_open (account_dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (account_dir, name, NULL);
+      gint64 id;
+      Entry *entry;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      if (!g_ascii_string_to_signed (name, 10, 1, G_MAXINT64, &id, NULL))
+        continue;
+      entry = entry_read (path, id);
+      if (entry != NULL)
+        g_ptr_array_add (entries, entry);
+    }
+
+  if (!g_task_return_error_if_cancelled (task))
+    g_task_return_pointer (task, g_steal_pointer (&entries), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+load_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(AtelierLibrary) self = user_data;
+  g_autoptr(GPtrArray) entries = NULL;
+
+  entries = g_task_propagate_pointer (G_TASK (result), NULL);
+  if (entries == NULL)
+    return;   /* cancelled: another account */
+
+  /* Anything kept while loading stays; the disk fills in the rest. */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (entries, i);
+
+      if (!g_hash_table_contains (self->entries, &entry->id))
+        g_hash_table_insert (self->entries, &entry->id, g_ptr_array_steal_index_fast (entries, i--));
+    }
+
+  self->loaded = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+  g_signal_emit (self, signals[CHANGED], 0, (gint64) 0);
+}
+
+void
+atelier_library_set_account (AtelierLibrary *self,
+                             const char     *account)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *hash = NULL;
+
+  g_return_if_fail (ATELIER_IS_LIBRARY (self));
+  g_return_if_fail (account != NULL);
+
+  if (g_strcmp0 (self->account, account) == 0)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->generation++;
+
+  g_free (self->account);
+  self->account = g_strdup (account);
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, account, -1);
+  hash[16] = '\0';
+  g_free (self->account_dir);
+  self->account_dir = g_build_filename (self->dir, hash, NULL);
+
+  g_hash_table_remove_all (self->entries);
+  if (self->loaded)
+    {
+      self->loaded = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+    }
+  g_signal_emit (self, signals[CHANGED], 0, (gint64) 0);
+
+  /* No source object: the worker must not hold the library's last
+   * reference (it would be finalized off the main thread). */
+  task = g_task_new (NULL, self->cancellable, load_cb, g_object_ref (self));
+  g_task_set_source_tag (task, atelier_library_set_account);
+  g_task_set_task_data (task, g_strdup (self->account_dir), g_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+gboolean
+atelier_library_is_loaded (AtelierLibrary *self)
+{
+  g_return_val_if_fail (ATELIER_IS_LIBRARY (self), FALSE);
+  return self->loaded;
+}
+
+/* Writing */
+
+typedef struct
+{
+  AtelierLibrary *self;      /* (owned) */
+  gint64          id;
+  guint           generation;
+  guint           index;     /* for an original */
+  char           *name;      /* its basename */
+  GTask          *task;      /* (owned) (nullable) the keep waiting for it */
+} Write;
+
+static void
+write_free (Write *write)
+{
+  g_object_unref (write->self);
+  g_free (write->name);
+  g_clear_object (&write->task);
+  g_free (write);
+}
+
+static void
+report_error (AtelierLibrary *self,
+              const GError   *error)
+{
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_signal_emit (self, signals[ERROR], 0, error);
+}
+
+typedef struct
+{
+  AtelierLibrary *self;   /* (owned) */
+  GFile          *file;
+  GBytes         *bytes;
+  GTask          *task;   /* (nullable) gets the result; else errors are reported */
+} Pending;
+
+static void
+pending_free (Pending *pending)
+{
+  g_object_unref (pending->self);
+  g_object_unref (pending->file);
+  g_bytes_unref (pending->bytes);
+  g_clear_object (&pending->task);
+  g_free (pending);
+}
+
+static void
+pending_done (Pending *pending,
+              GError  *error)
+{
+  if (pending->task != NULL)
+    {
+      if (error != NULL)
+        g_task_return_error (pending->task, g_error_copy (error));
+      else
+        g_task_return_boolean (pending->task, TRUE);
+    }
+  else if (error != NULL)
+    {
+      report_error (pending->self, error);
+    }
+
+  pending_free (pending);
+}
+
+static void
+replace_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_replace_contents_finish (G_FILE (source), result, NULL, &error);
+  pending_done (user_data, error);
+}
+
+static void
+mkdir_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Pending *pending = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!_atelier_make_dir_finish (result, &error))
+    {
+      pending_done (pending, error);
+      return;
+    }
+
+  g_file_replace_contents_bytes_async (pending->file, pending->bytes, NULL, FALSE,
+                                       G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                       NULL, replace_cb, pending);
+}
+
+/* Writes @bytes as @name in @id's folder; @task (nullable) gets the
+ * result, else failures are reported with ::error. */
+static void
+write_file (AtelierLibrary *self,
+            gint64          id,
+            const char     *name,
+            GBytes         *bytes,
+            GTask          *task)
+{
+  g_autofree char *dir = entry_dir (self, id);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->self = g_object_ref (self);
+  pending->file = g_file_new_for_path (path);
+  pending->bytes = g_bytes_ref (bytes);
+  pending->task = task != NULL ? g_object_ref (task) : NULL;
+
+  _atelier_make_dir_async (dir, NULL, mkdir_cb, pending);
+}
+
+static void
+save_metadata (AtelierLibrary *self,
+               Entry          *entry)
+{
+  g_autoptr(GBytes) bytes = entry_to_json (entry);
+
+  write_file (self, entry->id, METADATA_NAME, bytes, NULL);
+}
+
+static void
+remove_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      g_unlink (file);
+    }
+  g_rmdir (path);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Keeping */
+
+typedef struct
+{
+  guint   outstanding;
+  GError *error;       /* the first */
+} Keep;
+
+static void
+keep_free (Keep *keep)
+{
+  g_clear_error (&keep->error);
+  g_free (keep);
+}
+
+static void
+keep_step_done (GTask  *task,
+                GError *error)
+{
+  Keep *keep = g_task_get_task_data (task);
+
+  if (error != NULL && keep->error == NULL)
+    keep->error = g_error_copy (error);
+
+  if (--keep->outstanding > 0)
+    return;
+
+  if (keep->error != NULL)
+    {
+      report_error (g_task_get_source_object (task), keep->error);
+      g_task_return_error (task, g_steal_pointer (&keep->error));
+    }
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+original_written_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Write *write = user_data;
+  AtelierLibrary *self = write->self;
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error) &&
+      write->generation == self->generation)
+    {
+      Entry *entry = g_hash_table_lookup (self->entries, &write->id);
+
+      if (entry != NULL)
+        {
+          g_free (entry->files[write->index]);
+          entry->files[write->index] = g_strdup (write->name);
+          g_signal_emit (self, signals[CHANGED], 0, write->id);
+        }
+    }
+
+  keep_step_done (write->task, error);
+  write_free (write);
+}
+
+static const char *
+extension_for (GBytes *bytes)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+  const char *mime_type = atelier_image_sniff_mime_type (data, length);
+
+  if (g_strcmp0 (mime_type, "image/png") == 0)
+    return "png";
+  if (g_strcmp0 (mime_type, "image/webp") == 0)
+    return "webp";
+  if (g_strcmp0 (mime_type, "image/gif") == 0)
+    return "gif";
+  if (g_strcmp0 (mime_type, "image/jpeg") == 0)
+    return "jpg";
+  return NULL;
+}
+
+static void
+downloaded_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Write *write = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  const char *extension;
+
+  bytes = atelier_image_cache_download_finish (ATELIER_IMAGE_CACHE (source), result, &error);
+  if (bytes == NULL)
+    {
+      keep_step_done (write->task, error);
+      write_free (write);
+      return;
+    }
+
+  extension = extension_for (bytes);
+  if (extension == NULL)
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The server sent something that is not an image"));
+      keep_step_done (write->task, error);
+      write_free (write);
+      return;
+    }
+
+  write->name = g_strdup_printf ("%u.%s", write->index, extension);
+  task = g_task_new (write->self, NULL, original_written_cb, write);
+  write_file (write->self, write->id, write->name, bytes, task);
+}
+
+void
+atelier_library_keep_async (AtelierLibrary       *self,
+                            AtelierPrompt        *prompt,
+                            AtelierLibraryReason  reason,
+                            int                   index,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  const char * const *images;
+  guint n_images;
+  Entry *entry;
+  Keep *keep;
+  gint64 id;
+
+  g_return_if_fail (ATELIER_IS_LIBRARY (self));
+  g_return_if_fail (ATELIER_IS_PROMPT (prompt));
+  g_return_if_fail (reason == ATELIER_LIBRARY_LIKED || reason == ATELIER_LIBRARY_SAVED);
+  g_return_if_fail (self->account != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, atelier_library_keep_async);
+  keep = g_new0 (Keep, 1);
+  keep->outstanding = 1;   /* this function's own step */
+  g_task_set_task_data (task, keep, (GDestroyNotify) keep_free);
+
+  id = atelier_prompt_get_id (prompt);
+  images = atelier_prompt_get_images (prompt);
+  n_images = MIN (atelier_prompt_get_n_images (prompt), MAX_IMAGES);
+
+  entry = g_hash_table_lookup (self->entries, &id);
+  if (entry == NULL)
+    {
+      entry = g_new0 (Entry, 1);
+      entry->id = id;
+      g_hash_table_insert (self->entries, &entry->id, entry);
+    }
+  /* The newest metadata wins, unless the prompt came from the library. */
+  if (entry->prompt != prompt && n_images > 0)
+    g_set_object (&entry->prompt, prompt);
+  else if (entry->prompt == NULL)
+    entry->prompt = g_object_ref (prompt);
+
+  entry->reasons |= reason;
+  if (reason == ATELIER_LIBRARY_SAVED && index >= 0 && index < MAX_IMAGES)
+    entry->saved |= 1u << index;
+
+  save_metadata (self, entry);
+  g_signal_emit (self, signals[CHANGED], 0, id);
+
+  for (guint i = 0; i < n_images; i++)
+    {
+      Write *write;
+
+      if (entry->files[i] != NULL)
+        continue;
+      if (reason == ATELIER_LIBRARY_SAVED && (int) i != index)
+        continue;
+
+      write = g_new0 (Write, 1);
+      write->self = g_object_ref (self);
+      write->id = id;
+      write->generation = self->generation;
+      write->index = i;
+      write->task = g_object_ref (task);
+      keep->outstanding++;
+      atelier_image_cache_download_async (self->cache, images[i], cancellable, downloaded_cb, write);
+    }
+
+  keep_step_done (task, NULL);
+}
+
+gboolean
+atelier_library_keep_finish (AtelierLibrary  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_library_keep_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+atelier_library_release (AtelierLibrary       *self,
+                         gint64                prompt_id,
+                         AtelierLibraryReason  reason)
+{
+  Entry *entry;
+
+  g_return_if_fail (ATELIER_IS_LIBRARY (self));
+
+  entry = g_hash_table_lookup (self->entries, &prompt_id);
+  if (entry == NULL || (entry->reasons & reason) == 0)
+    return;
+
+  entry->reasons &= ~reason;
+  if (reason == ATELIER_LIBRARY_SAVED)
+    entry->saved = 0;
+
+  if (entry->reasons == 0)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+      g_task_set_source_tag (task, atelier_library_release);
+      g_task_set_task_data (task, entry_dir (self, prompt_id), g_free);
+      g_task_run_in_thread (task, remove_thread);
+      g_hash_table_remove (self->entries, &prompt_id);
+    }
+  else
+    {
+      save_metadata (self, entry);
+    }
+
+  g_signal_emit (self, signals[CHANGED], 0, prompt_id);
+}
+
+/* Queries */
+
+gboolean
+atelier_library_contains (AtelierLibrary *self,
+                          gint64          prompt_id)
+{
+  g_return_val_if_fail (ATELIER_IS_LIBRARY (self), FALSE);
+  return g_hash_table_contains (self->entries, &prompt_id);
+}
+
+AtelierLibraryReason
+atelier_library_get_reasons (AtelierLibrary *self,
+                             gint64          prompt_id)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (ATELIER_IS_LIBRARY (self), 0);
+
+  entry = g_hash_table_lookup (self->entries, &prompt_id);
+  return entry != NULL ? entry->reasons : 0;
+}
+
+AtelierPrompt *
+atelier_library_get_prompt (AtelierLibrary *self,
+                            gint64          prompt_id)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (ATELIER_IS_LIBRARY (self), NULL);
+
+  entry = g_hash_table_lookup (self->entries, &prompt_id);
+  return entry != NULL ? entry->prompt : NULL;
+}
+
+char *
+atelier_library_dup_image_uri (AtelierLibrary *self,
+                               gint64          prompt_id,
+                               guint           index)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  Entry *entry;
+
+  g_return_val_if_fail (ATELIER_IS_LIBRARY (self), NULL);
+
+  entry = g_hash_table_lookup (self->entries, &prompt_id);
+  if (entry == NULL || index >= MAX_IMAGES || entry->files[index] == NULL)
+    return NULL;
+
+  dir = entry_dir (self, prompt_id);
+  path = g_build_filename (dir, entry->files[index], NULL);
+
+  return g_filename_to_uri (path, NULL, NULL);
+}
+
+static int
+compare_newest_first (gconstpointer a,
+                      gconstpointer b)
+{
+  AtelierPrompt *pa = *(AtelierPrompt **) a;
+  AtelierPrompt *pb = *(AtelierPrompt **) b;
+  GDateTime *da = atelier_prompt_get_created_at (pa);
+  GDateTime *db = atelier_prompt_get_created_at (pb);
+  int by_date = (da != NULL && db != NULL) ? g_date_time_compare (db, da) : 0;
+  gint64 ia = atelier_prompt_get_id (pa);
+  gint64 ib = atelier_prompt_get_id (pb);
+
+  if (by_date != 0)
+    return by_date;
+  return ib < ia ? -1 : ib > ia;
+}
+
+GPtrArray *
+atelier_library_dup_prompts (AtelierLibrary *self)
+{
+  GPtrArray *prompts = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  Entry *entry;
+
+  g_return_val_if_fail (ATELIER_IS_LIBRARY (self), NULL);
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+    g_ptr_array_add (prompts, g_object_ref (entry->prompt));
+
+  g_ptr_array_sort (prompts, compare_newest_first);
+
+  return prompts;
+}
+
+const char *
+atelier_library_get_dir (AtelierLibrary *self)
+{
+  g_return_val_if_fail (ATELIER_IS_LIBRARY (self), NULL);
+  return self->dir;
+}
+
+/* GObject */
+
+static void
+atelier_library_dispose (GObject *object)
+{
+  AtelierLibrary *self = ATELIER_LIBRARY (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->cache);
+
+  G_OBJECT_CLASS (atelier_library_parent_class)->dispose (object);
+}
+
+static void
+atelier_library_finalize (GObject *object)
+{
+  AtelierLibrary *self = ATELIER_LIBRARY (object);
+
+  g_hash_table_unref (self->entries);
+  g_free (self->dir);
+  g_free (self->account);
+  g_free (self->account_dir);
+
+  G_OBJECT_CLASS (atelier_library_parent_class)->finalize (object);
+}
+
+static void
+atelier_library_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  AtelierLibrary *self = ATELIER_LIBRARY (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+atelier_library_class_init (AtelierLibraryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = atelier_library_dispose;
+  object_class->finalize = atelier_library_finalize;
+  object_class->get_property = atelier_library_get_property;
+
+  properties[PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  /* A background keep failed (an original could not be fetched or
+   * written); the gallery shows it. */
+  signals[ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+atelier_library_init (AtelierLibrary *self)
+{
+  self->entries = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) entry_free);
+}
+
+AtelierLibrary *
+atelier_library_new (AtelierImageCache *cache,
+                     const char        *dir)
+{
+  AtelierLibrary *self;
+
+  g_return_val_if_fail (ATELIER_IS_IMAGE_CACHE (cache), NULL);
+
+  self = g_object_new (ATELIER_TYPE_LIBRARY, NULL);
+  self->cache = g_object_ref (cache);
+  self->dir = dir != NULL ? g_strdup (dir)
+                          : g_build_filename (g_get_user_data_dir (), "atelier", "library", NULL);
+
+  return self;
+}
+
+/* Shared helpers (atelier-models-private.h) */
+
+static void
+make_dir_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  const char *path = task_data;
+
+  if (g_mkdir_with_parents (path, 0700) != 0)
+    {
+      int saved_errno = errno;
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                               _("Cannot create the folder “%s”: %s"), path, g_strerror (saved_errno));
+    }
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+_atelier_make_dir_async (const char          *path,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, _atelier_make_dir_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, make_dir_thread);
+}
+
+gboolean
+_atelier_make_dir_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == _atelier_make_dir_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,80 @@
+/* atelier-prompt-tags.h: the tags of a prompt's text
+ *
+ * Astria reads three kinds of tag in prompt text:
+ *   <lora:ID:WEIGHT>   a LoRA tune loaded at WEIGHT (Flux, SDXL);
+ *   <faceid:ID:1>      a FaceID tune (the trailing 1 is fixed, NOTES.md);
+ *   {{characteristic}} replaced by the tune's characteristic of that name.
+ * Pure functions, no GTK: the editor highlights what these find.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "atelier-tune.h"
+
+G_BEGIN_DECLS
+
+/* Gallery base models (NOTES.md): LoRA and FaceID prompts run on these. */
+#define ATELIER_FLUX_TUNE_ID  1504944
+#define ATELIER_SDXL_TUNE_ID  666678
+#define ATELIER_RV51_TUNE_ID  690204
+
+typedef enum
+{
+  ATELIER_PROMPT_TAG_LORA,
+  ATELIER_PROMPT_TAG_FACEID,
+  ATELIER_PROMPT_TAG_CHARACTERISTIC,
+} AtelierPromptTagKind;
+
+typedef struct
+{
+  AtelierPromptTagKind  kind;
+  gsize                 start;    /* byte offsets into the text; end is exclusive */
+  gsize                 end;
+  gboolean              valid;    /* FALSE: looks like a tag but is malformed */
+  const char           *problem;  /* why not valid (static, marked for translation: show it translated), or NULL */
+  gint64                tune_id;  /* LORA, FACEID */
+  double                weight;   /* LORA, FACEID */
+  char                 *name;     /* CHARACTERISTIC (owned) */
+} AtelierPromptTag;
+
+/* Every tag of @text (UTF-8; invalid UTF-8 gives no tags after it) in
+ * order. An opening "<lora:" or "<faceid:" that does not complete a tag
+ * is reported as an invalid tag up to its ">" (or to the end of the text
+ * or the next "<"); a "<" inside another tag starts a new candidate, so
+ * "<lora:<lora:1:1>" yields an invalid and a valid tag.
+ * (transfer full) (element-type AtelierPromptTag) */
+GArray   *atelier_prompt_tags_parse               (const char  *text);
+
+/* The tags as inserted: "<lora:123:1>", "<faceid:123:1>", "{{eye_color}}".
+ * @weight is written with '.' whatever the locale, shortest form. */
+char     *atelier_prompt_tag_format_lora          (gint64       tune_id,
+                                                   double       weight);
+char     *atelier_prompt_tag_format_faceid        (gint64       tune_id);
+char     *atelier_prompt_tag_format_characteristic (const char *name);
+
+/* TRUE when @text has a valid tag of @kind (any id). */
+gboolean  atelier_prompt_tags_has_kind            (const char           *text,
+                                                   AtelierPromptTagKind  kind);
+/* TRUE when @text has a valid LoRA or FaceID tag of @tune_id. */
+gboolean  atelier_prompt_tags_has_tune            (const char           *text,
+                                                   gint64                tune_id);
+
+/* Where prompts of a tune go (NOTES.md): a checkpoint takes its own
+ * prompts; a LoRA's go to its base model (Flux1.dev unless it says, SDXL
+ * for sdxl1) with <lora:ID:1> in the text; a FaceID's go to its base
+ * model (Realistic Vision 5.1 unless it says) with <faceid:ID:1>. */
+typedef struct
+{
+  gint64                tune_id;      /* where to POST the prompt */
+  gint64                tag_tune_id;  /* 0: no tag needed */
+  AtelierPromptTagKind  tag_kind;     /* LORA or FACEID when tag_tune_id != 0 */
+  gboolean              flux;         /* the prompt runs on Flux */
+} AtelierPromptTarget;
+
+void      atelier_prompt_target_for_tune          (AtelierTune          *tune,
+                                                   AtelierPromptTarget  *target);
+
+G_END_DECLS

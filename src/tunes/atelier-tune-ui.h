@@ -1,0 +1,47 @@
+/* atelier-tune-ui.h: how a tune is shown, shared by the list and the detail
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "atelier-image-cache.h"
+#include "atelier-tune.h"
+
+G_BEGIN_DECLS
+
+/* The title, or "Tune 123" when it has none. */
+char       *atelier_tune_dup_display_title (AtelierTune *tune);
+/* The readable part of a title made by atelier_tune_title_with_uuid():
+ * "Jane - 3f6c…-…" → "Jane". Other titles come back whole. */
+char       *atelier_tune_dup_short_title   (AtelierTune *tune);
+/* "LoRA", "FaceID", "PTI", "Checkpoint" (no model type). */
+const char *atelier_tune_model_type_label  (const char  *model_type);
+/* "woman · LoRA · flux1" */
+char       *atelier_tune_dup_summary       (AtelierTune *tune);
+/* A pill: "Training, about 12 minutes left", "Ready", "Expires soon",
+ * "Expired". */
+GtkWidget  *atelier_tune_status_label_new  (AtelierTune *tune);
+/* The name of a gallery base model ("Flux1.dev"), or NULL. */
+const char *atelier_base_model_name        (gint64       tune_id);
+
+/* A rounded @size × @size picture of the image at @url (through @cache),
+ * named @label for assistive technologies. */
+GtkWidget  *atelier_tune_photo_new         (AtelierImageCache *cache,
+                                            const char        *url,
+                                            int                size,
+                                            const char        *label);
+
+/* "Discard the unfinished tune?", asked over @widget's window; connect to
+ * ::response, "discard" means yes. */
+GtkWidget  *atelier_discard_draft_dialog_new (GtkWidget       *widget);
+
+/* Shows the image at @url in @picture through @cache, at the gallery's
+ * thumbnail size, without blocking; a load still running when the picture
+ * goes away or gets another URL is cancelled. */
+void        atelier_picture_load_url       (GtkPicture        *picture,
+                                            AtelierImageCache *cache,
+                                            const char        *url);
+
+G_END_DECLS

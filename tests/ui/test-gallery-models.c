@@ -1,0 +1,855 @@
+/* test-gallery-models.c: the gallery's models against the sandbox over HTTP
+ *
+ * The prompts model (paging, filters, sorting, polling), the image cache
+ * (disk cache, memory bound), likes (round trip, rollback) and the local
+ * library (keeps originals after the server forgets). No widgets.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "atelier-gallery-cell.h"
+#include "atelier-image-cache-private.h"
+#include "atelier-library.h"
+#include "atelier-likes.h"
+#include "atelier-prompts-model.h"
+#include "atelier-test-utils.h"
+#include "atelier-ui-test-utils.h"
+
+#define WAIT_MS 20000
+
+typedef struct
+{
+  AtelierSandboxServer *server;
+  AtelierAstriaClient  *client;
+  char                 *dir;
+  AtelierImageCache    *cache;
+  AtelierLibrary       *library;
+  AtelierLikes         *likes;
+  gint64                tune_id;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *cache_dir = NULL;
+  g_autofree char *library_dir = NULL;
+  g_autofree char *likes_path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->server = atelier_test_server_new ();
+  atelier_sandbox_server_set_image_size (f->server, 128);
+  url = atelier_sandbox_server_dup_base_url (f->server);
+  f->client = atelier_astria_client_new (url, "test-key", &error);
+  g_assert_no_error (error);
+  /* Retries after a 5xx or 429 in milliseconds, not seconds. */
+  atelier_astria_client_set_retry_base_delay_ms (f->client, 60);
+
+  f->dir = g_dir_make_tmp ("atelier-gallery-models-XXXXXX", &error);
+  g_assert_no_error (error);
+  cache_dir = g_build_filename (f->dir, "cache", NULL);
+  library_dir = g_build_filename (f->dir, "library", NULL);
+  likes_path = g_build_filename (f->dir, "likes.ini", NULL);
+  f->cache = atelier_image_cache_new (NULL, cache_dir);
+  f->library = atelier_library_new (f->cache, library_dir);
+  f->likes = atelier_likes_new (likes_path, f->library);
+  atelier_likes_set_account (f->likes, f->client, "sandbox:test");
+  atelier_test_wait_until (atelier_likes_is_loaded (f->likes) && atelier_library_is_loaded (f->library), WAIT_MS);
+
+  f->tune_id = atelier_sandbox_server_seed_tune (f->server, "Ada - 1", "woman", TRUE);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  /* Writes still in flight hold their object: wait for them to land (and
+   * for everything to be freed) before the folder goes. */
+  g_object_add_weak_pointer (G_OBJECT (f->likes), (gpointer *) &f->likes);
+  g_object_add_weak_pointer (G_OBJECT (f->library), (gpointer *) &f->library);
+  g_object_add_weak_pointer (G_OBJECT (f->cache), (gpointer *) &f->cache);
+  g_object_unref (f->likes);
+  g_object_unref (f->library);
+  g_object_unref (f->cache);
+  atelier_test_wait_until (f->likes == NULL && f->library == NULL && f->cache == NULL, WAIT_MS);
+  g_clear_object (&f->client);
+  atelier_test_server_free (f->server);
+  atelier_test_rm_rf (f->dir);
+  g_free (f->dir);
+}
+
+static void
+count_changes_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *count)
+{
+  (*count)++;
+}
+
+static AtelierPromptsModel *
+new_model (Fixture *f)
+{
+  AtelierPromptsModel *model = atelier_prompts_model_new (f->client, f->likes, f->library);
+
+  return model;
+}
+
+static void
+wait_idle (AtelierPromptsModel *model)
+{
+  /* Loading starts from an idle after get_item(): let it start. */
+  for (int i = 0; i < 3; i++)
+    g_main_context_iteration (NULL, FALSE);
+  atelier_test_wait_until (!atelier_prompts_model_is_loading (model), WAIT_MS);
+}
+
+static gint64
+item_prompt_id (GListModel *model,
+                guint       position)
+{
+  g_autoptr(AtelierGalleryItem) item = g_list_model_get_item (model, position);
+
+  g_assert_nonnull (item);
+  return atelier_gallery_item_get_prompt_id (item);
+}
+
+/* Newest first; a prompt's images in order. */
+static void
+assert_order (GListModel *model)
+{
+  gint64 previous = G_MAXINT64;
+  guint previous_index = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(AtelierGalleryItem) item = g_list_model_get_item (model, i);
+      gint64 id = atelier_gallery_item_get_prompt_id (item);
+
+      if (id == previous)
+        g_assert_cmpuint (atelier_gallery_item_get_index (item), ==, previous_index + 1);
+      else
+        {
+          g_assert_cmpint (id, <, previous);
+          g_assert_cmpuint (atelier_gallery_item_get_index (item), ==, 0);
+        }
+      previous = id;
+      previous_index = atelier_gallery_item_get_index (item);
+    }
+}
+
+/* Fetches the page(s) that bring at least 60 items past @position. */
+static void
+ask_for (AtelierPromptsModel *model,
+         guint                position)
+{
+  g_autoptr(AtelierGalleryItem) item = g_list_model_get_item (G_LIST_MODEL (model), position);
+
+  g_assert_nonnull (item);
+  wait_idle (model);
+}
+
+/* Pages come as the end is asked for, one ::items-changed each. */
+static void
+test_paging (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(AtelierPromptsModel) model = new_model (f);
+  GListModel *list = G_LIST_MODEL (model);
+  guint changes = 0;
+
+  atelier_sandbox_server_seed_prompts (f->server, f->tune_id, 150, 1);
+  g_signal_connect (model, "items-changed", G_CALLBACK (count_changes_cb), &changes);
+
+  /* Nothing is fetched before the first reload. */
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/prompts"), ==, 0);
+
+  /* One page, and no more while nobody looks further. */
+  atelier_prompts_model_reload (model);
+  wait_idle (model);
+  atelier_ui_spin (50);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 20);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_true (atelier_prompts_model_has_more (model));
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/prompts"), ==, 1);
+
+  /* Looking at the first item wants 60 items: two more pages. */
+  ask_for (model, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 60);
+  g_assert_cmpuint (changes, ==, 3);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/prompts"), ==, 3);
+
+  ask_for (model, 59);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 120);
+  g_assert_cmpuint (changes, ==, 6);
+
+  ask_for (model, 119);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 150);
+  g_assert_cmpuint (changes, ==, 8);
+  g_assert_false (atelier_prompts_model_has_more (model));
+  g_assert_cmpuint (atelier_prompts_model_get_n_prompts (model), ==, 150);
+
+  /* The end is the end: no more requests, nothing past it. */
+  ask_for (model, 149);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/prompts"), ==, 8);
+  g_assert_null (g_list_model_get_item (list, 150));
+  g_assert_cmpuint (changes, ==, 8);
+
+  assert_order (list);
+}
+
+/* Filters: a tune, a text (through pages with no match), liked only. */
+static void
+test_filters (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(AtelierPromptsModel) model = new_model (f);
+  GListModel *list = G_LIST_MODEL (model);
+  gint64 other = atelier_sandbox_server_seed_tune (f->server, "Bea - 2", "woman", TRUE);
+  gint64 castles[3];
+  guint requests;
+
+  /* Bea's castles are the oldest: a search has to page past Ada's. */
+  for (guint i = 0; i < G_N_ELEMENTS (castles); i++)
+    castles[i] = atelier_sandbox_server_seed_prompt (f->server, other, "ohwx woman at a Castle, golden hour", 1);
+  atelier_sandbox_server_seed_prompts (f->server, f->tune_id, 30, 1);
+
+  atelier_prompts_model_set_search (model, "cAsTlE");
+  atelier_prompts_model_reload (model);
+  atelier_test_wait_until (!atelier_prompts_model_is_loading (model) &&
+                           g_list_model_get_n_items (list) == 3, WAIT_MS);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (item_prompt_id (list, i), ==, castles[2 - i]);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/prompts"), ==, 2);
+
+  /* One tune: its own list. */
+  atelier_prompts_model_set_search (model, NULL);
+  atelier_prompts_model_set_tune_id (model, other);
+  wait_idle (model);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+  g_assert_false (atelier_prompts_model_has_more (model));
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/tunes/"), >=, 1);
+  {
+    g_autofree char *path = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts", other);
+    g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", path), ==, 1);
+  }
+
+  /* A text the tune has not: empty, and says it is done. */
+  atelier_prompts_model_set_search (model, "spaceship");
+  wait_idle (model);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+  g_assert_false (atelier_prompts_model_has_more (model));
+
+  /* Liked only comes from the local state: no request at all. */
+  atelier_prompts_model_set_search (model, NULL);
+  atelier_prompts_model_set_tune_id (model, 0);
+  wait_idle (model);
+  {
+    AtelierPrompt *first = atelier_prompts_model_lookup_prompt (model, item_prompt_id (list, 0));
+    AtelierPrompt *castle;
+    g_autoptr(AtelierGalleryItem) item = NULL;
+
+    atelier_likes_set_liked_async (f->likes, first, TRUE, NULL, NULL, NULL);
+
+    /* The castle is on page 2: fetch it for its object. */
+    item = g_list_model_get_item (list, g_list_model_get_n_items (list) - 1);
+    wait_idle (model);
+    g_test_message ("items %u, more %d, prompts %u", g_list_model_get_n_items (list), atelier_prompts_model_has_more (model), atelier_prompts_model_get_n_prompts (model));
+    castle = atelier_prompts_model_lookup_prompt (model, castles[0]);
+    g_assert_nonnull (castle);
+    atelier_likes_set_liked_async (f->likes, castle, TRUE, NULL, NULL, NULL);
+    atelier_test_wait_until (atelier_sandbox_server_get_like_count (f->server, castles[0]) == 1 &&
+                             atelier_sandbox_server_get_like_count (f->server, atelier_prompt_get_id (first)) == 1,
+                             WAIT_MS);
+  }
+
+  requests = atelier_sandbox_server_count_requests (f->server, "GET", "/prompts");
+  atelier_prompts_model_set_liked_only (model, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  g_assert_false (atelier_prompts_model_has_more (model));
+  g_assert_cmpint (item_prompt_id (list, 0), >, item_prompt_id (list, 1));
+  g_assert_cmpint (item_prompt_id (list, 1), ==, castles[0]);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/prompts"), ==, requests);
+
+  /* Unliking in the liked view takes the item away. */
+  atelier_likes_set_liked_async (f->likes, atelier_prompts_model_lookup_prompt (model, castles[0]),
+                                 FALSE, NULL, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  atelier_test_wait_until (atelier_sandbox_server_get_like_count (f->server, castles[0]) == 0, WAIT_MS);
+}
+
+/* Most liked: the user's likes first, then the rest newest first, each
+ * prompt once. */
+static void
+test_sort (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(AtelierPromptsModel) model = new_model (f);
+  GListModel *list = G_LIST_MODEL (model);
+  gint64 old_id;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(AtelierGalleryItem) last = NULL;
+
+  old_id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "the oldest, liked", 2);
+  atelier_sandbox_server_seed_prompts (f->server, f->tune_id, 24, 2);
+
+  atelier_prompts_model_reload (model);
+  wait_idle (model);
+  last = g_list_model_get_item (list, g_list_model_get_n_items (list) - 1);
+  g_clear_object (&last);
+  wait_idle (model);
+  g_assert_false (atelier_prompts_model_has_more (model));
+  atelier_likes_set_liked_async (f->likes, atelier_prompts_model_lookup_prompt (model, old_id), TRUE,
+                                 NULL, NULL, NULL);
+  g_assert_cmpint (item_prompt_id (list, g_list_model_get_n_items (list) - 1), ==, old_id);
+
+  atelier_prompts_model_set_sort (model, ATELIER_PROMPTS_SORT_MOST_LIKED);
+  /* The liked block is there at once, before any page. */
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  g_assert_cmpint (item_prompt_id (list, 0), ==, old_id);
+  g_assert_cmpint (item_prompt_id (list, 1), ==, old_id);
+
+  wait_idle (model);
+  last = g_list_model_get_item (list, g_list_model_get_n_items (list) - 1);
+  g_clear_object (&last);
+  wait_idle (model);
+  g_assert_false (atelier_prompts_model_has_more (model));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 25 * 2);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i += 2)
+    {
+      gint64 id = item_prompt_id (list, i);
+
+      g_assert_false (g_hash_table_contains (seen, &id));
+      g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
+      if (i > 2)
+        g_assert_cmpint (id, <, item_prompt_id (list, i - 2));
+    }
+}
+
+/* A LoRA tune's prompts live on the base model, found by their tag. */
+static void
+test_tag_filter (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(AtelierPromptsModel) model = new_model (f);
+  GListModel *list = G_LIST_MODEL (model);
+  g_autofree char *mine = g_strdup_printf ("<lora:%" G_GINT64_FORMAT ":1> ohwx woman, oil painting", f->tune_id);
+
+  atelier_sandbox_server_seed_prompt (f->server, ATELIER_SANDBOX_FLUX_TUNE_ID, mine, 1);
+  atelier_sandbox_server_seed_prompt (f->server, ATELIER_SANDBOX_FLUX_TUNE_ID, "<lora:999999:1> someone else", 1);
+  atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "on the tune itself", 1);
+
+  atelier_prompts_model_set_tune (model, ATELIER_SANDBOX_FLUX_TUNE_ID, f->tune_id);
+  atelier_prompts_model_reload (model);
+  wait_idle (model);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_assert_cmpstr (atelier_prompt_get_text (atelier_prompts_model_lookup_prompt (model, item_prompt_id (list, 0))),
+                   ==, mine);
+}
+
+/* Thumbnails */
+
+static char *
+first_image_url (Fixture *f,
+                 gint64   prompt_id)
+{
+  return g_strdup_printf ("%s/sandbox/images/%" G_GINT64_FORMAT "/0.jpg",
+                          atelier_astria_client_get_base_url (f->client), prompt_id);
+}
+
+static GdkTexture *
+load (AtelierImageCache *cache,
+      const char        *url,
+      int                size,
+      GError           **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  atelier_image_cache_load_async (cache, url, size, NULL, atelier_test_store_result, &result);
+  return atelier_image_cache_load_finish (cache, atelier_test_wait_result (&result), error);
+}
+
+/* A second cache on the same folder (a restart) downloads nothing. */
+static void
+test_disk_cache (Fixture       *f,
+                 gconstpointer  data)
+{
+  gint64 id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "cached", 1);
+  g_autofree char *url = first_image_url (f, id);
+  g_autofree char *path = _atelier_image_cache_dup_disk_path (f->cache, url, 64);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GdkTexture) again = NULL;
+  g_autoptr(AtelierImageCache) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *moved_url = NULL;
+
+  texture = load (f->cache, url, 64, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, 64);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, 64);
+  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->server), ==, 1);
+  g_assert_cmpuint (atelier_image_cache_get_download_count (f->cache), ==, 1);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  /* Memory: the same texture, synchronously. */
+  again = atelier_image_cache_lookup (f->cache, url, 64);
+  g_assert_true (again == texture);
+  g_clear_object (&again);
+
+  second = atelier_image_cache_new (NULL, atelier_image_cache_get_dir (f->cache));
+  g_assert_null (atelier_image_cache_lookup (second, url, 64));
+  again = load (second, url, 64, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (again), ==, 64);
+  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->server), ==, 1);
+  g_assert_cmpuint (atelier_image_cache_get_download_count (second), ==, 0);
+  g_clear_object (&again);
+
+  /* The same path on another port (the sandbox moved) is the same image. */
+  moved_url = g_strdup_printf ("http://127.0.0.1:1/sandbox/images/%" G_GINT64_FORMAT "/0.jpg", id);
+  atelier_image_cache_clear_memory (second);
+  again = load (second, moved_url, 64, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->server), ==, 1);
+  g_clear_object (&again);
+
+  /* Another size is another thumbnail. */
+  again = load (second, url, 32, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (again), ==, 32);
+  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->server), ==, 2);
+}
+
+/* The memory cache stays under its limit; a 404 is reported. */
+static void
+test_memory_bound (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) missing = NULL;
+  g_autofree char *gone = NULL;
+
+  atelier_image_cache_set_memory_limit (f->cache, 3 * 48 * 48 * 4);
+
+  for (guint i = 0; i < 6; i++)
+    {
+      gint64 id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "bounded", 1);
+      g_autofree char *url = first_image_url (f, id);
+      g_autoptr(GdkTexture) texture = load (f->cache, url, 48, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (texture);
+      g_assert_cmpuint (atelier_image_cache_get_memory_size (f->cache), <=, 3 * 48 * 48 * 4);
+    }
+  g_assert_cmpuint (atelier_image_cache_get_memory_size (f->cache), >, 0);
+
+  gone = g_strdup_printf ("%s/sandbox/images/987654/0.jpg", atelier_astria_client_get_base_url (f->client));
+  missing = load (f->cache, gone, 48, &error);
+  g_assert_null (missing);
+  g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NOT_FOUND);
+}
+
+/* Polling */
+
+static AtelierPrompt *
+create_prompt (Fixture    *f,
+               const char *text)
+{
+  g_autoptr(AtelierPromptParams) params = atelier_prompt_params_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  AtelierPrompt *prompt;
+
+  atelier_params_set_string (ATELIER_PARAMS (params), "text", text);
+  atelier_params_set_int (ATELIER_PARAMS (params), "num_images", 2);
+  atelier_astria_client_create_prompt_async (f->client, f->tune_id, params, NULL, NULL, NULL,
+                                             atelier_test_store_result, &result);
+  prompt = atelier_astria_client_create_prompt_finish (f->client, atelier_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (atelier_prompt_get_state (prompt), ==, ATELIER_PROMPT_STATE_PENDING);
+
+  return prompt;
+}
+
+static guint
+count_polls (Fixture       *f,
+             AtelierPrompt *prompt)
+{
+  g_autofree char *path = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts/%" G_GINT64_FORMAT,
+                                           f->tune_id, atelier_prompt_get_id (prompt));
+
+  return atelier_sandbox_server_count_requests (f->server, "GET", path);
+}
+
+static gboolean
+item_is_image (AtelierPromptsModel *model,
+               guint                position)
+{
+  g_autoptr(AtelierGalleryItem) item = g_list_model_get_item (G_LIST_MODEL (model), position);
+
+  return item != NULL && atelier_gallery_item_get_kind (item) == ATELIER_GALLERY_ITEM_IMAGE;
+}
+
+/* A new prompt shows pending at once, is polled with a growing delay, and
+ * is not polled any more once done. */
+static void
+test_polling_stops (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(AtelierPromptsModel) model = new_model (f);
+  g_autoptr(AtelierPrompt) prompt = NULL;
+  g_autoptr(AtelierGalleryItem) item = NULL;
+  gint64 id;
+  guint polls;
+  guint longest = 0;
+
+  atelier_sandbox_server_set_prompt_delay_ms (f->server, 800);
+  atelier_prompts_model_set_poll_interval_ms (model, 40);
+  atelier_prompts_model_set_polling (model, TRUE);
+  atelier_prompts_model_reload (model);
+  wait_idle (model);
+
+  prompt = create_prompt (f, "ohwx woman, pending");
+  id = atelier_prompt_get_id (prompt);
+  atelier_prompts_model_add_prompt (model, prompt);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  item = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_cmpint (atelier_gallery_item_get_kind (item), ==, ATELIER_GALLERY_ITEM_PENDING);
+  g_assert_cmpuint (atelier_prompts_model_get_n_pending (model), ==, 1);
+
+  while (!item_is_image (model, 0))
+    {
+      longest = MAX (longest, atelier_prompts_model_get_poll_delay_ms (model, id));
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  /* Backed off: the delay doubled at least once while pending. */
+  g_assert_cmpuint (longest, >=, 80);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
+  g_assert_cmpuint (atelier_prompts_model_get_n_pending (model), ==, 0);
+  g_assert_cmpuint (atelier_prompts_model_get_poll_delay_ms (model, id), ==, 0);
+
+  polls = count_polls (f, prompt);
+  g_assert_cmpuint (polls, >=, 2);
+  atelier_ui_spin (400);
+  g_assert_cmpuint (count_polls (f, prompt), ==, polls);
+}
+
+static void
+rate_limited_cb (AtelierPromptsModel *model,
+                 GParamSpec          *pspec,
+                 guint               *seen)
+{
+  if (atelier_prompts_model_is_rate_limited (model))
+    (*seen)++;
+}
+
+/* A 429 pauses polling until Retry-After has passed; polling off stops. */
+static void
+test_polling_rate_limit (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(AtelierPromptsModel) model = new_model (f);
+  g_autoptr(AtelierPrompt) prompt = NULL;
+  g_autofree char *path = NULL;
+  AtelierSandboxFault fault = { 0 };
+  guint limited = 0;
+  guint at_limit;
+  guint polls;
+
+  atelier_sandbox_server_set_prompt_delay_ms (f->server, 60000);
+  atelier_prompts_model_set_poll_interval_ms (model, 30);
+  atelier_prompts_model_reload (model);
+  wait_idle (model);
+  prompt = create_prompt (f, "ohwx woman, slow");
+  atelier_prompts_model_add_prompt (model, prompt);
+
+  /* Not polled while polling is off (the gallery out of sight). */
+  atelier_ui_spin (150);
+  g_assert_cmpuint (count_polls (f, prompt), ==, 0);
+
+  path = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts/%" G_GINT64_FORMAT,
+                          f->tune_id, atelier_prompt_get_id (prompt));
+  fault.method = "GET";
+  fault.path = path;
+  fault.kind = ATELIER_SANDBOX_FAULT_STATUS;
+  fault.status = 429;
+  fault.retry_after_s = 1;
+  fault.times = 1;
+  atelier_sandbox_server_add_fault (f->server, &fault);
+
+  g_signal_connect (model, "notify::rate-limited", G_CALLBACK (rate_limited_cb), &limited);
+  atelier_prompts_model_set_polling (model, TRUE);
+
+  atelier_test_wait_until (atelier_prompts_model_is_rate_limited (model), WAIT_MS);
+  at_limit = count_polls (f, prompt);
+  g_assert_cmpuint (at_limit, ==, 1);
+
+  /* Waits out the second, then exactly one request (the retry). */
+  atelier_test_wait_until (!atelier_prompts_model_is_rate_limited (model), WAIT_MS);
+  g_assert_cmpuint (count_polls (f, prompt), ==, at_limit + 1);
+  g_assert_cmpuint (limited, ==, 1);
+  g_assert_cmpuint (atelier_prompts_model_get_n_pending (model), ==, 1);
+  g_assert_cmpuint (atelier_prompts_model_get_poll_delay_ms (model, atelier_prompt_get_id (prompt)), >, 30);
+
+  /* Out of sight again: no more polls. */
+  atelier_prompts_model_set_polling (model, FALSE);
+  atelier_ui_spin (50);
+  polls = count_polls (f, prompt);
+  atelier_ui_spin (300);
+  g_assert_cmpuint (count_polls (f, prompt), ==, polls);
+}
+
+/* Likes */
+
+static void
+changed_cb (AtelierLikes *likes,
+            gint64        prompt_id,
+            gboolean      liked,
+            GString      *log)
+{
+  g_string_append_printf (log, "%s%" G_GINT64_FORMAT ":%d", log->len > 0 ? " " : "", prompt_id, liked);
+}
+
+static gboolean
+set_liked (Fixture        *f,
+           AtelierLikes   *likes,
+           AtelierPrompt  *prompt,
+           gboolean        liked,
+           GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  atelier_likes_set_liked_async (likes, prompt, liked, NULL, atelier_test_store_result, &result);
+  /* Optimistic: the state changed before the answer. */
+  g_assert_true (atelier_likes_is_liked (likes, atelier_prompt_get_id (prompt)) == liked);
+  return atelier_likes_set_liked_finish (likes, atelier_test_wait_result (&result), error);
+}
+
+static AtelierPrompt *
+fetch_prompt (Fixture *f,
+              gint64   id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  AtelierPrompt *prompt;
+
+  atelier_astria_client_get_prompt_async (f->client, f->tune_id, id, NULL, atelier_test_store_result, &result);
+  prompt = atelier_astria_client_get_prompt_finish (f->client, atelier_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return prompt;
+}
+
+static void
+test_likes_round_trip (Fixture       *f,
+                       gconstpointer  data)
+{
+  gint64 id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "liked", 2);
+  g_autoptr(AtelierPrompt) prompt = fetch_prompt (f, id);
+  g_autoptr(AtelierLikes) reopened = NULL;
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *likes_path = g_build_filename (f->dir, "likes.ini", NULL);
+  g_autofree char *path = g_strdup_printf ("/prompts/%" G_GINT64_FORMAT "/likes", id);
+
+  g_signal_connect (f->likes, "changed", G_CALLBACK (changed_cb), log);
+
+  g_assert_true (set_liked (f, f->likes, prompt, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->server, id), ==, 1);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "POST", path), ==, 1);
+
+  /* Kept across a restart, per account. */
+  atelier_test_wait_until (g_file_test (likes_path, G_FILE_TEST_EXISTS), WAIT_MS);
+  atelier_ui_spin (50);
+  reopened = atelier_likes_new (likes_path, NULL);
+  atelier_likes_set_account (reopened, f->client, "sandbox:test");
+  atelier_test_wait_until (atelier_likes_is_loaded (reopened), WAIT_MS);
+  g_assert_true (atelier_likes_is_liked (reopened, id));
+  atelier_likes_set_account (reopened, f->client, "astria:https://api.astria.ai");
+  g_assert_false (atelier_likes_is_liked (reopened, id));
+
+  g_assert_true (set_liked (f, f->likes, prompt, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->server, id), ==, 0);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "DELETE", path), ==, 1);
+  g_assert_false (atelier_likes_is_liked (f->likes, id));
+
+  {
+    g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT ":1 %" G_GINT64_FORMAT ":0", id, id);
+    g_assert_cmpstr (log->str, ==, expected);
+  }
+}
+
+static void
+test_likes_rollback (Fixture       *f,
+                     gconstpointer  data)
+{
+  gint64 id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "refused", 1);
+  g_autoptr(AtelierPrompt) prompt = fetch_prompt (f, id);
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("/prompts/%" G_GINT64_FORMAT "/likes", id);
+  AtelierSandboxFault fault = { 0 };
+
+  fault.path = path;
+  fault.kind = ATELIER_SANDBOX_FAULT_STATUS;
+  fault.status = 403;
+  fault.times = 1;
+  atelier_sandbox_server_add_fault (f->server, &fault);
+  g_signal_connect (f->likes, "changed", G_CALLBACK (changed_cb), log);
+
+  g_assert_false (set_liked (f, f->likes, prompt, TRUE, &error));
+  g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_UNAUTHORIZED);
+  g_assert_false (atelier_likes_is_liked (f->likes, id));
+  g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->server, id), ==, 0);
+  g_assert_false (atelier_library_contains (f->library, id));
+  {
+    g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT ":1 %" G_GINT64_FORMAT ":0", id, id);
+    g_assert_cmpstr (log->str, ==, expected);
+  }
+  g_clear_error (&error);
+
+  /* An unlike the server refuses comes back as liked. */
+  g_assert_true (set_liked (f, f->likes, prompt, TRUE, &error));
+  fault.times = 1;
+  atelier_sandbox_server_add_fault (f->server, &fault);
+  g_assert_false (set_liked (f, f->likes, prompt, FALSE, &error));
+  g_assert_nonnull (error);
+  g_assert_true (atelier_likes_is_liked (f->likes, id));
+  g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->server, id), ==, 1);
+  g_assert_true (atelier_library_contains (f->library, id));
+}
+
+/* Library */
+
+static void
+test_library_outlives_server (Fixture       *f,
+                              gconstpointer  data)
+{
+  gint64 id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "kept forever", 2);
+  gint64 newer = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "newer", 1);
+  g_autoptr(AtelierPrompt) prompt = fetch_prompt (f, id);
+  g_autoptr(AtelierPromptsModel) model = new_model (f);
+  g_autoptr(AtelierLibrary) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtelierGalleryItem) item = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *path = NULL;
+
+  g_assert_true (set_liked (f, f->likes, prompt, TRUE, &error));
+  g_assert_no_error (error);
+  /* Both originals arrive, in either order. */
+  atelier_test_wait_until ((g_free (uri), uri = atelier_library_dup_image_uri (f->library, id, 1)) != NULL, WAIT_MS);
+  atelier_test_wait_until ((g_free (uri), uri = atelier_library_dup_image_uri (f->library, id, 0)) != NULL, WAIT_MS);
+  path = g_filename_from_uri (uri, NULL, NULL);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  /* The service forgets the prompt (30 days after training). */
+  atelier_sandbox_server_expire_prompt (f->server, id);
+
+  atelier_prompts_model_reload (model);
+  wait_idle (model);
+  g_assert_false (atelier_prompts_model_has_more (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+  g_assert_cmpint (item_prompt_id (G_LIST_MODEL (model), 0), ==, newer);
+  item = g_list_model_get_item (G_LIST_MODEL (model), 1);
+  g_assert_cmpint (atelier_gallery_item_get_prompt_id (item), ==, id);
+  g_assert_true (atelier_gallery_item_is_local_only (item));
+  g_assert_cmpint (atelier_gallery_item_get_kind (item), ==, ATELIER_GALLERY_ITEM_IMAGE);
+
+  /* Shown from the local original, which loads without the server. */
+  shown = atelier_gallery_item_dup_display_url (item, f->library);
+  g_assert_cmpstr (shown, ==, uri);
+  texture = load (f->cache, shown, 48, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (texture);
+
+  /* And after a restart. */
+  reopened = atelier_library_new (f->cache, atelier_library_get_dir (f->library));
+  atelier_library_set_account (reopened, "sandbox:test");
+  atelier_test_wait_until (atelier_library_is_loaded (reopened), WAIT_MS);
+  g_assert_true (atelier_library_contains (reopened, id));
+  g_assert_cmpint (atelier_library_get_reasons (reopened, id), ==, ATELIER_LIBRARY_LIKED);
+  g_assert_cmpstr (atelier_prompt_get_text (atelier_library_get_prompt (reopened, id)), ==, "kept forever");
+  {
+    g_autofree char *again = atelier_library_dup_image_uri (reopened, id, 0);
+    g_assert_cmpstr (again, ==, uri);
+  }
+
+  /* Another account has a library of its own. */
+  atelier_library_set_account (reopened, "astria:https://api.astria.ai");
+  atelier_test_wait_until (atelier_library_is_loaded (reopened), WAIT_MS);
+  g_assert_false (atelier_library_contains (reopened, id));
+}
+
+/* Saving keeps that one original; letting go removes the folder. */
+static void
+test_library_saved (Fixture       *f,
+                    gconstpointer  data)
+{
+  gint64 id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "saved one", 3);
+  g_autoptr(AtelierPrompt) prompt = fetch_prompt (f, id);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *folder = NULL;
+  guint downloads = atelier_sandbox_server_count_image_downloads (f->server);
+
+  atelier_library_keep_async (f->library, prompt, ATELIER_LIBRARY_SAVED, 1, NULL,
+                              atelier_test_store_result, &result);
+  g_assert_true (atelier_library_keep_finish (f->library, atelier_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (atelier_library_get_reasons (f->library, id), ==, ATELIER_LIBRARY_SAVED);
+  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->server), ==, downloads + 1);
+  second = atelier_library_dup_image_uri (f->library, id, 1);
+  first = atelier_library_dup_image_uri (f->library, id, 0);
+  g_assert_nonnull (second);
+  g_assert_null (first);
+  folder = g_path_get_dirname (second);
+
+  atelier_library_release (f->library, id, ATELIER_LIBRARY_SAVED);
+  g_assert_false (atelier_library_contains (f->library, id));
+  {
+    g_autofree char *path = g_filename_from_uri (folder, NULL, NULL);
+    atelier_test_wait_until (!g_file_test (path, G_FILE_TEST_EXISTS), WAIT_MS);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/gallery-models/paging", test_paging);
+  ADD ("/gallery-models/filters", test_filters);
+  ADD ("/gallery-models/sort", test_sort);
+  ADD ("/gallery-models/tag-filter", test_tag_filter);
+  ADD ("/gallery-models/disk-cache", test_disk_cache);
+  ADD ("/gallery-models/memory-bound", test_memory_bound);
+  ADD ("/gallery-models/polling-stops", test_polling_stops);
+  ADD ("/gallery-models/polling-rate-limit", test_polling_rate_limit);
+  ADD ("/gallery-models/likes-round-trip", test_likes_round_trip);
+  ADD ("/gallery-models/likes-rollback", test_likes_rollback);
+  ADD ("/gallery-models/library-outlives-server", test_library_outlives_server);
+  ADD ("/gallery-models/library-saved", test_library_saved);
+
+  return g_test_run ();
+}

@@ -1,0 +1,711 @@
+/* test-tune-editor.c: composing and creating a tune, the way a user does
+ *
+ * The real application in-process, in its Sandbox: the tune editor of the
+ * Tunes page, its model-dependent fields, the multipart the sandbox
+ * receives, huge photos sent as smaller copies, the draft surviving the
+ * window, 504s and cancelled uploads that never create a tune twice, and
+ * a 422's field errors on their rows.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "atelier-application.h"
+#include "atelier-test-utils.h"
+#include "atelier-tunes-page.h"
+#include "atelier-ui-test-utils.h"
+#include "atelier-window-private.h"
+
+#define WAIT_MS 60000   /* generous: a loaded machine, software rendering */
+
+static AtelierApplication *app;
+static AtelierWindow *window;
+static AtelierSession *session;
+static AtelierSandboxServer *sandbox;
+static char *dir;
+
+/* {{{ Helpers */
+
+static AtelierTunesPage *
+page (void)
+{
+  return ATELIER_TUNES_PAGE (_atelier_window_get_page (window, "tunes"));
+}
+
+static AtelierTuneEditor *
+open_editor (void)
+{
+  AtelierTunesPage *tunes = page ();
+
+  atelier_window_show_page (window, "tunes");
+  atelier_test_wait_until (atelier_tunes_page_get_draft_loaded (tunes), WAIT_MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tunes), "page.new-tune", NULL));
+  g_assert_cmpstr (atelier_tunes_page_get_view (tunes), ==, "editor");
+  g_assert_nonnull (atelier_tunes_page_get_editor (tunes));
+
+  return atelier_tunes_page_get_editor (tunes);
+}
+
+static GtkWidget *
+child (AtelierTuneEditor *editor,
+       const char        *id)
+{
+  GtkWidget *widget = atelier_ui_find_by_id (GTK_WIDGET (editor), id);
+
+  if (widget == NULL)
+    g_error ("No “%s” in the editor", id);
+  return widget;
+}
+
+static void
+set_text (AtelierTuneEditor *editor,
+          const char        *id,
+          const char        *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, id)), text);
+}
+
+static void
+select_row (AtelierTuneEditor *editor,
+            const char        *id,
+            guint              position)
+{
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (editor, id)), position);
+}
+
+static guint
+selected (AtelierTuneEditor *editor,
+          const char        *id)
+{
+  return adw_combo_row_get_selected (ADW_COMBO_ROW (child (editor, id)));
+}
+
+static gboolean
+shown (AtelierTuneEditor *editor,
+       const char        *id)
+{
+  return atelier_ui_is_shown (child (editor, id));
+}
+
+static AtelierPhotoList *
+photos (AtelierTuneEditor *editor)
+{
+  return atelier_picker_get_photo_list (atelier_tune_editor_get_picker (editor));
+}
+
+static void
+add_photos (AtelierTuneEditor *editor,
+            ...)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  va_list args;
+  GFile *file;
+
+  va_start (args, editor);
+  while ((file = va_arg (args, GFile *)) != NULL)
+    g_ptr_array_add (files, file);
+  va_end (args);
+
+  atelier_picker_add_files (atelier_tune_editor_get_picker (editor), files);
+  atelier_test_wait_until (atelier_photo_list_get_n_analyzing (photos (editor)) == 0 &&
+                           atelier_photo_list_get_n_inspecting (photos (editor)) == 0, WAIT_MS);
+}
+
+static void
+discard (AtelierTuneEditor *editor)
+{
+  AtelierDraft *draft = atelier_tune_editor_get_draft (editor);
+
+  atelier_draft_clear (draft);
+  atelier_tune_editor_set_draft (editor, draft);
+  atelier_test_wait_until (atelier_draft_get_saved (draft), WAIT_MS);
+}
+
+static gboolean
+submit_enabled (AtelierTuneEditor *editor)
+{
+  return gtk_widget_is_sensitive (child (editor, "submit_button"));
+}
+
+static void
+submit (AtelierTuneEditor *editor)
+{
+  atelier_test_wait_until (submit_enabled (editor), WAIT_MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.submit", NULL));
+  g_assert_true (atelier_tune_editor_get_busy (editor));
+  atelier_test_wait_until (!atelier_tune_editor_get_busy (editor), WAIT_MS);
+}
+
+static guint
+count_widgets (GtkWidget *root,
+               GType      type)
+{
+  guint n = g_type_is_a (G_OBJECT_TYPE (root), type) ? 1 : 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += count_widgets (c, type);
+
+  return n;
+}
+
+/* Pictures under @root showing something. */
+static guint
+count_loaded_pictures (GtkWidget *root)
+{
+  guint n = GTK_IS_PICTURE (root) && gtk_picture_get_paintable (GTK_PICTURE (root)) != NULL ? 1 : 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += count_loaded_pictures (c);
+
+  return n;
+}
+
+/* Tunes in the sandbox whose title starts with @readable and " - ". */
+static guint
+count_tunes (const char *readable)
+{
+  AtelierAstriaClient *client = atelier_session_get_astria_client (session);
+  g_autofree char *prefix = g_strconcat (readable, " - ", NULL);
+  guint count = 0;
+
+  for (guint offset = 0;; offset += ATELIER_PAGE_SIZE)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) tunes = NULL;
+      g_autoptr(GError) error = NULL;
+
+      atelier_astria_client_list_tunes_async (client, offset, NULL, atelier_test_store_result, &result);
+      tunes = atelier_astria_client_list_tunes_finish (client, atelier_test_wait_result (&result), &error);
+      g_assert_no_error (error);
+
+      for (guint i = 0; i < tunes->len; i++)
+        if (g_str_has_prefix (atelier_tune_get_title (g_ptr_array_index (tunes, i)), prefix))
+          count++;
+
+      if (tunes->len < ATELIER_PAGE_SIZE)
+        return count;
+    }
+}
+
+static GFile *
+write_text (const char *name,
+            const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  return g_file_new_for_path (path);
+}
+
+/* A simple tune that is ready at once. */
+static void
+fill_fast_tune (AtelierTuneEditor *editor,
+                const char        *title,
+                guint              seed)
+{
+  g_autofree char *name = g_strdup_printf ("fast-%u.jpg", seed);
+
+  set_text (editor, "title_row", title);
+  select_row (editor, "branch_row", 3);
+  add_photos (editor, atelier_test_write_image (dir, name, 800, 600, seed, "jpeg"), NULL);
+}
+
+static gboolean
+uploads_dir_empty (const char *path)
+{
+  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+
+  return d == NULL || g_dir_read_name (d) == NULL;
+}
+
+/* }}} */
+
+/* Fields that do not apply are hidden, and the model group says why. */
+static void
+test_model_fields (void)
+{
+  AtelierTuneEditor *editor = open_editor ();
+  GtkWidget *model_group = child (editor, "model_group");
+  g_autoptr(AtelierTuneParams) params = NULL;
+
+  discard (editor);
+  /* A new tune: Flux LoRA on Flux1.dev, portrait preset, token ohwx. */
+  g_assert_cmpuint (selected (editor, "model_row"), ==, 0);
+  g_assert_cmpuint (selected (editor, "branch_row"), ==, 0);
+  g_assert_cmpuint (selected (editor, "base_row"), ==, 0);
+  g_assert_cmpuint (selected (editor, "preset_row"), ==, 2);
+  g_assert_true (shown (editor, "preset_row"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (editor, "token_row"))), ==, "ohwx");
+  g_assert_false (submit_enabled (editor));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (editor, "status_label"))), ==, "Add photos to train with");
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-empty");
+
+  /* FaceID: no steps, no training face correct. */
+  select_row (editor, "model_row", 1);
+  g_assert_false (shown (editor, "steps_row"));
+  g_assert_false (shown (editor, "face_correct_row"));
+  g_assert_false (shown (editor, "preset_row"));
+  g_assert_cmpuint (selected (editor, "branch_row"), ==, 2);   /* SD 1.5 */
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (model_group)),
+                            "FaceID needs no training"));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (editor, "steps_spin")), 500);
+  params = atelier_tune_editor_build_params (editor);
+  g_assert_cmpstr (atelier_params_get_string (ATELIER_PARAMS (params), "model_type"), ==, "faceid");
+  g_assert_false (atelier_params_has (ATELIER_PARAMS (params), "steps"));
+  g_assert_false (atelier_params_has (ATELIER_PARAMS (params), "training_face_correct"));
+  g_clear_object (&params);
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-faceid");
+
+  /* SDXL forces PTI. */
+  select_row (editor, "branch_row", 1);
+  g_assert_cmpuint (selected (editor, "model_row"), ==, 3);
+  g_assert_false (gtk_widget_get_sensitive (child (editor, "model_row")));
+  g_assert_cmpuint (selected (editor, "base_row"), ==, 2);
+  g_assert_true (shown (editor, "steps_row"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (editor, "model_row"))), ==,
+                   "SDXL always trains PTI");
+  params = atelier_tune_editor_build_params (editor);
+  g_assert_cmpstr (atelier_params_get_string (ATELIER_PARAMS (params), "model_type"), ==, "pti");
+  g_assert_cmpint (atelier_params_get_int (ATELIER_PARAMS (params), "base_tune_id"), ==, 666678);
+  g_assert_cmpint (atelier_params_get_int (ATELIER_PARAMS (params), "steps"), ==, 500);
+  g_clear_object (&params);
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-sdxl");
+
+  /* Back to Flux: LoRA with a preset. */
+  select_row (editor, "branch_row", 0);
+  g_assert_cmpuint (selected (editor, "model_row"), ==, 0);
+  g_assert_true (gtk_widget_get_sensitive (child (editor, "model_row")));
+  g_assert_cmpuint (selected (editor, "base_row"), ==, 0);
+  g_assert_true (shown (editor, "preset_row"));
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-flux");
+
+  /* A checkpoint is SD 1.5 and no model_type. */
+  select_row (editor, "model_row", 2);
+  g_assert_cmpuint (selected (editor, "branch_row"), ==, 2);
+  g_assert_false (shown (editor, "preset_row"));
+  params = atelier_tune_editor_build_params (editor);
+  g_assert_false (atelier_params_has (ATELIER_PARAMS (params), "model_type"));
+  g_assert_false (atelier_params_has (ATELIER_PARAMS (params), "preset"));
+  g_assert_cmpint (atelier_params_get_int (ATELIER_PARAMS (params), "base_tune_id"), ==, 690204);
+  g_clear_object (&params);
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-checkpoint");
+
+  /* Fast: a free test run, said so. Another base model by its id. */
+  select_row (editor, "branch_row", 3);
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (model_group)),
+                            "free test run"));
+  select_row (editor, "base_row", 3);
+  g_assert_true (shown (editor, "base_id_row"));
+  set_text (editor, "base_id_row", "123456");
+  params = atelier_tune_editor_build_params (editor);
+  g_assert_cmpint (atelier_params_get_int (ATELIER_PARAMS (params), "base_tune_id"), ==, 123456);
+  g_assert_cmpstr (atelier_params_get_string (ATELIER_PARAMS (params), "branch"), ==, "fast");
+  g_clear_object (&params);
+
+  /* A custom class. */
+  select_row (editor, "class_row", 8);
+  g_assert_true (shown (editor, "custom_class_row"));
+  set_text (editor, "custom_class_row", "Horse");
+  params = atelier_tune_editor_build_params (editor);
+  g_assert_cmpstr (atelier_params_get_string (ATELIER_PARAMS (params), "name"), ==, "horse");
+
+  /* Narrow. */
+  {
+    int width, height;
+
+    gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+    gtk_window_set_default_size (GTK_WINDOW (window), 360, height);
+    atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-narrow");
+    gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  }
+
+  discard (editor);
+}
+
+/* What the sandbox receives: every chosen field and every usable photo. */
+static void
+test_create (void)
+{
+  AtelierTuneEditor *editor = open_editor ();
+  AtelierDraft *draft = atelier_tune_editor_get_draft (editor);
+  g_autoptr(AtelierSandboxRequest) request = NULL;
+  g_autoptr(GHashTable) aggregated = NULL;
+  GtkWidget *eyes;
+  const char *title;
+  GHashTableIter iter;
+  gpointer key, value;
+  AtelierTuneDetail *detail;
+
+  discard (editor);
+  atelier_sandbox_server_clear_requests (sandbox);
+
+  set_text (editor, "title_row", "Jane");
+  select_row (editor, "class_row", 1);               /* woman */
+  select_row (editor, "branch_row", 0);              /* flux1, LoRA, Flux1.dev */
+  select_row (editor, "preset_row", 2);              /* portrait */
+  set_text (editor, "token_row", "ohwx");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (editor, "steps_spin")), 1200);
+  select_row (editor, "face_crop_row", 1);           /* on */
+  gtk_switch_set_active (GTK_SWITCH (child (editor, "face_correct_switch")), TRUE);
+  gtk_switch_set_active (GTK_SWITCH (child (editor, "auto_extend_switch")), TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-prompt", NULL));
+  gtk_editable_set_text (GTK_EDITABLE (atelier_ui_find_labelled (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW, "Prompt")),
+                         "ohwx woman, portrait in a sunlit studio, {{eye_color}}");
+
+  add_photos (editor,
+              atelier_test_write_image (dir, "jane-1.jpg", 900, 700, 41, "jpeg"),
+              atelier_test_write_image (dir, "jane-2.png", 700, 900, 42, "png"),
+              atelier_test_write_image (dir, "jane-3.jpg", 1000, 750, 43, "jpeg"),
+              write_text ("jane-notes.jpg", "not a photo"),
+              NULL);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (editor, "status_label"))), ==,
+                   "3 photos will be uploaded; 1 that cannot be read will be left out");
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (child (editor, "scrolled_window"))), 0);
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-photos");
+
+  /* The characteristics found, a row each; one corrected by hand. */
+  aggregated = atelier_photo_list_aggregate_characteristics (photos (editor));
+  g_assert_cmpuint (g_hash_table_size (aggregated), >, 3);
+  g_assert_cmpuint (count_widgets (child (editor, "characteristics_group"), ADW_TYPE_ENTRY_ROW), ==,
+                    g_hash_table_size (aggregated));
+  eyes = atelier_ui_find_labelled (child (editor, "characteristics_group"), ADW_TYPE_ENTRY_ROW, "Eye Colour");
+  g_assert_nonnull (eyes);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (eyes)), ==, g_hash_table_lookup (aggregated, "eye_color"));
+  gtk_editable_set_text (GTK_EDITABLE (eyes), "green eyes");
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-filled");
+
+  submit (editor);
+
+  /* Created: the detail of the new tune, a fresh editor, no draft. */
+  g_assert_cmpstr (atelier_tunes_page_get_view (page ()), ==, "detail");
+  detail = atelier_tunes_page_get_detail (page ());
+  g_assert_cmpstr (atelier_tune_get_name (atelier_tune_detail_get_tune (detail)), ==, "woman");
+  g_assert_true (atelier_ui_shows_text (GTK_WIDGET (detail), "Jane"));
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "detail-created");
+  /* Its training photos, the three sent, through the image cache. */
+  {
+    GtkWidget *photos_box = atelier_ui_find_by_id (GTK_WIDGET (detail), "photos_box");
+    GtkWidget *scrolled = gtk_widget_get_ancestor (photos_box, GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+    g_assert_cmpuint (count_widgets (photos_box, GTK_TYPE_FLOW_BOX_CHILD), ==, 3);
+    atelier_test_wait_until (count_loaded_pictures (photos_box) == 3, WAIT_MS);
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    atelier_ui_save_screenshot (GTK_WINDOW (window), "detail-photos");
+  }
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (editor, "title_row"))), ==, "");
+  g_assert_cmpuint (atelier_photo_list_get_n_photos (photos (editor)), ==, 0);
+  atelier_test_wait_until (atelier_draft_get_saved (draft), WAIT_MS);
+  g_assert_false (g_file_test (atelier_draft_get_path (draft), G_FILE_TEST_EXISTS));
+
+  /* The multipart, field by field. */
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", "/tunes"), ==, 1);
+  request = atelier_sandbox_server_dup_last_request (sandbox, "POST", "/tunes");
+  title = atelier_sandbox_request_get_field (request, "tune[title]");
+  g_assert_true (g_str_has_prefix (title, "Jane - "));
+  g_assert_true (g_uuid_string_is_valid (title + strlen ("Jane - ")));
+  g_assert_cmpstr (atelier_sandbox_request_get_field (request, "tune[name]"), ==, "woman");
+  g_assert_cmpstr (atelier_sandbox_request_get_field (request, "tune[branch]"), ==, "flux1");
+  g_assert_cmpstr (atelier_sandbox_request_get_field (request, "tune[base_tune_id]"), ==, "1504944");
+  g_assert_cmpstr (atelier_sandbox_request_get_field (request, "tune[model_type]"), ==, "lora");
+  g_assert_cmpstr (atelier_sandbox_request_get_field (request, "tune[preset]"), ==, "flux-lora-portrait");
+  g_assert_cmpstr (atelier_sandbox_request_get_field (request, "tune[token]"), ==, "ohwx");
+  g_assert_cmpstr (atelier_sandbox_request_get_field (request, "tune[steps]"), ==, "1200");
+  g_assert_cmpstr (atelier_sandbox_request_get_field (request, "tune[face_crop]"), ==, "true");
+  g_assert_cmpstr (atelier_sandbox_request_get_field (request, "tune[training_face_correct]"), ==, "true");
+  g_assert_cmpstr (atelier_sandbox_request_get_field (request, "tune[auto_extend]"), ==, "true");
+  g_assert_cmpstr (atelier_sandbox_request_get_field (request, "tune[prompts_attributes][0][text]"), ==,
+                   "ohwx woman, portrait in a sunlit studio, {{eye_color}}");
+  g_hash_table_iter_init (&iter, aggregated);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *field = g_strdup_printf ("tune[characteristics][%s]", (char *) key);
+
+      g_assert_cmpstr (atelier_sandbox_request_get_field (request, field), ==,
+                       g_str_equal (key, "eye_color") ? "green eyes" : value);
+    }
+  g_assert_cmpuint (atelier_sandbox_request_count_files (request, "tune[images][]"), ==, 3);
+  g_assert_cmpuint (count_tunes ("Jane"), ==, 1);
+}
+
+/* A photo over 20 megapixels goes as a copy of at most 4096 px. */
+static void
+test_huge_photo (void)
+{
+  AtelierTuneEditor *editor = open_editor ();
+  g_autoptr(AtelierSandboxRequest) request = NULL;
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autofree char *uploads = g_build_filename (g_get_user_cache_dir (), "atelier", "uploads", NULL);
+  AtelierSandboxFile *part;
+  AtelierTrainingPhoto *photo;
+  GdkPixbuf *sent;
+  GtkWidget *tile;
+
+  discard (editor);
+  set_text (editor, "title_row", "Huge Hugo");
+  select_row (editor, "branch_row", 3);
+  add_photos (editor, atelier_test_write_image (dir, "huge.jpg", 5200, 4000, 51, "jpeg"), NULL);
+
+  photo = atelier_photo_list_get_photo (photos (editor), 0);
+  g_assert_true (atelier_training_photo_get_checks (photo) & ATELIER_PHOTO_CHECK_HUGE);
+  tile = atelier_picker_get_tile (atelier_tune_editor_get_picker (editor), photo);
+  g_assert_true (atelier_ui_shows_text (tile, "Downscaled for upload"));
+  /* A note, not a warning. */
+  g_assert_cmpuint (atelier_photo_list_get_n_with_warnings (photos (editor)), ==, 0);
+
+  submit (editor);
+  g_assert_cmpstr (atelier_tunes_page_get_view (page ()), ==, "detail");
+
+  request = atelier_sandbox_server_dup_last_request (sandbox, "POST", "/tunes");
+  g_assert_cmpuint (atelier_sandbox_request_count_files (request, "tune[images][]"), ==, 1);
+  part = g_ptr_array_index (atelier_sandbox_request_get_files (request), 0);
+  loader = gdk_pixbuf_loader_new_with_mime_type ("image/jpeg", NULL);
+  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, part->data, NULL));
+  g_assert_true (gdk_pixbuf_loader_close (loader, NULL));
+  sent = gdk_pixbuf_loader_get_pixbuf (loader);
+  g_assert_cmpint (gdk_pixbuf_get_width (sent), ==, 4096);
+  g_assert_cmpint (gdk_pixbuf_get_height (sent), ==, 3151);
+
+  /* The copy is removed afterwards. */
+  atelier_test_wait_until (uploads_dir_empty (uploads), WAIT_MS);
+}
+
+/* The tune being composed survives the window. */
+static void
+test_draft_restored (void)
+{
+  AtelierTuneEditor *editor = open_editor ();
+  AtelierDraft *draft = atelier_tune_editor_get_draft (editor);
+  g_auto(GStrv) uris = NULL;
+  g_auto(GStrv) restored_uris = NULL;
+  AtelierTunesPage *tunes;
+  GtkWidget *prompt;
+  GtkWidget *button;
+
+  discard (editor);
+  set_text (editor, "title_row", "Draft Dora");
+  select_row (editor, "class_row", 6);               /* dog */
+  select_row (editor, "model_row", 2);               /* checkpoint: SD 1.5 */
+  set_text (editor, "token_row", "zwx");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (editor, "steps_spin")), 800);
+  select_row (editor, "face_crop_row", 2);           /* off */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-prompt", NULL));
+  gtk_editable_set_text (GTK_EDITABLE (atelier_ui_find_labelled (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW, "Prompt")),
+                         "zwx dog on a beach");
+  add_photos (editor,
+              atelier_test_write_image (dir, "dora-1.jpg", 800, 600, 61, "jpeg"),
+              atelier_test_write_image (dir, "dora-2.jpg", 800, 600, 62, "jpeg"),
+              NULL);
+  uris = atelier_photo_list_dup_uris (photos (editor));
+
+  /* Saved as the user works, a moment later. */
+  atelier_test_wait_until (atelier_draft_get_saved (draft), WAIT_MS);
+  g_assert_true (g_file_test (atelier_draft_get_path (draft), G_FILE_TEST_EXISTS));
+
+  /* As after a crash: the window goes, a new one comes. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  atelier_ui_spin (100);
+  window = atelier_window_new (GTK_APPLICATION (app), session);
+  gtk_window_present (GTK_WINDOW (window));
+  tunes = page ();
+  atelier_test_wait_until (atelier_tunes_page_get_draft_loaded (tunes), WAIT_MS);
+
+  /* The list offers to continue it. */
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (atelier_ui_find_by_id (GTK_WIDGET (tunes), "draft_revealer"))));
+  g_assert_true (atelier_ui_shows_text (GTK_WIDGET (tunes), "Your unfinished tune “Draft Dora” is waiting, with 2 photos."));
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "tunes-draft-banner");
+  button = atelier_ui_find_labelled (GTK_WIDGET (tunes), GTK_TYPE_BUTTON, "Continue");
+  /* A button clicks only once it is on screen. */
+  atelier_test_wait_until (gtk_widget_get_mapped (button), WAIT_MS);
+  gtk_widget_activate (button);
+  atelier_test_wait_until (g_strcmp0 (atelier_tunes_page_get_view (tunes), "editor") == 0, WAIT_MS);
+
+  editor = atelier_tunes_page_get_editor (tunes);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (editor, "title_row"))), ==, "Draft Dora");
+  g_assert_cmpuint (selected (editor, "class_row"), ==, 6);
+  g_assert_cmpuint (selected (editor, "model_row"), ==, 2);
+  g_assert_cmpuint (selected (editor, "branch_row"), ==, 2);
+  g_assert_cmpuint (selected (editor, "base_row"), ==, 1);
+  g_assert_cmpuint (selected (editor, "face_crop_row"), ==, 2);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (editor, "token_row"))), ==, "zwx");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (child (editor, "steps_spin"))), ==, 800);
+  prompt = atelier_ui_find_labelled (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW, "Prompt");
+  g_assert_nonnull (prompt);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (prompt)), ==, "zwx dog on a beach");
+  restored_uris = atelier_photo_list_dup_uris (photos (editor));
+  g_assert_true (g_strv_equal ((const char * const *) uris, (const char * const *) restored_uris));
+  g_assert_cmpstr (atelier_photo_list_get_class_name (photos (editor)), ==, "dog");
+  atelier_test_wait_until (atelier_photo_list_get_n_inspecting (photos (editor)) == 0 &&
+                           atelier_photo_list_get_n_analyzing (photos (editor)) == 0, WAIT_MS);
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-restored");
+
+  discard (editor);
+  g_assert_false (g_file_test (atelier_draft_get_path (atelier_tune_editor_get_draft (editor)), G_FILE_TEST_EXISTS));
+}
+
+/* A 504 after the service created the tune: found by its title, once. A
+ * 504 before: retried in one click, still once. A cancelled upload: kept,
+ * retried, once. */
+static void
+test_504_and_retry (void)
+{
+  AtelierTuneEditor *editor = open_editor ();
+  AtelierSandboxFault created_504 = {
+    .method = "POST",
+    .path = "/tunes",
+    .kind = ATELIER_SANDBOX_FAULT_CREATE_THEN_504,
+    .times = 1,
+  };
+  AtelierSandboxFault plain_504 = {
+    .method = "POST",
+    .path = "/tunes",
+    .kind = ATELIER_SANDBOX_FAULT_STATUS,
+    .status = 504,
+    .times = 1,
+  };
+  AtelierSandboxFault slow = {
+    .method = "POST",
+    .path = "/tunes",
+    .kind = ATELIER_SANDBOX_FAULT_DELAY,
+    .delay_ms = 5000,
+    .times = 1,
+  };
+  GtkWidget *banner;
+  GtkWidget *button;
+
+  /* Created, then 504: the client finds it by title. */
+  discard (editor);
+  atelier_sandbox_server_clear_requests (sandbox);
+  fill_fast_tune (editor, "Gateway Gil", 71);
+  atelier_sandbox_server_add_fault (sandbox, &created_504);
+  submit (editor);
+  g_assert_cmpstr (atelier_tunes_page_get_view (page ()), ==, "detail");
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", "/tunes"), ==, 1);
+  g_assert_cmpuint (count_tunes ("Gateway Gil"), ==, 1);
+
+  /* 504 and nothing created: the error, everything kept, Retry. */
+  open_editor ();
+  atelier_sandbox_server_clear_requests (sandbox);
+  fill_fast_tune (editor, "Retry Rosa", 72);
+  atelier_sandbox_server_add_fault (sandbox, &plain_504);
+  submit (editor);
+  banner = child (editor, "error_revealer");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (banner)));
+  g_assert_true (atelier_ui_shows_text (banner, "Nothing was lost"));
+  g_assert_cmpstr (atelier_tunes_page_get_view (page ()), ==, "editor");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (editor, "title_row"))), ==, "Retry Rosa");
+  g_assert_cmpuint (atelier_photo_list_get_n_photos (photos (editor)), ==, 1);
+  g_assert_cmpuint (count_tunes ("Retry Rosa"), ==, 0);
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-upload-failed");
+
+  button = atelier_ui_find_labelled (banner, GTK_TYPE_BUTTON, "Retry");
+  atelier_test_wait_until (gtk_widget_get_mapped (button), WAIT_MS);
+  gtk_widget_activate (button);
+  atelier_test_wait_until (!atelier_tune_editor_get_busy (editor) &&
+                           g_strcmp0 (atelier_tunes_page_get_view (page ()), "detail") == 0, WAIT_MS);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", "/tunes"), ==, 2);
+  g_assert_cmpuint (count_tunes ("Retry Rosa"), ==, 1);
+
+  /* Cancelled while uploading: kept; the retry makes one tune. */
+  open_editor ();
+  atelier_sandbox_server_clear_requests (sandbox);
+  fill_fast_tune (editor, "Cancel Cleo", 73);
+  atelier_sandbox_server_add_fault (sandbox, &slow);
+  atelier_test_wait_until (submit_enabled (editor), WAIT_MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.submit", NULL));
+  g_assert_true (atelier_ui_is_shown (child (editor, "progress_bar")));
+  g_assert_true (atelier_ui_is_shown (child (editor, "cancel_button")));
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-uploading");
+  atelier_test_wait_until (gtk_widget_get_mapped (child (editor, "cancel_button")), WAIT_MS);
+  gtk_widget_activate (child (editor, "cancel_button"));
+  atelier_test_wait_until (!atelier_tune_editor_get_busy (editor), WAIT_MS);
+  g_assert_true (atelier_ui_shows_text (child (editor, "error_revealer"), "The upload was cancelled."));
+  g_assert_cmpuint (atelier_photo_list_get_n_photos (photos (editor)), ==, 1);
+
+  submit (editor);
+  g_assert_cmpstr (atelier_tunes_page_get_view (page ()), ==, "detail");
+  g_assert_cmpuint (count_tunes ("Cancel Cleo"), ==, 1);
+}
+
+/* A 422 names the fields: shown on their rows too. */
+static void
+test_field_errors (void)
+{
+  AtelierTuneEditor *editor = open_editor ();
+  AtelierSandboxFault invalid = {
+    .method = "POST",
+    .path = "/tunes",
+    .kind = ATELIER_SANDBOX_FAULT_STATUS,
+    .status = 422,
+    .body = "{\"token\": [\"is reserved\"]}",
+    .times = 1,
+  };
+  GtkWidget *token;
+  GtkWindow *dialog;
+
+  discard (editor);
+  fill_fast_tune (editor, "Invalid Ivo", 81);
+  atelier_sandbox_server_add_fault (sandbox, &invalid);
+  submit (editor);
+
+  token = child (editor, "token_row");
+  g_assert_true (gtk_widget_has_css_class (token, "error"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (token), ==, "is reserved");
+  dialog = _atelier_window_get_error_dialog (window);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "token: is reserved"));
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-422");
+  gtk_window_destroy (dialog);
+
+  /* The next try clears the marks. */
+  submit (editor);
+  g_assert_false (gtk_widget_has_css_class (token, "error"));
+  g_assert_cmpstr (atelier_tunes_page_get_view (page ()), ==, "detail");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  atelier_ui_test_init (&argc, &argv);
+
+  dir = g_dir_make_tmp ("atelier-editor-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  app = g_object_new (ATELIER_TYPE_APPLICATION,
+                      "application-id", APP_ID,
+                      "flags", G_APPLICATION_NON_UNIQUE,
+                      NULL);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+
+  window = ATELIER_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+  session = atelier_window_get_session (window);
+  atelier_test_wait_until (atelier_session_get_mode (session) == ATELIER_SESSION_MODE_SANDBOX, WAIT_MS);
+  sandbox = atelier_session_get_sandbox (session);
+
+  g_test_add_func ("/tune-editor/model-fields", test_model_fields);
+  g_test_add_func ("/tune-editor/create", test_create);
+  g_test_add_func ("/tune-editor/huge-photo", test_huge_photo);
+  g_test_add_func ("/tune-editor/draft-restored", test_draft_restored);
+  g_test_add_func ("/tune-editor/504-and-retry", test_504_and_retry);
+  g_test_add_func ("/tune-editor/field-errors", test_field_errors);
+
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_quit (G_APPLICATION (app));
+  g_clear_object (&app);
+  atelier_test_rm_rf (dir);
+  g_free (dir);
+
+  return status;
+}
