@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "atelier-application.h"
 #include "atelier-gallery-cell.h"
 #include "atelier-gallery-page-private.h"
 #include "atelier-prompt-editor.h"
@@ -157,6 +158,25 @@ update_view (AtelierGalleryPage *self)
   gtk_revealer_set_reveal_child (self->status_revealer, status != NULL);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/* Images came back while the user looks elsewhere: tell the desktop. */
+static void
+prompt_finished_cb (AtelierGalleryPage *self,
+                    AtelierPrompt      *prompt)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkApplication *app;
+
+  if (atelier_prompt_get_state (prompt) != ATELIER_PROMPT_STATE_DONE ||
+      !GTK_IS_WINDOW (root) || gtk_window_is_active (GTK_WINDOW (root)))
+    return;
+
+  app = gtk_window_get_application (GTK_WINDOW (root));
+  if (ATELIER_IS_APPLICATION (app))
+    atelier_application_notify_images_ready (ATELIER_APPLICATION (app),
+                                             atelier_prompt_get_text (prompt),
+                                             atelier_prompt_get_n_images (prompt));
 }
 
 static void
@@ -440,6 +460,7 @@ rebuild (AtelierGalleryPage *self)
       g_signal_connect_swapped (self->model, "notify::has-more", G_CALLBACK (model_changed_cb), self);
       g_signal_connect_swapped (self->model, "notify::rate-limited", G_CALLBACK (model_changed_cb), self);
       g_signal_connect_swapped (self->model, "load-failed", G_CALLBACK (load_failed_cb), self);
+      g_signal_connect_swapped (self->model, "prompt-finished", G_CALLBACK (prompt_finished_cb), self);
 
       atelier_prompts_model_set_liked_only (self->model, gtk_toggle_button_get_active (self->liked_button));
       atelier_prompts_model_set_search (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));

@@ -94,6 +94,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   LOAD_FAILED,
+  PROMPT_FINISHED,
   N_SIGNALS
 };
 
@@ -762,6 +763,7 @@ poll_cb (GObject      *source,
       /* Done or failed: show it; watch() stops the polling. */
       atelier_prompts_model_update_prompt (self, prompt);
       g_hash_table_remove (self->polls, &id);
+      g_signal_emit (self, signals[PROMPT_FINISHED], 0, prompt);
     }
   else
     {
@@ -1142,6 +1144,10 @@ atelier_prompts_model_class_init (AtelierPromptsModelClass *klass)
   /* A page could not be fetched; load_more() tries again. */
   signals[LOAD_FAILED] = g_signal_new ("load-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  /* A polled prompt left the pending state: done or failed. */
+  signals[PROMPT_FINISHED] = g_signal_new ("prompt-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, ATELIER_TYPE_PROMPT);
 }
 
 static void

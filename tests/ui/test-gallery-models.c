@@ -501,6 +501,14 @@ item_is_image (AtelierPromptsModel *model,
 /* A new prompt shows pending at once, is polled with a growing delay, and
  * is not polled any more once done. */
 static void
+count_finished_cb (guint         *finished,
+                   AtelierPrompt *prompt)
+{
+  g_assert_cmpint (atelier_prompt_get_state (prompt), ==, ATELIER_PROMPT_STATE_DONE);
+  (*finished)++;
+}
+
+static void
 test_polling_stops (Fixture       *f,
                     gconstpointer  data)
 {
@@ -510,6 +518,7 @@ test_polling_stops (Fixture       *f,
   gint64 id;
   guint polls;
   guint longest = 0;
+  guint finished = 0;
 
   atelier_sandbox_server_set_prompt_delay_ms (f->server, 800);
   atelier_prompts_model_set_poll_interval_ms (model, 40);
@@ -520,6 +529,7 @@ test_polling_stops (Fixture       *f,
   prompt = create_prompt (f, "ohwx woman, pending");
   id = atelier_prompt_get_id (prompt);
   atelier_prompts_model_add_prompt (model, prompt);
+  g_signal_connect_swapped (model, "prompt-finished", G_CALLBACK (count_finished_cb), &finished);
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
   item = g_list_model_get_item (G_LIST_MODEL (model), 0);
@@ -537,6 +547,8 @@ test_polling_stops (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
   g_assert_cmpuint (atelier_prompts_model_get_n_pending (model), ==, 0);
   g_assert_cmpuint (atelier_prompts_model_get_poll_delay_ms (model, id), ==, 0);
+  /* Announced once, for the "images ready" notification */
+  g_assert_cmpuint (finished, ==, 1);
 
   polls = count_polls (f, prompt);
   g_assert_cmpuint (polls, >=, 2);

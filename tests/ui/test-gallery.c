@@ -27,6 +27,7 @@ static AtelierWindow *window;
 static AtelierSession *session;
 static AtelierSandboxServer *sandbox;
 static gint64 tune_id;
+static GPtrArray *notifications;
 
 static AtelierGalleryPage *
 gallery (void)
@@ -539,6 +540,7 @@ test_editor_validation (void)
 static void
 test_editor_round_trip (void)
 {
+  guint n_notifications = notifications->len;
   AtelierPromptEditor *editor = open_editor ();
   g_autofree char *dir = g_dir_make_tmp ("atelier-editor-XXXXXX", NULL);
   g_autoptr(GFile) input = atelier_test_write_image (dir, "pose.png", 256, 256, 3, "png");
@@ -685,6 +687,18 @@ test_editor_round_trip (void)
   }
   g_assert_cmpuint (atelier_prompts_model_get_n_pending (model ()), ==, 0);
 
+  /* The desktop hears of it only when the user looks elsewhere (Xvfb has
+   * no window manager, so the window is not active there). */
+  if (gtk_window_is_active (GTK_WINDOW (window)))
+    {
+      g_assert_cmpuint (notifications->len, ==, n_notifications);
+    }
+  else
+    {
+      atelier_test_wait_until (notifications->len == n_notifications + 1, WAIT_MS);
+      g_assert_true (g_str_has_prefix (notifications->pdata[n_notifications], "3 Images Ready\n"));
+    }
+
   atelier_test_rm_rf (dir);
 }
 
@@ -806,6 +820,7 @@ main (int   argc,
   int status;
 
   atelier_ui_test_init (&argc, &argv);
+  notifications = atelier_ui_start_notification_server ();
 
   app = g_object_new (ATELIER_TYPE_APPLICATION,
                       "application-id", APP_ID,
