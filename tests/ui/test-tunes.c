@@ -186,6 +186,8 @@ test_search (void)
   gtk_editable_set_text (GTK_EDITABLE (entry), "seeded 0");
   atelier_test_wait_until (!atelier_tune_list_get_has_more (atelier_tunes_page_get_tune_list (page ())) &&
                            !atelier_tunes_page_get_loading (page ()), WAIT_MS);
+  /* The list box follows the filter a little later under load. */
+  atelier_test_wait_until (count_rows () <= 9, WAIT_MS);
   atelier_ui_spin (50);
 
   rows = count_rows ();
