@@ -475,6 +475,26 @@ fal_send_finish (AtelierFalClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The answer of a fal_send() step and, when it is one, its object; or
+ * NULL after handing the error to @task. */
+static JsonNode *
+fal_step_finish (GObject       *source,
+                 GAsyncResult  *result,
+                 gpointer       source_tag,
+                 GTask         *task,
+                 JsonObject   **object)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *root = fal_send_finish (ATELIER_FAL_CLIENT (source), result, source_tag, &error);
+
+  if (root == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+
+  return root;
+}
+
 static char *
 request_url (AtelierFalClient *self,
              const char       *request_id,
@@ -565,14 +585,10 @@ submit_cb (GObject      *source,
   JsonObject *object;
   const char *request_id;
 
-  root = fal_send_finish (self, result, submit_cb, &error);
+  root = fal_step_finish (source, result, submit_cb, task, &object);
   if (root == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return;
 
-  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   request_id = _atelier_json_get_string (object, "request_id");
   if (request_id == NULL || *request_id == '\0')
     {
@@ -649,14 +665,10 @@ status_cb (GObject      *source,
   JsonObject *object;
   const char *status;
 
-  root = fal_send_finish (ATELIER_FAL_CLIENT (source), result, status_cb, &error);
+  root = fal_step_finish (source, result, status_cb, task, &object);
   if (root == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return;
 
-  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   status = _atelier_json_get_string (object, "status");
   data = g_new0 (StatusData, 1);
   data->position = _atelier_json_get_int (object, "queue_position", -1);
@@ -729,14 +741,10 @@ result_cb (GObject      *source,
   JsonObject *image;
   const char *url;
 
-  root = fal_send_finish (ATELIER_FAL_CLIENT (source), result, result_cb, &error);
+  root = fal_step_finish (source, result, result_cb, task, &object);
   if (root == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return;
 
-  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   image = _atelier_json_get_object (object, "image");
   url = _atelier_json_get_string (image, "url");
   if (url == NULL || *url == '\0')
