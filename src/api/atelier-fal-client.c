@@ -580,7 +580,6 @@ submit_cb (GObject      *source,
   AtelierFalClient *self = ATELIER_FAL_CLIENT (source);
   g_autoptr(GTask) task = user_data;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(AtelierFalRequest) request = NULL;
   JsonObject *object;
   const char *request_id;
@@ -660,7 +659,6 @@ status_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
   StatusData *data;
   JsonObject *object;
   const char *status;
@@ -735,7 +733,6 @@ result_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
   AtelierFalResult *fal_result;
   JsonObject *object;
   JsonObject *image;
