@@ -17,6 +17,7 @@
 
 #include "atelier-image-utils.h"
 #include "atelier-library.h"
+#include "atelier-json-private.h"
 #include "atelier-models-private.h"
 
 #define MAX_IMAGES 8
@@ -115,19 +116,21 @@ entry_read (const char *path,
             gint64      id)
 {
   g_autofree char *metadata = g_build_filename (path, METADATA_NAME, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GDir) dir = NULL;
+  gsize length = 0;
   JsonObject *object;
   JsonNode *prompt;
   const char *name;
   Entry *entry;
 
-  if (!json_parser_load_from_mapped_file (parser, metadata, NULL))
+  /* Guarded: json-glib 1.6 crashes on deeply nested input. */
+  if (!g_file_get_contents (metadata, &contents, &length, NULL) ||
+      (root = _atelier_json_parse (contents, length, NULL)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
-
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return NULL;
-  object = json_node_get_object (json_parser_get_root (parser));
+  object = json_node_get_object (root);
   prompt = json_object_get_member (object, "prompt");
   if (prompt == NULL)
     return NULL;

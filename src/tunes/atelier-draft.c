@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "atelier-draft.h"
+#include "atelier-json-private.h"
 
 struct _AtelierDraft
 {
@@ -236,11 +237,10 @@ load_thread (GTask        *task,
              GCancellable *cancellable)
 {
   const char *path = task_data;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
   GError *error = NULL;
-  JsonNode *root;
 
   if (!g_file_get_contents (path, &contents, &length, &error))
     {
@@ -254,14 +254,15 @@ load_thread (GTask        *task,
       return;
     }
 
-  if (!json_parser_load_from_data (parser, contents, (gssize) length, &error))
+  /* Guarded: json-glib 1.6 crashes on deeply nested input. */
+  root = _atelier_json_parse (contents, length, &error);
+  if (root == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                "%s: not a tune draft", path);

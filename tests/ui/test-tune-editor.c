@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "atelier-application.h"
+#include "atelier-draft.h"
 #include "atelier-test-utils.h"
 #include "atelier-tunes-page.h"
 #include "atelier-ui-test-utils.h"
@@ -667,6 +668,39 @@ test_field_errors (void)
   g_assert_cmpstr (atelier_tunes_page_get_view (page ()), ==, "detail");
 }
 
+/* A draft file that is not one — cut off, not JSON, of the wrong shape or
+ * nested 100,000 deep (json-glib 1.6 crashes on that) — is refused with an
+ * error and leaves an empty draft. */
+static void
+test_draft_hostile_files (void)
+{
+  g_autofree char *tmp_dir = g_dir_make_tmp ("atelier-draft-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (tmp_dir, "current.json", NULL);
+  g_autoptr(GString) deep = g_string_new (NULL);
+  const char *bodies[] = { "{\"title\": \"Jane", "not json at all", "[1, 2, 3]", NULL };
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, ']');
+  bodies[3] = deep->str;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(AtelierDraft) draft = atelier_draft_new (path);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (g_file_set_contents (path, bodies[i], -1, NULL));
+      atelier_draft_load_async (draft, NULL, atelier_test_store_result, &result);
+      g_assert_false (atelier_draft_load_finish (draft, atelier_test_wait_result (&result), &error));
+      g_assert_nonnull (error);
+      g_assert_true (atelier_draft_is_empty (draft));
+    }
+
+  atelier_test_rm_rf (tmp_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -698,6 +732,7 @@ main (int   argc,
   g_test_add_func ("/tune-editor/draft-restored", test_draft_restored);
   g_test_add_func ("/tune-editor/504-and-retry", test_504_and_retry);
   g_test_add_func ("/tune-editor/field-errors", test_field_errors);
+  g_test_add_func ("/tune-editor/draft-hostile-files", test_draft_hostile_files);
 
   status = g_test_run ();
 
