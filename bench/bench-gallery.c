@@ -381,7 +381,14 @@ main (int    argc,
   base_url = atelier_sandbox_server_dup_base_url (server);
   client = atelier_astria_client_new (base_url, "bench", &error);
   g_assert_no_error (error);
-  session = atelier_session_new (sandbox_dir);
+  session = atelier_session_new ();
+  {
+    g_autofree char *account = g_strconcat ("sandbox:", sandbox_dir, NULL);
+
+    atelier_session_connect (session, ATELIER_SESSION_MODE_SANDBOX, base_url, "bench",
+                             base_url, "bench", FALSE, account, &error);
+    g_assert_no_error (error);
+  }
   if (g_getenv ("ATELIER_BENCH_CACHE_MB") != NULL)
     atelier_image_cache_set_memory_limit (atelier_session_get_image_cache (session),
                                           g_ascii_strtoull (g_getenv ("ATELIER_BENCH_CACHE_MB"), NULL, 10) << 20);

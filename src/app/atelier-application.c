@@ -17,6 +17,7 @@ struct _AtelierApplication
   AdwApplication  parent_instance;
 
   AtelierSession *session;
+  AtelierAccount *account;
   char           *screenshot_path;
   int             exit_status;
 };
@@ -81,7 +82,7 @@ preferences_action (GSimpleAction *action,
   g_list_free (toplevels);
 
   if (prefs == NULL)
-    prefs = GTK_WINDOW (atelier_preferences_window_new (parent, self->session));
+    prefs = GTK_WINDOW (atelier_preferences_window_new (parent, self->account));
   gtk_window_present (prefs);
 }
 
@@ -248,6 +249,13 @@ atelier_application_get_exit_status (AtelierApplication *self)
   return self->exit_status;
 }
 
+AtelierAccount *
+atelier_application_get_account (AtelierApplication *self)
+{
+  g_return_val_if_fail (ATELIER_IS_APPLICATION (self), NULL);
+  return self->account;
+}
+
 AtelierSession *
 atelier_application_get_session (AtelierApplication *self)
 {
@@ -301,8 +309,9 @@ atelier_application_startup (GApplication *application)
 
   gtk_window_set_default_icon_name (APP_ID);
 
-  self->session = atelier_session_new (NULL);
-  atelier_session_start (self->session);
+  self->session = atelier_session_new ();
+  self->account = atelier_account_new (self->session, NULL);
+  atelier_account_start (self->account);
 }
 
 static void
@@ -332,6 +341,7 @@ atelier_application_shutdown (GApplication *application)
   G_APPLICATION_CLASS (atelier_application_parent_class)->shutdown (application);
 
   /* Stops the sandbox, saving its state. */
+  g_clear_object (&self->account);
   g_clear_object (&self->session);
 }
 
@@ -340,6 +350,7 @@ atelier_application_finalize (GObject *object)
 {
   AtelierApplication *self = ATELIER_APPLICATION (object);
 
+  g_clear_object (&self->account);
   g_clear_object (&self->session);
   g_free (self->screenshot_path);
 

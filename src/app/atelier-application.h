@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "atelier-account.h"
 #include "atelier-session.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,7 @@ G_DECLARE_FINAL_TYPE (AtelierApplication, atelier_application, ATELIER, APPLICAT
 AtelierApplication *atelier_application_new         (void);
 /* Created and started in ::startup. */
 AtelierSession     *atelier_application_get_session (AtelierApplication *self);
+AtelierAccount     *atelier_application_get_account (AtelierApplication *self);
 
 /* Non-zero when a --screenshot failed. */
 int                 atelier_application_get_exit_status (AtelierApplication *self);

@@ -55,7 +55,8 @@ struct _AtelierPreferencesWindow
   GtkSpinner           *fal_spinner;
   GtkWidget            *fal_remove_button;
 
-  AtelierSession       *session;
+  AtelierAccount       *account;
+  AtelierSession       *session;   /* the account's */
   KeyForm               astria;
   KeyForm               fal;
 };
@@ -64,7 +65,7 @@ G_DEFINE_FINAL_TYPE (AtelierPreferencesWindow, atelier_preferences_window, ADW_T
 
 enum {
   PROP_0,
-  PROP_SESSION,
+  PROP_ACCOUNT,
   N_PROPS
 };
 
@@ -254,7 +255,7 @@ stored_cb (GObject      *source,
   KeyForm *form = data->form;
   g_autoptr(GError) error = NULL;
 
-  if (!atelier_session_set_key_finish (ATELIER_SESSION (source), result, &error))
+  if (!atelier_account_set_key_finish (ATELIER_ACCOUNT (source), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -300,7 +301,7 @@ verified (VerifyData   *data,
     }
 
   set_status (form, STATUS_BUSY, _("Saving the key in your keyring…"));
-  atelier_session_set_key_async (data->self->session, form->service, data->key,
+  atelier_account_set_key_async (data->self->account, form->service, data->key,
                                  form->cancellable, stored_cb, data);
 }
 
@@ -427,7 +428,7 @@ removed_cb (GObject      *source,
   KeyForm *form = data->form;
   g_autoptr(GError) error = NULL;
 
-  if (!atelier_session_remove_key_finish (ATELIER_SESSION (source), result, &error))
+  if (!atelier_account_remove_key_finish (ATELIER_ACCOUNT (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -462,7 +463,7 @@ remove_key (AtelierPreferencesWindow *self,
   data->form = form;
 
   set_status (form, STATUS_BUSY, _("Removing the key from your keyring…"));
-  atelier_session_remove_key_async (self->session, form->service, form->cancellable,
+  atelier_account_remove_key_async (self->account, form->service, form->cancellable,
                                     removed_cb, data);
 }
 
@@ -550,6 +551,7 @@ atelier_preferences_window_finalize (GObject *object)
   clear_form (&self->astria);
   clear_form (&self->fal);
   g_clear_object (&self->session);
+  g_clear_object (&self->account);
 
   G_OBJECT_CLASS (atelier_preferences_window_parent_class)->finalize (object);
 }
@@ -564,8 +566,8 @@ atelier_preferences_window_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
+    case PROP_ACCOUNT:
+      g_value_set_object (value, self->account);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -582,8 +584,9 @@ atelier_preferences_window_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
+    case PROP_ACCOUNT:
+      self->account = g_value_dup_object (value);
+      self->session = g_object_ref (atelier_account_get_session (self->account));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -602,9 +605,9 @@ atelier_preferences_window_class_init (AtelierPreferencesWindowClass *klass)
   object_class->get_property = atelier_preferences_window_get_property;
   object_class->set_property = atelier_preferences_window_set_property;
 
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         ATELIER_TYPE_SESSION,
+  properties[PROP_ACCOUNT] =
+    g_param_spec_object ("account", NULL, NULL,
+                         ATELIER_TYPE_ACCOUNT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -654,13 +657,13 @@ atelier_preferences_window_init (AtelierPreferencesWindow *self)
 
 AtelierPreferencesWindow *
 atelier_preferences_window_new (GtkWindow      *parent,
-                                AtelierSession *session)
+                                AtelierAccount *account)
 {
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
-  g_return_val_if_fail (ATELIER_IS_SESSION (session), NULL);
+  g_return_val_if_fail (ATELIER_IS_ACCOUNT (account), NULL);
 
   return g_object_new (ATELIER_TYPE_PREFERENCES_WINDOW,
                        "transient-for", parent,
-                       "session", session,
+                       "account", account,
                        NULL);
 }

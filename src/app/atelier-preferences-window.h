@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "atelier-session.h"
+#include "atelier-account.h"
 
 G_BEGIN_DECLS
 
@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AtelierPreferencesWindow, atelier_preferences_window, ATELIER, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
 AtelierPreferencesWindow *atelier_preferences_window_new (GtkWindow      *parent,
-                                                          AtelierSession *session);
+                                                          AtelierAccount *account);
 
 /* For tests: the status line of a service ("astria" or "fal") and
  * whether a check is running. */

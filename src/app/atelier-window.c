@@ -10,7 +10,10 @@
 #include "atelier-faceid-page.h"
 #include "atelier-gallery-page.h"
 #include "atelier-packs-page.h"
+#include "atelier-prompt-editor.h"
+#include "atelier-shell.h"
 #include "atelier-tunes-page.h"
+#include "atelier-application.h"
 #include "atelier-window-private.h"
 
 #define SCREENSHOT_TIMEOUT_S 30
@@ -56,7 +59,10 @@ struct _AtelierWindow
   GtkWindow            *error_dialog;   /* (weak) */
 };
 
-G_DEFINE_FINAL_TYPE (AtelierWindow, atelier_window, ADW_TYPE_APPLICATION_WINDOW)
+static void atelier_window_shell_init (AtelierShellInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AtelierWindow, atelier_window, ADW_TYPE_APPLICATION_WINDOW,
+                               G_IMPLEMENT_INTERFACE (ATELIER_TYPE_SHELL, atelier_window_shell_init))
 
 enum {
   PROP_0,
@@ -189,52 +195,6 @@ atelier_window_show_error (AtelierWindow *self,
       atelier_window_show_toast (self, text);
       return;
     }
-}
-
-static AtelierWindow *
-find_window (GtkWidget *widget)
-{
-  GtkRoot *root = gtk_widget_get_root (widget);
-
-  while (root != NULL && GTK_IS_WINDOW (root))
-    {
-      if (ATELIER_IS_WINDOW (root))
-        return ATELIER_WINDOW (root);
-      root = (GtkRoot *) gtk_window_get_transient_for (GTK_WINDOW (root));
-    }
-
-  return NULL;
-}
-
-void
-atelier_widget_show_error (GtkWidget    *widget,
-                           const GError *error)
-{
-  AtelierWindow *window;
-
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-
-  if (atelier_error_get_kind (error) == ATELIER_ERROR_KIND_IGNORE)
-    return;
-
-  window = find_window (widget);
-  if (window != NULL)
-    atelier_window_show_error (window, error);
-  else
-    g_message ("Not shown: %s", error->message);
-}
-
-void
-atelier_widget_show_toast (GtkWidget  *widget,
-                           const char *title)
-{
-  AtelierWindow *window;
-
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-
-  window = find_window (widget);
-  if (window != NULL)
-    atelier_window_show_toast (window, title);
 }
 
 /* The retry countdown */
@@ -568,6 +528,96 @@ atelier_window_show_tune_prompts (AtelierWindow *self,
 
   atelier_gallery_page_show_tune (ATELIER_GALLERY_PAGE (self->gallery_page), tune_id);
   atelier_window_show_page (self, "gallery");
+}
+
+/* AtelierShell: what the screens ask of the window */
+
+static AtelierSession *
+shell_get_session (AtelierShell *shell)
+{
+  return ATELIER_WINDOW (shell)->session;
+}
+
+static void
+shell_show_error (AtelierShell *shell,
+                  const GError *error)
+{
+  atelier_window_show_error (ATELIER_WINDOW (shell), error);
+}
+
+static void
+shell_show_toast (AtelierShell *shell,
+                  const char   *title)
+{
+  atelier_window_show_toast (ATELIER_WINDOW (shell), title);
+}
+
+static void
+shell_show_page (AtelierShell *shell,
+                 const char   *name)
+{
+  atelier_window_show_page (ATELIER_WINDOW (shell), name);
+}
+
+static void
+shell_show_tune_prompts (AtelierShell *shell,
+                         gint64        tune_id)
+{
+  atelier_window_show_tune_prompts (ATELIER_WINDOW (shell), tune_id);
+}
+
+static void
+shell_open_prompt_editor (AtelierShell        *shell,
+                          GtkWindow           *parent,
+                          AtelierTune         *tune,
+                          gint64               target_tune_id,
+                          AtelierPromptParams *params)
+{
+  AtelierWindow *self = ATELIER_WINDOW (shell);
+  AtelierPromptEditor *editor = atelier_prompt_editor_new (self->session, tune);
+
+  if (target_tune_id > 0)
+    atelier_prompt_editor_set_target_tune_id (editor, target_tune_id);
+  if (params != NULL)
+    atelier_prompt_editor_set_params (editor, params);
+  gtk_window_set_transient_for (GTK_WINDOW (editor), parent != NULL ? parent : GTK_WINDOW (self));
+  gtk_window_set_application (GTK_WINDOW (editor), gtk_window_get_application (GTK_WINDOW (self)));
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+shell_notify_training_finished (AtelierShell *shell,
+                                const char   *tune_title,
+                                gint64        tune_id)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (shell));
+
+  if (ATELIER_IS_APPLICATION (app))
+    atelier_application_notify_training_finished (ATELIER_APPLICATION (app), tune_title, tune_id);
+}
+
+static void
+shell_notify_images_ready (AtelierShell *shell,
+                           const char   *prompt_text,
+                           guint         n_images)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (shell));
+
+  if (ATELIER_IS_APPLICATION (app))
+    atelier_application_notify_images_ready (ATELIER_APPLICATION (app), prompt_text, n_images);
+}
+
+static void
+atelier_window_shell_init (AtelierShellInterface *iface)
+{
+  iface->get_session = shell_get_session;
+  iface->show_error = shell_show_error;
+  iface->show_toast = shell_show_toast;
+  iface->show_page = shell_show_page;
+  iface->show_tune_prompts = shell_show_tune_prompts;
+  iface->open_prompt_editor = shell_open_prompt_editor;
+  iface->notify_training_finished = shell_notify_training_finished;
+  iface->notify_images_ready = shell_notify_images_ready;
 }
 
 /* Settings */

@@ -36,11 +36,6 @@ void            atelier_window_show_toast       (AtelierWindow   *self,
 
 /* From any widget inside a window: finds its AtelierWindow (or the
  * transient parent chain's) and shows the error there. */
-void            atelier_widget_show_error       (GtkWidget       *widget,
-                                                 const GError    *error);
-void            atelier_widget_show_toast       (GtkWidget       *widget,
-                                                 const char      *title);
-
 /* Waits until the session is ready and the visible page has loaded, then
  * for a frame, renders the window and saves it as PNG. */
 void            atelier_window_screenshot_async  (AtelierWindow       *self,

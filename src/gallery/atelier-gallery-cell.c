@@ -11,7 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "atelier-gallery-cell.h"
-#include "atelier-window.h"
+#include "atelier-shell.h"
 
 struct _AtelierGalleryCell
 {

@@ -11,14 +11,12 @@
 
 #include <glib/gi18n.h>
 
-#include "atelier-application.h"
 #include "atelier-gallery-cell.h"
 #include "atelier-gallery-page-private.h"
-#include "atelier-prompt-editor.h"
 #include "atelier-prompt-tags.h"
 #include "atelier-tune-choices.h"
 #include "atelier-viewer.h"
-#include "atelier-window.h"
+#include "atelier-shell.h"
 
 #define MAX_TUNE_PAGES 10
 
@@ -165,18 +163,15 @@ static void
 prompt_finished_cb (AtelierGalleryPage *self,
                     AtelierPrompt      *prompt)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkApplication *app;
+  AtelierShell *shell = atelier_shell_find (GTK_WIDGET (self));
 
   if (atelier_prompt_get_state (prompt) != ATELIER_PROMPT_STATE_DONE ||
-      !GTK_IS_WINDOW (root) || gtk_window_is_active (GTK_WINDOW (root)))
+      shell == NULL || gtk_window_is_active (GTK_WINDOW (shell)))
     return;
 
-  app = gtk_window_get_application (GTK_WINDOW (root));
-  if (ATELIER_IS_APPLICATION (app))
-    atelier_application_notify_images_ready (ATELIER_APPLICATION (app),
-                                             atelier_prompt_get_text (prompt),
-                                             atelier_prompt_get_n_images (prompt));
+  atelier_shell_notify_images_ready (shell,
+                                     atelier_prompt_get_text (prompt),
+                                     atelier_prompt_get_n_images (prompt));
 }
 
 static void
@@ -498,8 +493,16 @@ atelier_gallery_page_set_session (AtelierGalleryPage *self,
   g_return_if_fail (ATELIER_IS_GALLERY_PAGE (self));
   g_return_if_fail (session == NULL || ATELIER_IS_SESSION (session));
 
-  if (!g_set_object (&self->session, session))
+  if (self->session == session)
     return;
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (self->session, atelier_gallery_page_add_prompt, self);
+  g_set_object (&self->session, session);
+  /* A prompt sent from the editor is shown at once. */
+  if (session != NULL)
+    g_signal_connect_object (session, "prompt-created",
+                             G_CALLBACK (atelier_gallery_page_add_prompt), self, G_CONNECT_SWAPPED);
 
   rebuild (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
@@ -595,19 +598,15 @@ new_prompt_action (GtkWidget  *widget,
   AtelierGalleryPage *self = ATELIER_GALLERY_PAGE (widget);
   guint selected = gtk_drop_down_get_selected (self->tune_dropdown);
   AtelierTune *tune = NULL;
-  AtelierPromptEditor *editor;
-  GtkRoot *root = gtk_widget_get_root (widget);
+  AtelierShell *shell = atelier_shell_find (widget);
 
-  if (self->session == NULL || self->client == NULL)
+  if (self->session == NULL || self->client == NULL || shell == NULL)
     return;
 
   if (selected > 0 && selected <= self->tunes->len)
     tune = g_ptr_array_index (self->tunes, selected - 1);
 
-  editor = atelier_prompt_editor_new (self->session, tune);
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (editor), GTK_WINDOW (root));
-  gtk_window_present (GTK_WINDOW (editor));
+  atelier_shell_open_prompt_editor (shell, NULL, tune, 0, NULL);
 }
 
 static void

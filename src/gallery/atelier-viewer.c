@@ -12,10 +12,9 @@
 #include <glib/gi18n.h>
 
 #include "atelier-gallery-cell.h"
-#include "atelier-prompt-editor.h"
 #include "atelier-prompt-fields.h"
 #include "atelier-viewer.h"
-#include "atelier-window.h"
+#include "atelier-shell.h"
 #include "atelier-zoom-view.h"
 
 struct _AtelierViewer
@@ -352,13 +351,12 @@ open_editor (AtelierViewer       *self,
              AtelierPromptParams *params)
 {
   AtelierPrompt *prompt = atelier_gallery_item_get_prompt (self->item);
-  AtelierPromptEditor *editor = atelier_prompt_editor_new (self->session, NULL);
+  AtelierShell *shell = atelier_shell_find (GTK_WIDGET (self));
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
 
-  atelier_prompt_editor_set_target_tune_id (editor, atelier_prompt_get_tune_id (prompt));
-  atelier_prompt_editor_set_params (editor, params);
-  gtk_window_set_transient_for (GTK_WINDOW (editor), parent != NULL ? parent : GTK_WINDOW (self));
-  gtk_window_present (GTK_WINDOW (editor));
+  if (shell != NULL)
+    atelier_shell_open_prompt_editor (shell, parent != NULL ? parent : GTK_WINDOW (self),
+                                      NULL, atelier_prompt_get_tune_id (prompt), params);
 }
 
 static void

@@ -8,7 +8,7 @@
 
 #include "atelier-error-presenter.h"
 #include "atelier-packs-page.h"
-#include "atelier-window.h"
+#include "atelier-shell.h"
 
 struct _AtelierPacksPage
 {

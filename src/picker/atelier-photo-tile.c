@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "atelier-photo-tile.h"
+#include "atelier-square.h"
 
 struct _AtelierPhotoTile
 {
@@ -262,25 +263,6 @@ atelier_photo_tile_class_init (AtelierPhotoTileClass *klass)
   signals[SIGNAL_RETRY] =
     g_signal_new ("retry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-}
-
-GtkWidget *
-atelier_square_new (GtkWidget *child,
-                    int        size)
-{
-  GtkWidget *height = adw_clamp_new ();
-  GtkWidget *width = adw_clamp_new ();
-
-  gtk_widget_set_size_request (child, size, size);
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (height), GTK_ORIENTATION_VERTICAL);
-  adw_clamp_set_maximum_size (ADW_CLAMP (height), size);
-  adw_clamp_set_tightening_threshold (ADW_CLAMP (height), size);
-  adw_clamp_set_child (ADW_CLAMP (height), child);
-  adw_clamp_set_maximum_size (ADW_CLAMP (width), size);
-  adw_clamp_set_tightening_threshold (ADW_CLAMP (width), size);
-  adw_clamp_set_child (ADW_CLAMP (width), height);
-
-  return width;
 }
 
 static void

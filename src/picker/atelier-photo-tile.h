@@ -17,11 +17,6 @@ G_BEGIN_DECLS
 
 #define ATELIER_PHOTO_TILE_SIZE 152
 
-/* @child at exactly @size × @size (a picture's natural size would be its
- * texture's). */
-GtkWidget            *atelier_square_new                 (GtkWidget            *child,
-                                                          int                   size);
-
 #define ATELIER_TYPE_PHOTO_TILE (atelier_photo_tile_get_type ())
 G_DECLARE_FINAL_TYPE (AtelierPhotoTile, atelier_photo_tile, ATELIER, PHOTO_TILE, AdwBin)
 

@@ -8,7 +8,7 @@
 
 #include "atelier-photo-tile.h"
 #include "atelier-picker.h"
-#include "atelier-window.h"
+#include "atelier-shell.h"
 
 struct _AtelierPicker
 {

@@ -13,12 +13,12 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "atelier-gallery-page.h"
 #include "atelier-prompt-editor.h"
 #include "atelier-prompt-fields.h"
 #include "atelier-prompt-tags.h"
+#include "atelier-session.h"
+#include "atelier-shell.h"
 #include "atelier-tune-choices.h"
-#include "atelier-window-private.h"
 
 #define MAX_TUNE_PAGES 10
 #define DEFAULT_NUM_IMAGES 4
@@ -1438,20 +1438,6 @@ progress_cb (goffset  sent,
     gtk_progress_bar_pulse (self->progress_bar);
 }
 
-static AtelierWindow *
-find_main_window (AtelierPromptEditor *self)
-{
-  GtkWindow *window = GTK_WINDOW (self);
-
-  while ((window = gtk_window_get_transient_for (window)) != NULL)
-    {
-      if (ATELIER_IS_WINDOW (window))
-        return ATELIER_WINDOW (window);
-    }
-
-  return NULL;
-}
-
 static void
 created_cb (GObject      *source,
             GAsyncResult *result,
@@ -1460,7 +1446,7 @@ created_cb (GObject      *source,
   g_autoptr(AtelierPromptEditor) self = user_data;
   g_autoptr(AtelierPrompt) prompt = NULL;
   g_autoptr(GError) error = NULL;
-  AtelierWindow *window;
+  AtelierShell *shell;
 
   prompt = atelier_astria_client_create_prompt_finish (ATELIER_ASTRIA_CLIENT (source), result, &error);
   g_clear_object (&self->create_cancellable);
@@ -1480,18 +1466,18 @@ created_cb (GObject      *source,
 
   g_signal_emit (self, signals[PROMPT_CREATED], 0, prompt);
 
-  window = find_main_window (self);
-  if (window != NULL)
+  /* The gallery shows it at once, pending. */
+  atelier_session_announce_prompt (self->session, prompt);
+
+  shell = atelier_shell_find (GTK_WIDGET (self));
+  if (shell != NULL)
     {
-      GtkWidget *gallery = _atelier_window_get_page (window, "gallery");
       g_autofree char *toast = NULL;
       guint n = (guint) MAX (atelier_prompt_get_num_images (prompt), 1);
 
-      if (ATELIER_IS_GALLERY_PAGE (gallery))
-        atelier_gallery_page_add_prompt (ATELIER_GALLERY_PAGE (gallery), prompt);
-      atelier_window_show_page (window, "gallery");
+      atelier_shell_show_page (shell, "gallery");
       toast = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Generating %u image", "Generating %u images", n), n);
-      atelier_window_show_toast (window, toast);
+      atelier_widget_show_toast (GTK_WIDGET (self), toast);
     }
 
   gtk_window_destroy (GTK_WINDOW (self));

@@ -6,10 +6,9 @@
 
 #include <glib/gi18n.h>
 
-#include "atelier-prompt-editor.h"
 #include "atelier-tune-detail.h"
 #include "atelier-tune-ui.h"
-#include "atelier-window.h"
+#include "atelier-shell.h"
 
 #define PHOTO_SIZE 112
 
@@ -233,19 +232,12 @@ new_prompt_action (GtkWidget  *widget,
                    GVariant   *param)
 {
   AtelierTuneDetail *self = ATELIER_TUNE_DETAIL (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  AtelierPromptEditor *editor;
+  AtelierShell *shell = atelier_shell_find (widget);
 
-  if (self->session == NULL || self->tune == NULL)
+  if (self->session == NULL || self->tune == NULL || shell == NULL)
     return;
 
-  editor = atelier_prompt_editor_new (self->session, self->tune);
-  if (GTK_IS_WINDOW (root))
-    {
-      gtk_window_set_transient_for (GTK_WINDOW (editor), GTK_WINDOW (root));
-      gtk_window_set_application (GTK_WINDOW (editor), gtk_window_get_application (GTK_WINDOW (root)));
-    }
-  gtk_window_present (GTK_WINDOW (editor));
+  atelier_shell_open_prompt_editor (shell, NULL, self->tune, 0, NULL);
 }
 
 static void
@@ -254,10 +246,10 @@ show_prompts_action (GtkWidget  *widget,
                      GVariant   *param)
 {
   AtelierTuneDetail *self = ATELIER_TUNE_DETAIL (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
+  AtelierShell *shell = atelier_shell_find (widget);
 
-  if (self->tune != NULL && ATELIER_IS_WINDOW (root))
-    atelier_window_show_tune_prompts (ATELIER_WINDOW (root), atelier_tune_get_id (self->tune));
+  if (self->tune != NULL && shell != NULL)
+    atelier_shell_show_tune_prompts (shell, atelier_tune_get_id (self->tune));
 }
 
 static void

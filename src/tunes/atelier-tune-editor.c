@@ -11,7 +11,7 @@
 #include "atelier-training-photo.h"
 #include "atelier-tune-editor.h"
 #include "atelier-tune-ui.h"
-#include "atelier-window.h"
+#include "atelier-shell.h"
 
 /* After the last keystroke in the custom class entry, inspect for it. */
 #define CLASS_TYPING_DELAY_MS 600

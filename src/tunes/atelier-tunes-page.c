@@ -7,11 +7,10 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "atelier-application.h"
 #include "atelier-error-presenter.h"
 #include "atelier-tune-ui.h"
 #include "atelier-tunes-page.h"
-#include "atelier-window.h"
+#include "atelier-shell.h"
 
 /* Load the next page when the end of the list is this close (px). */
 #define LOAD_MORE_DISTANCE 600
@@ -68,9 +67,9 @@ static GParamSpec *properties[N_PROPS];
 static AtelierSession *
 get_session (AtelierTunesPage *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AtelierShell *shell = atelier_shell_find (GTK_WIDGET (self));
 
-  return ATELIER_IS_WINDOW (root) ? atelier_window_get_session (ATELIER_WINDOW (root)) : NULL;
+  return shell != NULL ? atelier_shell_get_session (shell) : NULL;
 }
 
 static const char *
@@ -258,12 +257,11 @@ static void
 tune_ready_cb (AtelierTunesPage *self,
                AtelierTune      *tune)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+  AtelierShell *shell = atelier_shell_find (GTK_WIDGET (self));
   g_autofree char *title = atelier_tune_dup_short_title (tune);
 
-  if (ATELIER_IS_APPLICATION (app))
-    atelier_application_notify_training_finished (ATELIER_APPLICATION (app), title, atelier_tune_get_id (tune));
+  if (shell != NULL)
+    atelier_shell_notify_training_finished (shell, title, atelier_tune_get_id (tune));
 }
 
 /* A fresher copy of the tune shown in the detail. */

@@ -9,6 +9,7 @@
 
 #include "atelier-test-utils.h"
 #include "atelier-ui-test-utils.h"
+#include "atelier-application.h"
 #include "atelier-window.h"
 
 void
@@ -316,3 +317,18 @@ atelier_ui_start_notification_server (void)
 }
 
 /* }}} */
+
+AtelierAccount *
+atelier_ui_get_account (void)
+{
+  GApplication *app = g_application_get_default ();
+
+  g_assert_true (ATELIER_IS_APPLICATION (app));
+  return atelier_application_get_account (ATELIER_APPLICATION (app));
+}
+
+AtelierSandboxServer *
+atelier_ui_get_sandbox (void)
+{
+  return atelier_account_get_sandbox (atelier_ui_get_account ());
+}

@@ -6,6 +6,8 @@
 
 #include <adwaita.h>
 
+#include "atelier-account.h"
+
 G_BEGIN_DECLS
 
 /* Exits 77 (a skip for meson) when no display can be opened; otherwise
@@ -40,5 +42,10 @@ void        atelier_ui_save_screenshot      (GtkWindow    *window,
  * private session bus. Returns what it is asked to show, "summary\nbody"
  * per notification (owned by the utils, alive until exit). */
 GPtrArray  *atelier_ui_start_notification_server (void);
+
+/* The running AtelierApplication's account, and its sandbox (NULL while
+ * an Astria key is in use). */
+AtelierAccount       *atelier_ui_get_account  (void);
+AtelierSandboxServer *atelier_ui_get_sandbox  (void);
 
 G_END_DECLS

@@ -166,8 +166,8 @@ test_main_window (void)
   atelier_test_wait_until (atelier_session_is_ready (session), 20000);
 
   /* Seed one tune, so the list and its rows are there too. */
-  if (atelier_session_get_sandbox (session) != NULL)
-    atelier_sandbox_server_seed_tune (atelier_session_get_sandbox (session), "Ada", "woman", TRUE);
+  if (atelier_ui_get_sandbox () != NULL)
+    atelier_sandbox_server_seed_tune (atelier_ui_get_sandbox (), "Ada", "woman", TRUE);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {

@@ -156,7 +156,7 @@ test_grid (void)
 {
   atelier_test_wait_until (atelier_session_is_ready (session), WAIT_MS);
   g_assert_cmpint (atelier_session_get_mode (session), ==, ATELIER_SESSION_MODE_SANDBOX);
-  sandbox = atelier_session_get_sandbox (session);
+  sandbox = atelier_ui_get_sandbox ();
   atelier_sandbox_server_set_prompt_delay_ms (sandbox, 300);
   atelier_sandbox_server_set_image_size (sandbox, 512);
   tune_id = atelier_sandbox_server_seed_tune (sandbox, "Ada Lovelace - 0f3c", "woman", TRUE);

@@ -9,7 +9,7 @@
 #include "config.h"
 
 #include "atelier-secret.h"
-#include "atelier-session.h"
+#include "atelier-account.h"
 #include "atelier-test-utils.h"
 
 static char *
@@ -102,7 +102,8 @@ test_session_uses_keyring (void)
   AtelierSandboxServer *remote = atelier_test_server_new ();
   g_autofree char *url = atelier_sandbox_server_dup_base_url (remote);
   g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "atelier-test-sandbox", NULL);
-  g_autoptr(AtelierSession) session = NULL;
+  g_autoptr(AtelierSession) session = atelier_session_new ();
+  g_autoptr(AtelierAccount) account = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -114,11 +115,11 @@ test_session_uses_keyring (void)
   g_assert_true (atelier_secret_store_finish (atelier_test_wait_result (&result), &error));
   g_clear_object (&result);
 
-  session = atelier_session_new (dir);
-  atelier_session_start (session);
+  account = atelier_account_new (session, dir);
+  atelier_account_start (account);
   atelier_test_wait_until (atelier_session_is_ready (session), 20000);
   g_assert_cmpint (atelier_session_get_mode (session), ==, ATELIER_SESSION_MODE_ACCOUNT);
-  g_assert_null (atelier_session_get_sandbox (session));
+  g_assert_null (atelier_account_get_sandbox (account));
   g_assert_cmpstr (atelier_astria_client_get_base_url (atelier_session_get_astria_client (session)), ==, url);
   g_assert_true (atelier_astria_client_has_api_key (atelier_session_get_astria_client (session)));
 
@@ -134,15 +135,16 @@ test_session_uses_keyring (void)
   g_clear_object (&result);
 
   /* Signing out removes it and starts the sandbox. */
-  atelier_session_remove_key_async (session, ATELIER_SECRET_SERVICE_ASTRIA, NULL,
+  atelier_account_remove_key_async (account, ATELIER_SECRET_SERVICE_ASTRIA, NULL,
                                     atelier_test_store_result, &result);
-  g_assert_true (atelier_session_remove_key_finish (session, atelier_test_wait_result (&result), &error));
+  g_assert_true (atelier_account_remove_key_finish (account, atelier_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   g_assert_cmpint (atelier_session_get_mode (session), ==, ATELIER_SESSION_MODE_SANDBOX);
-  g_assert_nonnull (atelier_session_get_sandbox (session));
+  g_assert_nonnull (atelier_account_get_sandbox (account));
   g_assert_null (lookup (ATELIER_SECRET_SERVICE_ASTRIA));
 
+  g_clear_object (&account);
   g_clear_object (&session);
   g_unsetenv ("ATELIER_ASTRIA_URL");
   atelier_test_server_free (remote);

@@ -724,7 +724,7 @@ main (int   argc,
   window = ATELIER_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
   session = atelier_window_get_session (window);
   atelier_test_wait_until (atelier_session_get_mode (session) == ATELIER_SESSION_MODE_SANDBOX, WAIT_MS);
-  sandbox = atelier_session_get_sandbox (session);
+  sandbox = atelier_ui_get_sandbox ();
 
   /* First: it needs no window, and must not inherit GTK's pending focus
    * events from the window tests (GTK 4.8 warns about them under Xvfb). */

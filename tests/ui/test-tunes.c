@@ -337,7 +337,7 @@ main (int   argc,
   window = ATELIER_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
   session = atelier_window_get_session (window);
   atelier_test_wait_until (atelier_session_get_mode (session) == ATELIER_SESSION_MODE_SANDBOX, WAIT_MS);
-  sandbox = atelier_session_get_sandbox (session);
+  sandbox = atelier_ui_get_sandbox ();
   atelier_test_wait_until (!atelier_tunes_page_get_loading (page ()), WAIT_MS);
 
   g_test_add_func ("/tunes/paging", test_paging);

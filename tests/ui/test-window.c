@@ -87,7 +87,7 @@ test_starts_in_sandbox (void)
 
   atelier_test_wait_until (atelier_session_get_mode (session) != ATELIER_SESSION_MODE_STARTING, WAIT_MS);
   g_assert_cmpint (atelier_session_get_mode (session), ==, ATELIER_SESSION_MODE_SANDBOX);
-  g_assert_nonnull (atelier_session_get_sandbox (session));
+  g_assert_nonnull (atelier_ui_get_sandbox ());
 
   g_assert_cmpstr (account_label (), ==, "Sandbox");
 
@@ -100,9 +100,9 @@ test_starts_in_sandbox (void)
 
   /* The sandbox's port is kept for the next run. */
   {
-    g_autofree char *path = g_build_filename (atelier_session_get_sandbox_dir (session), "port", NULL);
+    g_autofree char *path = g_build_filename (atelier_account_get_sandbox_dir (atelier_ui_get_account ()), "port", NULL);
     g_autofree char *contents = NULL;
-    g_autofree char *expected = g_strdup_printf ("%u", atelier_sandbox_server_get_port (atelier_session_get_sandbox (session)));
+    g_autofree char *expected = g_strdup_printf ("%u", atelier_sandbox_server_get_port (atelier_ui_get_sandbox ()));
 
     atelier_test_wait_until (read_nonempty (path, &contents), WAIT_MS);
     g_assert_cmpstr (g_strstrip (contents), ==, expected);
@@ -114,7 +114,7 @@ static void
 test_tunes_page (void)
 {
   GtkWidget *page = _atelier_window_get_page (window, "tunes");
-  AtelierSandboxServer *sandbox = atelier_session_get_sandbox (session);
+  AtelierSandboxServer *sandbox = atelier_ui_get_sandbox ();
   GtkWidget *list;
 
   wait_page_loaded (page);
@@ -452,7 +452,7 @@ test_retry_countdown (void)
   g_autoptr(GError) reason = g_error_new_literal (ATELIER_API_ERROR, ATELIER_API_ERROR_SERVER, "500");
   GtkWidget *revealer = find_id ("retry_revealer");
   GtkWidget *label = find_id ("retry_label");
-  AtelierSandboxServer *sandbox = atelier_session_get_sandbox (session);
+  AtelierSandboxServer *sandbox = atelier_ui_get_sandbox ();
   GtkWidget *tunes = _atelier_window_get_page (window, "tunes");
   AtelierSandboxFault fault = {
     .method = "GET",

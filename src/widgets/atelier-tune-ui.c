@@ -7,7 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "atelier-photo-tile.h"
+#include "atelier-square.h"
 #include "atelier-tune-ui.h"
 
 char *

@@ -1,4 +1,4 @@
-/* atelier-session.c
+/* atelier-account.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,18 +7,15 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "atelier-account.h"
 #include "atelier-secret.h"
-#include "atelier-session.h"
 
-struct _AtelierSession
+struct _AtelierAccount
 {
   GObject               parent_instance;
 
+  AtelierSession       *session;
   char                 *sandbox_dir;
-  AtelierSessionMode    mode;
-  GError               *error;
-  AtelierAstriaClient  *astria_client;
-  AtelierFalClient     *fal_client;
   AtelierSandboxServer *sandbox;
   char                 *sandbox_url;
   char                 *sandbox_key;   /* random per run; never logged */
@@ -26,30 +23,9 @@ struct _AtelierSession
   char                 *fal_key;       /* the user's; never logged */
   GCancellable         *cancellable;
   gboolean              started;
-  AtelierImageCache    *image_cache;
-  AtelierLibrary       *library;
-  AtelierLikes         *likes;
 };
 
-G_DEFINE_FINAL_TYPE (AtelierSession, atelier_session, G_TYPE_OBJECT)
-
-G_DEFINE_ENUM_TYPE (AtelierSessionMode, atelier_session_mode,
-  G_DEFINE_ENUM_VALUE (ATELIER_SESSION_MODE_STARTING, "starting"),
-  G_DEFINE_ENUM_VALUE (ATELIER_SESSION_MODE_SANDBOX, "sandbox"),
-  G_DEFINE_ENUM_VALUE (ATELIER_SESSION_MODE_ACCOUNT, "account"),
-  G_DEFINE_ENUM_VALUE (ATELIER_SESSION_MODE_FAILED, "failed"))
-
-enum {
-  PROP_0,
-  PROP_SANDBOX_DIR,
-  PROP_MODE,
-  PROP_ASTRIA_CLIENT,
-  PROP_FAL_CLIENT,
-  PROP_HAS_FAL_KEY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (AtelierAccount, atelier_account, G_TYPE_OBJECT)
 
 /* Overwrites a key before freeing it. */
 static void
@@ -62,85 +38,48 @@ clear_key (char **key)
     }
 }
 
+/* Points the session where the keys and the sandbox say. */
 static void
-set_mode (AtelierSession     *self,
-          AtelierSessionMode  mode)
+rebuild_clients (AtelierAccount *self)
 {
-  if (self->mode == mode)
-    return;
-  self->mode = mode;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
-}
-
-static void
-fail (AtelierSession *self,
-      GError         *error)
-{
-  g_clear_error (&self->error);
-  self->error = error;
-  g_warning ("Atelier cannot reach any service: %s", error->message);
-  set_mode (self, ATELIER_SESSION_MODE_FAILED);
-}
-
-/* Points both clients where the keys and the sandbox say. */
-static void
-rebuild_clients (AtelierSession *self)
-{
-  g_autoptr(AtelierAstriaClient) astria = NULL;
-  g_autoptr(AtelierFalClient) fal = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *account = NULL;
   AtelierSessionMode mode;
+  const char *astria_url = NULL;
+  const char *astria_key;
+  const char *fal_url = NULL;
+  const char *fal_key = self->fal_key;
 
   if (self->astria_key != NULL)
     {
-      astria = atelier_astria_client_new (NULL, self->astria_key, &error);
       mode = ATELIER_SESSION_MODE_ACCOUNT;
+      astria_key = self->astria_key;
     }
   else if (self->sandbox_url != NULL)
     {
-      astria = atelier_astria_client_new (self->sandbox_url, self->sandbox_key, &error);
+      /* The sandbox by its folder: its port changes. */
       mode = ATELIER_SESSION_MODE_SANDBOX;
+      astria_url = self->sandbox_url;
+      astria_key = self->sandbox_key;
+      account = g_strconcat ("sandbox:", self->sandbox_dir, NULL);
+      if (fal_key == NULL)
+        {
+          fal_url = self->sandbox_url;
+          fal_key = self->sandbox_key;
+        }
     }
   else
     {
       return;
     }
 
-  if (astria == NULL)
-    {
-      fail (self, g_steal_pointer (&error));
-      return;
-    }
-
-  if (self->fal_key != NULL)
-    fal = atelier_fal_client_new (NULL, self->fal_key, &error);
-  else if (mode == ATELIER_SESSION_MODE_SANDBOX)
-    fal = atelier_fal_client_new (self->sandbox_url, self->sandbox_key, &error);
-  else
-    fal = atelier_fal_client_new (NULL, NULL, &error);
-
-  if (fal == NULL)
-    {
-      /* A bad $ATELIER_FAL_URL must not take Astria down with it. */
-      g_warning ("Cannot use the fal.ai service: %s", error->message);
-      g_clear_error (&error);
-    }
-
-  g_clear_error (&self->error);
-
-  /* :mode last: who waits for it finds the clients in place. */
-  g_set_object (&self->astria_client, astria);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ASTRIA_CLIENT]);
-  g_set_object (&self->fal_client, fal);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAL_CLIENT]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_FAL_KEY]);
-  set_mode (self, mode);
+  atelier_session_connect (self->session, mode, astria_url, astria_key,
+                           fal_url, fal_key, self->fal_key != NULL, account, NULL);
 }
 
 /* Sandbox start-up: read the saved port, start, save the chosen port. */
 
 static char *
-port_file_path (AtelierSession *self)
+port_file_path (AtelierAccount *self)
 {
   return g_build_filename (self->sandbox_dir, "port", NULL);
 }
@@ -158,7 +97,7 @@ save_port_cb (GObject      *source,
 }
 
 static void
-sandbox_started (AtelierSession *self)
+sandbox_started (AtelierAccount *self)
 {
   g_autofree char *path = port_file_path (self);
   g_autoptr(GFile) file = g_file_new_for_path (path);
@@ -184,7 +123,7 @@ static void
 start_sandbox_on_port (GTask *task,
                        guint  port)
 {
-  AtelierSession *self = g_task_get_source_object (task);
+  AtelierAccount *self = g_task_get_source_object (task);
 
   g_task_set_task_data (task, GUINT_TO_POINTER (port), NULL);
   atelier_sandbox_server_start_async (self->sandbox, port,
@@ -198,7 +137,7 @@ start_sandbox_cb (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  AtelierSession *self = g_task_get_source_object (task);
+  AtelierAccount *self = g_task_get_source_object (task);
   guint port = GPOINTER_TO_UINT (g_task_get_task_data (task));
   g_autoptr(GError) error = NULL;
 
@@ -241,7 +180,7 @@ read_port_cb (GObject      *source,
 }
 
 static void
-ensure_sandbox_async (AtelierSession      *self,
+ensure_sandbox_async (AtelierAccount      *self,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
 {
@@ -277,7 +216,7 @@ ensure_sandbox_async (AtelierSession      *self,
 }
 
 static gboolean
-ensure_sandbox_finish (AtelierSession  *self,
+ensure_sandbox_finish (AtelierAccount  *self,
                        GAsyncResult    *result,
                        GError         **error)
 {
@@ -291,18 +230,18 @@ start_sandbox_done_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  AtelierSession *self = ATELIER_SESSION (source);
+  AtelierAccount *self = ATELIER_ACCOUNT (source);
   g_autoptr(GError) error = NULL;
 
   if (!ensure_sandbox_finish (self, result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        fail (self, g_steal_pointer (&error));
+        atelier_session_fail (self->session, g_steal_pointer (&error));
     }
 }
 
 static void
-start_with_keys (AtelierSession *self)
+start_with_keys (AtelierAccount *self)
 {
   if (self->astria_key != NULL)
     rebuild_clients (self);
@@ -315,7 +254,7 @@ lookup_fal_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(AtelierSession) self = user_data;
+  g_autoptr(AtelierAccount) self = user_data;
   g_autoptr(GError) error = NULL;
   char *key;
 
@@ -338,7 +277,7 @@ lookup_astria_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(AtelierSession) self = user_data;
+  g_autoptr(AtelierAccount) self = user_data;
   g_autoptr(GError) error = NULL;
   char *key;
 
@@ -358,9 +297,9 @@ lookup_astria_cb (GObject      *source,
 }
 
 void
-atelier_session_start (AtelierSession *self)
+atelier_account_start (AtelierAccount *self)
 {
-  g_return_if_fail (ATELIER_IS_SESSION (self));
+  g_return_if_fail (ATELIER_IS_ACCOUNT (self));
 
   if (self->started)
     return;
@@ -387,7 +326,7 @@ key_data_free (KeyData *data)
 }
 
 static void
-apply_key (AtelierSession *self,
+apply_key (AtelierAccount *self,
            KeyData        *data)
 {
   if (g_str_equal (data->service, ATELIER_SECRET_SERVICE_FAL))
@@ -409,7 +348,7 @@ store_key_cb (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  AtelierSession *self = g_task_get_source_object (task);
+  AtelierAccount *self = g_task_get_source_object (task);
   KeyData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
@@ -429,7 +368,7 @@ store_key_cb (GObject      *source,
 }
 
 void
-atelier_session_set_key_async (AtelierSession      *self,
+atelier_account_set_key_async (AtelierAccount      *self,
                                const char          *service,
                                const char          *key,
                                GCancellable        *cancellable,
@@ -439,12 +378,12 @@ atelier_session_set_key_async (AtelierSession      *self,
   g_autoptr(GTask) task = NULL;
   KeyData *data;
 
-  g_return_if_fail (ATELIER_IS_SESSION (self));
+  g_return_if_fail (ATELIER_IS_ACCOUNT (self));
   g_return_if_fail (service != NULL);
   g_return_if_fail (key != NULL && *key != '\0');
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, atelier_session_set_key_async);
+  g_task_set_source_tag (task, atelier_account_set_key_async);
   data = g_new0 (KeyData, 1);
   data->service = g_strdup (service);
   data->key = g_strdup (key);
@@ -454,12 +393,12 @@ atelier_session_set_key_async (AtelierSession      *self,
 }
 
 gboolean
-atelier_session_set_key_finish (AtelierSession  *self,
+atelier_account_set_key_finish (AtelierAccount  *self,
                                 GAsyncResult    *result,
                                 GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_session_set_key_async, FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_account_set_key_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -470,13 +409,13 @@ remove_sandbox_cb (GObject      *source,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  AtelierSession *self = g_task_get_source_object (task);
+  AtelierAccount *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
   if (!ensure_sandbox_finish (self, result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        fail (self, g_error_copy (error));
+        atelier_session_fail (self->session, g_error_copy (error));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -490,7 +429,7 @@ clear_key_cb (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  AtelierSession *self = g_task_get_source_object (task);
+  AtelierAccount *self = g_task_get_source_object (task);
   const char *service = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
@@ -510,12 +449,12 @@ clear_key_cb (GObject      *source,
 
   clear_key (&self->astria_key);
   if (self->sandbox_url == NULL)
-    set_mode (self, ATELIER_SESSION_MODE_STARTING);
+    atelier_session_set_starting (self->session);
   ensure_sandbox_async (self, remove_sandbox_cb, g_steal_pointer (&task));
 }
 
 void
-atelier_session_remove_key_async (AtelierSession      *self,
+atelier_account_remove_key_async (AtelierAccount      *self,
                                   const char          *service,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
@@ -523,276 +462,106 @@ atelier_session_remove_key_async (AtelierSession      *self,
 {
   g_autoptr(GTask) task = NULL;
 
-  g_return_if_fail (ATELIER_IS_SESSION (self));
+  g_return_if_fail (ATELIER_IS_ACCOUNT (self));
   g_return_if_fail (service != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, atelier_session_remove_key_async);
+  g_task_set_source_tag (task, atelier_account_remove_key_async);
   g_task_set_task_data (task, g_strdup (service), g_free);
   atelier_secret_clear_async (service, cancellable, clear_key_cb, g_steal_pointer (&task));
 }
 
 gboolean
-atelier_session_remove_key_finish (AtelierSession  *self,
+atelier_account_remove_key_finish (AtelierAccount  *self,
                                    GAsyncResult    *result,
                                    GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_session_remove_key_async, FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_account_remove_key_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Getters */
 
-AtelierSessionMode
-atelier_session_get_mode (AtelierSession *self)
+AtelierSession *
+atelier_account_get_session (AtelierAccount *self)
 {
-  g_return_val_if_fail (ATELIER_IS_SESSION (self), ATELIER_SESSION_MODE_STARTING);
-  return self->mode;
-}
-
-gboolean
-atelier_session_is_ready (AtelierSession *self)
-{
-  g_return_val_if_fail (ATELIER_IS_SESSION (self), FALSE);
-  return self->mode != ATELIER_SESSION_MODE_STARTING;
-}
-
-const GError *
-atelier_session_get_error (AtelierSession *self)
-{
-  g_return_val_if_fail (ATELIER_IS_SESSION (self), NULL);
-  return self->error;
-}
-
-AtelierAstriaClient *
-atelier_session_get_astria_client (AtelierSession *self)
-{
-  g_return_val_if_fail (ATELIER_IS_SESSION (self), NULL);
-  return self->astria_client;
-}
-
-AtelierFalClient *
-atelier_session_get_fal_client (AtelierSession *self)
-{
-  g_return_val_if_fail (ATELIER_IS_SESSION (self), NULL);
-  return self->fal_client;
-}
-
-gboolean
-atelier_session_has_fal_key (AtelierSession *self)
-{
-  g_return_val_if_fail (ATELIER_IS_SESSION (self), FALSE);
-  return self->fal_key != NULL;
+  g_return_val_if_fail (ATELIER_IS_ACCOUNT (self), NULL);
+  return self->session;
 }
 
 AtelierSandboxServer *
-atelier_session_get_sandbox (AtelierSession *self)
+atelier_account_get_sandbox (AtelierAccount *self)
 {
-  g_return_val_if_fail (ATELIER_IS_SESSION (self), NULL);
+  g_return_val_if_fail (ATELIER_IS_ACCOUNT (self), NULL);
   return self->sandbox;
 }
 
 const char *
-atelier_session_get_sandbox_dir (AtelierSession *self)
+atelier_account_get_sandbox_dir (AtelierAccount *self)
 {
-  g_return_val_if_fail (ATELIER_IS_SESSION (self), NULL);
+  g_return_val_if_fail (ATELIER_IS_ACCOUNT (self), NULL);
   return self->sandbox_dir;
-}
-
-AtelierImageCache *
-atelier_session_get_image_cache (AtelierSession *self)
-{
-  g_return_val_if_fail (ATELIER_IS_SESSION (self), NULL);
-
-  if (self->image_cache == NULL)
-    self->image_cache = atelier_image_cache_new (NULL, NULL);
-
-  return self->image_cache;
-}
-
-/* Names the account whose likes and library are shown: the sandbox by its
- * folder (its port changes), an account by its URL. */
-static char *
-dup_account_name (AtelierSession *self)
-{
-  if (self->mode == ATELIER_SESSION_MODE_ACCOUNT && self->astria_client != NULL)
-    return g_strconcat ("astria:", atelier_astria_client_get_base_url (self->astria_client), NULL);
-
-  return g_strconcat ("sandbox:", self->sandbox_dir, NULL);
-}
-
-AtelierLibrary *
-atelier_session_get_library (AtelierSession *self)
-{
-  g_autofree char *account = NULL;
-
-  g_return_val_if_fail (ATELIER_IS_SESSION (self), NULL);
-
-  if (self->library == NULL)
-    self->library = atelier_library_new (atelier_session_get_image_cache (self), NULL);
-
-  account = dup_account_name (self);
-  atelier_library_set_account (self->library, account);
-
-  return self->library;
-}
-
-AtelierLikes *
-atelier_session_get_likes (AtelierSession *self)
-{
-  g_autofree char *account = NULL;
-
-  g_return_val_if_fail (ATELIER_IS_SESSION (self), NULL);
-
-  if (self->likes == NULL)
-    self->likes = atelier_likes_new (NULL, atelier_session_get_library (self));
-
-  account = dup_account_name (self);
-  atelier_likes_set_account (self->likes, self->astria_client, account);
-
-  return self->likes;
 }
 
 /* GObject */
 
 static void
-atelier_session_constructed (GObject *object)
+atelier_account_dispose (GObject *object)
 {
-  AtelierSession *self = ATELIER_SESSION (object);
-
-  G_OBJECT_CLASS (atelier_session_parent_class)->constructed (object);
-
-  if (self->sandbox_dir == NULL)
-    self->sandbox_dir = g_build_filename (g_get_user_data_dir (), "atelier", "sandbox", NULL);
-}
-
-static void
-atelier_session_dispose (GObject *object)
-{
-  AtelierSession *self = ATELIER_SESSION (object);
+  AtelierAccount *self = ATELIER_ACCOUNT (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->astria_client);
-  g_clear_object (&self->fal_client);
   if (self->sandbox != NULL)
     atelier_sandbox_server_stop (self->sandbox);
   g_clear_object (&self->sandbox);
-  g_clear_object (&self->likes);
-  g_clear_object (&self->library);
-  g_clear_object (&self->image_cache);
+  g_clear_object (&self->session);
 
-  G_OBJECT_CLASS (atelier_session_parent_class)->dispose (object);
+  G_OBJECT_CLASS (atelier_account_parent_class)->dispose (object);
 }
 
 static void
-atelier_session_finalize (GObject *object)
+atelier_account_finalize (GObject *object)
 {
-  AtelierSession *self = ATELIER_SESSION (object);
+  AtelierAccount *self = ATELIER_ACCOUNT (object);
 
   g_clear_object (&self->cancellable);
-  g_clear_error (&self->error);
   g_free (self->sandbox_dir);
   g_free (self->sandbox_url);
   clear_key (&self->sandbox_key);
   clear_key (&self->astria_key);
   clear_key (&self->fal_key);
 
-  G_OBJECT_CLASS (atelier_session_parent_class)->finalize (object);
+  G_OBJECT_CLASS (atelier_account_parent_class)->finalize (object);
 }
 
 static void
-atelier_session_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  AtelierSession *self = ATELIER_SESSION (object);
-
-  switch (prop_id)
-    {
-    case PROP_SANDBOX_DIR:
-      g_value_set_string (value, self->sandbox_dir);
-      break;
-    case PROP_MODE:
-      g_value_set_enum (value, self->mode);
-      break;
-    case PROP_ASTRIA_CLIENT:
-      g_value_set_object (value, self->astria_client);
-      break;
-    case PROP_FAL_CLIENT:
-      g_value_set_object (value, self->fal_client);
-      break;
-    case PROP_HAS_FAL_KEY:
-      g_value_set_boolean (value, self->fal_key != NULL);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-atelier_session_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  AtelierSession *self = ATELIER_SESSION (object);
-
-  switch (prop_id)
-    {
-    case PROP_SANDBOX_DIR:
-      self->sandbox_dir = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-atelier_session_class_init (AtelierSessionClass *klass)
+atelier_account_class_init (AtelierAccountClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->constructed = atelier_session_constructed;
-  object_class->dispose = atelier_session_dispose;
-  object_class->finalize = atelier_session_finalize;
-  object_class->get_property = atelier_session_get_property;
-  object_class->set_property = atelier_session_set_property;
-
-  properties[PROP_SANDBOX_DIR] =
-    g_param_spec_string ("sandbox-dir", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MODE] =
-    g_param_spec_enum ("mode", NULL, NULL,
-                       ATELIER_TYPE_SESSION_MODE, ATELIER_SESSION_MODE_STARTING,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ASTRIA_CLIENT] =
-    g_param_spec_object ("astria-client", NULL, NULL,
-                         ATELIER_TYPE_ASTRIA_CLIENT,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_FAL_CLIENT] =
-    g_param_spec_object ("fal-client", NULL, NULL,
-                         ATELIER_TYPE_FAL_CLIENT,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_HAS_FAL_KEY] =
-    g_param_spec_boolean ("has-fal-key", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  object_class->dispose = atelier_account_dispose;
+  object_class->finalize = atelier_account_finalize;
 }
 
 static void
-atelier_session_init (AtelierSession *self)
+atelier_account_init (AtelierAccount *self)
 {
   self->cancellable = g_cancellable_new ();
 }
 
-AtelierSession *
-atelier_session_new (const char *sandbox_dir)
+AtelierAccount *
+atelier_account_new (AtelierSession *session,
+                     const char     *sandbox_dir)
 {
-  return g_object_new (ATELIER_TYPE_SESSION,
-                       "sandbox-dir", sandbox_dir,
-                       NULL);
+  AtelierAccount *self;
+
+  g_return_val_if_fail (ATELIER_IS_SESSION (session), NULL);
+
+  self = g_object_new (ATELIER_TYPE_ACCOUNT, NULL);
+  self->session = g_object_ref (session);
+  self->sandbox_dir = sandbox_dir != NULL ? g_strdup (sandbox_dir)
+                                          : g_build_filename (g_get_user_data_dir (), "atelier", "sandbox", NULL);
+  return self;
 }
