@@ -1,4 +1,11 @@
-/* atelier-window.c
+/* atelier-window.c: the main window, one class
+ *
+ * The shell around the screens: the view stack of the four pages with
+ * their switcher, the account button, the sandbox, offline and retry
+ * banners, toasts and the error presentation (AtelierShell, which the
+ * screens use to reach the window), the retry countdown, window state in
+ * GSettings, and the screenshot entry point (atelier-screenshot.c does
+ * the work).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,13 +18,11 @@
 #include "atelier-gallery-page.h"
 #include "atelier-packs-page.h"
 #include "atelier-prompt-editor.h"
+#include "atelier-screenshot.h"
 #include "atelier-shell.h"
 #include "atelier-tunes-page.h"
 #include "atelier-application.h"
 #include "atelier-window-private.h"
-
-#define SCREENSHOT_TIMEOUT_S 30
-#define SCREENSHOT_SETTLE_MS 700
 
 struct _AtelierWindow
 {
@@ -658,137 +663,7 @@ atelier_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (atelier_window_parent_class)->close_request (window);
 }
 
-/* Screenshot */
-
-typedef struct
-{
-  GFile *file;
-  guint  timeout_id;
-  gulong notify_ids[4];
-  GObject *notify_sources[4];
-} ScreenshotData;
-
-/* While the sources are all alive: when the shot starts, or in dispose. */
-static void
-screenshot_data_disconnect (ScreenshotData *data)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (data->notify_ids); i++)
-    {
-      if (data->notify_ids[i] != 0)
-        g_signal_handler_disconnect (data->notify_sources[i], data->notify_ids[i]);
-      data->notify_ids[i] = 0;
-      data->notify_sources[i] = NULL;
-    }
-}
-
-static void
-screenshot_data_free (ScreenshotData *data)
-{
-  g_clear_handle_id (&data->timeout_id, g_source_remove);
-  g_clear_object (&data->file);
-  g_free (data);
-}
-
-static void
-save_png_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  GdkTexture *texture = task_data;
-  ScreenshotData *data = g_object_get_data (G_OBJECT (task), "data");
-  g_autofree char *path = g_file_get_path (data->file);
-
-  if (path == NULL || !gdk_texture_save_to_png (texture, path))
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                             _("Could not save the screenshot to “%s”"),
-                             path != NULL ? path : g_file_peek_path (data->file));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-GdkTexture *
-atelier_render_window (GtkWindow *window)
-{
-  GtkWidget *widget = GTK_WIDGET (window);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderNode *node;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  GdkTexture *texture;
-  GdkRGBA background;
-
-  g_return_val_if_fail (GTK_IS_WINDOW (window), NULL);
-
-  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  if (renderer == NULL || width <= 0 || height <= 0)
-    return NULL;
-
-  /* A GtkWidgetPaintable of the window itself renders nothing (a root
-   * keeps no render node), so draw what the window draws: its background,
-   * then each child where it is. */
-  snapshot = gtk_snapshot_new ();
-  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget),
-                                       "window_bg_color", &background))
-    gdk_rgba_parse (&background, "#fafafa");
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_mapped (child))
-      gtk_widget_snapshot_child (widget, child, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL)
-    return NULL;
-
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-
-  return texture;
-}
-
-static gboolean
-screenshot_tick_cb (GtkWidget     *widget,
-                    GdkFrameClock *clock,
-                    gpointer       user_data)
-{
-  GTask *task = user_data;
-  int frames = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "frames"));
-  GdkTexture *texture;
-
-  /* Let two frames pass, so what was just loaded is laid out and drawn. */
-  if (frames < 2)
-    {
-      g_object_set_data (G_OBJECT (task), "frames", GINT_TO_POINTER (frames + 1));
-      return G_SOURCE_CONTINUE;
-    }
-
-  texture = atelier_render_window (GTK_WINDOW (widget));
-  if (texture == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               _("The window could not be rendered"));
-      g_object_unref (task);
-      return G_SOURCE_REMOVE;
-    }
-
-  g_task_set_task_data (task, texture, g_object_unref);
-  g_task_run_in_thread (task, save_png_thread);
-  g_object_unref (task);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-screenshot_settled_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-
-  gtk_widget_add_tick_callback (GTK_WIDGET (g_task_get_source_object (task)),
-                                screenshot_tick_cb, g_object_ref (task), NULL);
-  return G_SOURCE_REMOVE;
-}
+/* Screenshot: once the session is ready and the visible page loaded */
 
 static gboolean
 page_is_loading (GtkWidget *page)
@@ -801,57 +676,13 @@ page_is_loading (GtkWidget *page)
   return loading;
 }
 
-static void
-screenshot_check (GTask *task)
-{
-  AtelierWindow *self = g_task_get_source_object (task);
-  ScreenshotData *data = g_object_get_data (G_OBJECT (task), "data");
-  gboolean timed_out = data->timeout_id == 0;
-
-  if (g_task_get_completed (task) || g_object_get_data (G_OBJECT (task), "shooting"))
-    return;
-
-  if (!timed_out &&
-      (!atelier_session_is_ready (self->session) ||
-       !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
-       page_is_loading (adw_view_stack_get_visible_child (self->view_stack))))
-    return;
-
-  g_object_set_data (G_OBJECT (task), "shooting", GINT_TO_POINTER (TRUE));
-  screenshot_data_disconnect (data);
-  g_clear_handle_id (&data->timeout_id, g_source_remove);
-  /* Let the revealers and page transitions finish first. */
-  g_timeout_add_full (G_PRIORITY_DEFAULT, SCREENSHOT_SETTLE_MS, screenshot_settled_cb,
-                      g_object_ref (task), g_object_unref);
-}
-
-static void
-screenshot_notify_cb (GObject    *object,
-                      GParamSpec *pspec,
-                      gpointer    user_data)
-{
-  screenshot_check (G_TASK (user_data));
-}
-
-static void
-screenshot_map_cb (GtkWidget *widget,
-                   gpointer   user_data)
-{
-  screenshot_check (G_TASK (user_data));
-}
-
 static gboolean
-screenshot_timeout_cb (gpointer user_data)
+screenshot_ready (GtkWindow *window)
 {
-  GTask *task = user_data;
-  ScreenshotData *data = g_object_get_data (G_OBJECT (task), "data");
+  AtelierWindow *self = ATELIER_WINDOW (window);
 
-  g_warning ("The window did not finish loading in %d s; taking the screenshot anyway",
-             SCREENSHOT_TIMEOUT_S);
-  data->timeout_id = 0;
-  screenshot_check (task);
-
-  return G_SOURCE_REMOVE;
+  return atelier_session_is_ready (self->session) &&
+         !page_is_loading (adw_view_stack_get_visible_child (self->view_stack));
 }
 
 void
@@ -861,39 +692,16 @@ atelier_window_screenshot_async (AtelierWindow       *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  GTask *task;
-  ScreenshotData *data;
+  const AtelierScreenshotWatch watch[] = {
+    { G_OBJECT (self->session), "notify::mode" },
+    { G_OBJECT (self->tunes_page), "notify::loading" },
+    { G_OBJECT (self->packs_page), "notify::loading" },
+  };
 
   g_return_if_fail (ATELIER_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, atelier_window_screenshot_async);
-
-  data = g_new0 (ScreenshotData, 1);
-  data->file = g_object_ref (file);
-  /* The task holds the data; the handlers and the timeout hold the task
-   * only weakly: they are removed with the data. */
-  g_object_set_data_full (G_OBJECT (task), "data", data, (GDestroyNotify) screenshot_data_free);
-
-  data->notify_sources[0] = G_OBJECT (self->session);
-  data->notify_ids[0] = g_signal_connect (self->session, "notify::mode",
-                                          G_CALLBACK (screenshot_notify_cb), task);
-  data->notify_sources[1] = G_OBJECT (self->tunes_page);
-  data->notify_ids[1] = g_signal_connect (self->tunes_page, "notify::loading",
-                                          G_CALLBACK (screenshot_notify_cb), task);
-  data->notify_sources[2] = G_OBJECT (self->packs_page);
-  data->notify_ids[2] = g_signal_connect (self->packs_page, "notify::loading",
-                                          G_CALLBACK (screenshot_notify_cb), task);
-  data->notify_sources[3] = G_OBJECT (self);
-  data->notify_ids[3] = g_signal_connect (self, "map",
-                                          G_CALLBACK (screenshot_map_cb), task);
-  data->timeout_id = g_timeout_add_seconds (SCREENSHOT_TIMEOUT_S, screenshot_timeout_cb, task);
-
-  /* The window holds the task; the tick callback takes a reference of
-   * its own while it waits for the frames. */
-  g_object_set_data_full (G_OBJECT (self), "screenshot-task", task, g_object_unref);
-  screenshot_check (task);
+  atelier_screenshot_async (GTK_WINDOW (self), file, watch, G_N_ELEMENTS (watch),
+                            screenshot_ready, cancellable, callback, user_data);
 }
 
 gboolean
@@ -901,10 +709,7 @@ atelier_window_screenshot_finish (AtelierWindow  *self,
                                   GAsyncResult   *result,
                                   GError        **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_window_screenshot_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return atelier_screenshot_finish (GTK_WINDOW (self), result, error);
 }
 
 /* Private, for tests */
@@ -975,12 +780,7 @@ atelier_window_dispose (GObject *object)
   AtelierWindow *self = ATELIER_WINDOW (object);
 
   g_signal_handlers_disconnect_by_func (self->view_stack, visible_page_changed_cb, self);
-  {
-    GTask *task = g_object_get_data (G_OBJECT (self), "screenshot-task");
-
-    if (task != NULL)
-      screenshot_data_disconnect (g_object_get_data (G_OBJECT (task), "data"));
-  }
+  atelier_screenshot_stop_watching (GTK_WINDOW (self));
   g_clear_handle_id (&self->account_idle_id, g_source_remove);
   set_client (self, NULL);
   set_fal_client (self, NULL);

@@ -48,6 +48,4 @@ gboolean        atelier_window_screenshot_finish (AtelierWindow       *self,
                                                   GError             **error);
 
 /* Draws @window as it is now (after it has been drawn once). */
-GdkTexture     *atelier_render_window           (GtkWindow           *window);
-
 G_END_DECLS

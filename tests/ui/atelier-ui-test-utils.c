@@ -10,6 +10,7 @@
 #include "atelier-test-utils.h"
 #include "atelier-ui-test-utils.h"
 #include "atelier-application.h"
+#include "atelier-screenshot.h"
 #include "atelier-window.h"
 
 void
