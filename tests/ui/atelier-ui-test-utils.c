@@ -11,6 +11,7 @@
 #include "atelier-ui-test-utils.h"
 #include "atelier-application.h"
 #include "atelier-screenshot.h"
+#include "atelier-secret.h"
 #include "atelier-window.h"
 
 void
@@ -315,6 +316,172 @@ atelier_ui_start_notification_server (void)
   atelier_test_wait_until (notify_name_owned, 20000);
 
   return notifications;
+}
+
+/* }}} */
+
+/* {{{ A fresh application per case */
+
+static AtelierApplication *current_app;
+
+static void
+reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+  g_settings_sync ();
+}
+
+static void
+reset_keyring (void)
+{
+  const char *services[] = { ATELIER_SECRET_SERVICE_ASTRIA, ATELIER_SECRET_SERVICE_FAL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (services); i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      atelier_secret_clear_async (services[i], NULL, atelier_test_store_result, &result);
+      atelier_secret_clear_finish (atelier_test_wait_result (&result), &error);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+store_key (const char *service,
+           const char *key)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  atelier_secret_store_async (service, key, NULL, atelier_test_store_result, &result);
+  g_assert_true (atelier_secret_store_finish (atelier_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+}
+
+AtelierWindow *
+atelier_ui_app_start (const char *first_service,
+                      ...)
+{
+  g_autofree char *data = g_build_filename (g_get_user_data_dir (), "atelier", NULL);
+  g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "atelier", NULL);
+  g_autoptr(GError) error = NULL;
+  AtelierSession *session;
+  GList *windows;
+  va_list args;
+
+  g_assert_null (current_app);
+
+  /* The tests never run against the user's own folders. */
+  g_assert_nonnull (g_getenv ("XDG_DATA_HOME"));
+  atelier_test_rm_rf (data);
+  atelier_test_rm_rf (cache);
+  reset_settings ();
+  reset_keyring ();
+
+  va_start (args, first_service);
+  for (const char *service = first_service; service != NULL; service = va_arg (args, const char *))
+    store_key (service, va_arg (args, const char *));
+  va_end (args);
+
+  current_app = g_object_new (ATELIER_TYPE_APPLICATION,
+                              "application-id", APP_ID,
+                              "flags", G_APPLICATION_NON_UNIQUE,
+                              NULL);
+  g_application_register (G_APPLICATION (current_app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (current_app));
+
+  windows = gtk_application_get_windows (GTK_APPLICATION (current_app));
+  g_assert_nonnull (windows);
+  g_assert_true (ATELIER_IS_WINDOW (windows->data));
+
+  session = atelier_application_get_session (current_app);
+  atelier_test_wait_until (atelier_session_is_ready (session), 30000);
+
+  return ATELIER_WINDOW (windows->data);
+}
+
+static void
+quit_instead_cb (GApplication *app)
+{
+  g_signal_stop_emission_by_name (app, "activate");
+  g_application_quit (app);
+}
+
+void
+atelier_ui_app_stop (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AtelierApplication *app = current_app;
+
+  if (app == NULL)
+    return;
+
+  /* Every window: the main one, editors, viewers, dialogs. */
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (toplevel);
+    }
+
+  current_app = NULL;
+  g_object_add_weak_pointer (G_OBJECT (app), (gpointer *) &app);
+  /* Only g_application_run() ends an application properly: shutdown
+   * (which stops the sandbox, saving its state) and unregistering from
+   * D-Bus. It would activate the application once more: instead of a new
+   * window, that activation quits at once. */
+  g_signal_connect (app, "activate", G_CALLBACK (quit_instead_cb), NULL);
+  g_application_run (G_APPLICATION (app), 0, NULL);
+  g_object_unref (app);
+  /* Pending callbacks may still hold it a moment. */
+  atelier_test_wait_until (app == NULL, 30000);
+}
+
+AtelierApplication *
+atelier_ui_get_app (void)
+{
+  g_assert_nonnull (current_app);
+  return current_app;
+}
+
+typedef struct
+{
+  void (*setup) (void);
+  void (*func) (void);
+} UiCase;
+
+static void
+run_case (gconstpointer data)
+{
+  const UiCase *ui_case = data;
+
+  if (ui_case->setup != NULL)
+    ui_case->setup ();
+  else
+    atelier_ui_app_start (NULL);
+  ui_case->func ();
+  atelier_ui_app_stop ();
+}
+
+void
+atelier_ui_test_add (const char  *path,
+                     void       (*setup) (void),
+                     void       (*func) (void))
+{
+  UiCase *ui_case = g_new0 (UiCase, 1);
+
+  ui_case->setup = setup;
+  ui_case->func = func;
+  g_test_add_data_func_full (path, ui_case, run_case, g_free);
 }
 
 /* }}} */

@@ -7,6 +7,8 @@
 #include <adwaita.h>
 
 #include "atelier-account.h"
+#include "atelier-application.h"
+#include "atelier-window.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +44,27 @@ void        atelier_ui_save_screenshot      (GtkWindow    *window,
  * private session bus. Returns what it is asked to show, "summary\nbody"
  * per notification (owned by the utils, alive until exit). */
 GPtrArray  *atelier_ui_start_notification_server (void);
+
+/* Each UI test case runs in an application of its own, from fresh state:
+ * atelier_ui_app_start() wipes the app's data, cache and drafts, resets
+ * every GSettings key, empties the keyring of the app's keys (those in
+ * @keys, "service", "key" pairs ending in NULL, are stored first), then
+ * registers and activates a new AtelierApplication and waits until its
+ * session has a service. Returns its main window. atelier_ui_app_stop()
+ * destroys every window and waits until the application (and with it the
+ * in-app sandbox) is gone. */
+AtelierWindow        *atelier_ui_app_start    (const char  *first_service,
+                                               ...);
+void                  atelier_ui_app_stop     (void);
+AtelierApplication   *atelier_ui_get_app      (void);
+
+/* g_test_add_func() with a fresh application around @func: @setup runs
+ * after atelier_ui_app_start (NULL) (or, when @setup is given, instead of
+ * it: @setup then starts the app itself), atelier_ui_app_stop() after
+ * @func. Running one case alone (-p PATH) reproduces it. */
+void                  atelier_ui_test_add     (const char  *path,
+                                               void       (*setup) (void),
+                                               void       (*func) (void));
 
 /* The running AtelierApplication's account, and its sandbox (NULL while
  * an Astria key is in use). */

@@ -2,8 +2,9 @@
  *
  * Runs the real application in-process, in its Sandbox, against a second
  * sandbox server playing "Astria" (ATELIER_ASTRIA_URL) that only accepts
- * the key "right-key". Needs a display and an unlocked keyring
- * (run-with-keyring.sh).
+ * the key "right-key". Each case starts a fresh application (empty data,
+ * settings and keyring, unless the case stores keys first). Needs a
+ * display and an unlocked keyring (run-with-keyring.sh).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,6 +27,35 @@ static AtelierSandboxServer *remote;   /* "Astria", key "right-key" */
 static AtelierApplication *app;
 static AtelierWindow *window;
 static AtelierSession *session;
+
+/* A fresh application in the Sandbox (no key). */
+static void
+start_in_sandbox (void)
+{
+  window = atelier_ui_app_start (NULL);
+  app = atelier_ui_get_app ();
+  session = atelier_window_get_session (window);
+}
+
+/* A fresh application whose keyring holds the right Astria key. */
+static void
+start_connected (void)
+{
+  window = atelier_ui_app_start ("astria", "right-key", NULL);
+  app = atelier_ui_get_app ();
+  session = atelier_window_get_session (window);
+  g_assert_cmpint (atelier_session_get_mode (session), ==, ATELIER_SESSION_MODE_ACCOUNT);
+}
+
+/* Both keys, Astria and fal.ai, in the keyring. */
+static void
+start_with_both_keys (void)
+{
+  window = atelier_ui_app_start ("astria", "right-key", "fal", "right-key", NULL);
+  app = atelier_ui_get_app ();
+  session = atelier_window_get_session (window);
+  g_assert_true (atelier_session_has_fal_key (session));
+}
 
 static GtkWidget *
 find_id (const char *id)
@@ -207,6 +237,7 @@ static void
 test_about_and_notifications (void)
 {
   GtkWindow *about;
+  guint before = notifications->len;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.about", NULL));
   about = atelier_ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
@@ -216,12 +247,12 @@ test_about_and_notifications (void)
   gtk_window_destroy (about);
 
   atelier_application_notify_training_finished (app, "Sandbox Sam", 42);
-  atelier_test_wait_until (notifications->len == 1, WAIT_MS);
-  g_assert_cmpstr (notifications->pdata[0], ==,
+  atelier_test_wait_until (notifications->len == before + 1, WAIT_MS);
+  g_assert_cmpstr (notifications->pdata[before], ==,
                    "Training Finished\n“Sandbox Sam” is ready: you can generate images now.");
   atelier_application_notify_images_ready (app, "a portrait of ohwx woman\nin the rain", 4);
-  atelier_test_wait_until (notifications->len == 2, WAIT_MS);
-  g_assert_cmpstr (notifications->pdata[1], ==, "4 Images Ready\na portrait of ohwx woman");
+  atelier_test_wait_until (notifications->len == before + 2, WAIT_MS);
+  g_assert_cmpstr (notifications->pdata[before + 1], ==, "4 Images Ready\na portrait of ohwx woman");
 
   /* The notification's action shows the tunes. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "show-tune", g_variant_new_int64 (42));
@@ -462,6 +493,7 @@ test_retry_countdown (void)
     .times = 1,
   };
 
+  atelier_sandbox_server_seed_tune (sandbox, "Sandbox Sam", "man", TRUE);
   g_signal_emit_by_name (client, "retry-scheduled", 1u, 27000u, reason, cancellable);
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==,
@@ -491,10 +523,9 @@ test_close_saves_size (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
 
+  /* What the window manager does when the user resizes it. */
   gtk_window_set_default_size (GTK_WINDOW (window), 720, 540);
-  atelier_ui_spin (100);
   gtk_window_close (GTK_WINDOW (window));
-  atelier_ui_spin (100);
 
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 720);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 540);
@@ -521,33 +552,20 @@ main (int   argc,
   g_setenv ("ATELIER_ASTRIA_URL", url, TRUE);
   g_setenv ("ATELIER_FAL_URL", url, TRUE);
 
-  app = g_object_new (ATELIER_TYPE_APPLICATION,
-                      "application-id", APP_ID,
-                      "flags", G_APPLICATION_NON_UNIQUE,
-                      NULL);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-
-  window = ATELIER_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
-  session = atelier_window_get_session (window);
-
-  g_test_add_func ("/window/starts-in-sandbox", test_starts_in_sandbox);
-  g_test_add_func ("/window/tunes-page", test_tunes_page);
-  g_test_add_func ("/window/switch-pages", test_switch_pages);
-  g_test_add_func ("/window/shortcuts", test_shortcuts);
-  g_test_add_func ("/window/about-and-notifications", test_about_and_notifications);
-  g_test_add_func ("/window/connect-account", test_connect_account);
-  g_test_add_func ("/window/verify-offline", test_verify_offline);
-  g_test_add_func ("/window/sign-out", test_sign_out);
-  g_test_add_func ("/window/errors", test_errors);
-  g_test_add_func ("/window/retry-countdown", test_retry_countdown);
-  g_test_add_func ("/window/close-saves-size", test_close_saves_size);
+  atelier_ui_test_add ("/window/starts-in-sandbox", start_in_sandbox, test_starts_in_sandbox);
+  atelier_ui_test_add ("/window/tunes-page", start_in_sandbox, test_tunes_page);
+  atelier_ui_test_add ("/window/switch-pages", start_in_sandbox, test_switch_pages);
+  atelier_ui_test_add ("/window/shortcuts", start_in_sandbox, test_shortcuts);
+  atelier_ui_test_add ("/window/about-and-notifications", start_in_sandbox, test_about_and_notifications);
+  atelier_ui_test_add ("/window/connect-account", start_in_sandbox, test_connect_account);
+  atelier_ui_test_add ("/window/verify-offline", start_connected, test_verify_offline);
+  atelier_ui_test_add ("/window/sign-out", start_with_both_keys, test_sign_out);
+  atelier_ui_test_add ("/window/errors", start_in_sandbox, test_errors);
+  atelier_ui_test_add ("/window/retry-countdown", start_in_sandbox, test_retry_countdown);
+  atelier_ui_test_add ("/window/close-saves-size", start_in_sandbox, test_close_saves_size);
 
   status = g_test_run ();
 
-  g_application_quit (G_APPLICATION (app));
-  g_clear_object (&app);
   atelier_test_server_free (remote);
 
   return status;
