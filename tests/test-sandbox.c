@@ -1757,6 +1757,54 @@ test_bad_requests (Fixture       *f,
   still = get_json (f, "/tunes", SOUP_STATUS_OK);
 }
 
+/* json-glib 1.6 also takes 'single-quoted' strings and comments, which hide
+ * brackets from a count that only knows double quotes; it then recurses
+ * without a limit. Such bodies must be refused, whatever their Content-Type,
+ * and the server must live on. */
+static void
+test_crafted_json (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char * const prefixes[] = { "['\"',", "/*\"*/", "[/*\"*/" };
+  static const char * const content_types[] = { "text/plain", NULL, "application/json" };
+  gint64 tune_id = create_fast_tune (f, "crafted");
+  g_autofree char *prompts = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts", tune_id);
+  const char *paths[] = { "/__sandbox/faults", prompts };
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      g_autoptr(GString) json = g_string_new (prefixes[i]);
+      g_autoptr(GBytes) body = NULL;
+
+      for (guint j = 0; j < 200000; j++)
+        g_string_append_c (json, '[');
+      for (guint j = 0; j < 200000; j++)
+        g_string_append_c (json, ']');
+      body = g_bytes_new (json->str, json->len);
+
+      for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
+        {
+          for (guint k = 0; k < G_N_ELEMENTS (content_types); k++)
+            {
+              g_autoptr(SoupMessage) msg = new_message (f, "POST", paths[j]);
+              g_autoptr(GBytes) answer = NULL;
+              g_autoptr(JsonNode) still = NULL;
+              g_autoptr(GError) error = NULL;
+              guint status;
+
+              soup_message_set_request_body_from_bytes (msg, content_types[k], body);
+              answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+              g_assert_no_error (error);
+              status = soup_message_get_status (msg);
+              g_assert_cmpuint (status, >=, 400);
+              g_assert_cmpuint (status, <, 500);
+
+              still = get_json (f, "/tunes", SOUP_STATUS_OK);
+            }
+        }
+    }
+}
+
 static void
 test_state_restart (Fixture       *f,
                     gconstpointer  data)
@@ -2009,6 +2057,7 @@ main (int   argc,
   ADD ("faults/control", test_fault_control);
   ADD ("request-log", test_request_log);
   ADD ("bad-requests", test_bad_requests);
+  ADD ("crafted-json", test_crafted_json);
   ADD ("state/restart", test_state_restart);
   ADD ("start-errors", test_start_errors);
   ADD ("seed-and-expire", test_seed_and_expire);

@@ -89,26 +89,52 @@ luminance (const guchar *p)
   return 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2];
 }
 
+/* A pixbuf's pixels, for reading */
+typedef struct
+{
+  const guchar *data;
+  int           width;
+  int           height;
+  int           rowstride;
+  int           channels;
+} Pixels;
+
+static Pixels
+pixels_of (GdkPixbuf *pixbuf)
+{
+  return (Pixels) {
+    gdk_pixbuf_read_pixels (pixbuf),
+    gdk_pixbuf_get_width (pixbuf),
+    gdk_pixbuf_get_height (pixbuf),
+    gdk_pixbuf_get_rowstride (pixbuf),
+    gdk_pixbuf_get_n_channels (pixbuf),
+  };
+}
+
+static inline const guchar *
+pixel_at (const Pixels *px,
+          int           x,
+          int           y)
+{
+  return px->data + y * px->rowstride + x * px->channels;
+}
+
 static double
 rows_luminance (GdkPixbuf *pixbuf,
                 double     from,
                 double     to)
 {
-  int width = gdk_pixbuf_get_width (pixbuf);
-  int height = gdk_pixbuf_get_height (pixbuf);
-  int rowstride = gdk_pixbuf_get_rowstride (pixbuf);
-  int channels = gdk_pixbuf_get_n_channels (pixbuf);
-  const guchar *pixels = gdk_pixbuf_read_pixels (pixbuf);
-  int first = (int) floor (from * height);
-  int last = MAX ((int) ceil (to * height), first + 1);
+  Pixels px = pixels_of (pixbuf);
+  int first = (int) floor (from * px.height);
+  int last = MAX ((int) ceil (to * px.height), first + 1);
   double sum = 0;
   gsize count = 0;
 
-  last = MIN (last, height);
+  last = MIN (last, px.height);
   for (int y = first; y < last; y++)
-    for (int x = 0; x < width; x++)
+    for (int x = 0; x < px.width; x++)
       {
-        sum += luminance (pixels + y * rowstride + x * channels);
+        sum += luminance (pixel_at (&px, x, y));
         count++;
       }
 
@@ -119,18 +145,14 @@ static double
 laplacian_variance (GdkPixbuf *pixbuf,
                     int        channel)
 {
-  int width = gdk_pixbuf_get_width (pixbuf);
-  int height = gdk_pixbuf_get_height (pixbuf);
-  int rowstride = gdk_pixbuf_get_rowstride (pixbuf);
-  int channels = gdk_pixbuf_get_n_channels (pixbuf);
-  const guchar *pixels = gdk_pixbuf_read_pixels (pixbuf);
+  Pixels px = pixels_of (pixbuf);
   double sum = 0;
   double sum_sq = 0;
   gsize count = 0;
 
-#define AT(x, y) ((double) pixels[(y) * rowstride + (x) * channels + channel])
-  for (int y = 1; y < height - 1; y++)
-    for (int x = 1; x < width - 1; x++)
+#define AT(x, y) ((double) pixel_at (&px, (x), (y))[channel])
+  for (int y = 1; y < px.height - 1; y++)
+    for (int x = 1; x < px.width - 1; x++)
       {
         double l = AT (x - 1, y) + AT (x + 1, y) + AT (x, y - 1) + AT (x, y + 1) - 4 * AT (x, y);
 
@@ -179,9 +201,7 @@ compute_stats (GdkPixbuf  *original,
   int width = gdk_pixbuf_get_width (original);
   int height = gdk_pixbuf_get_height (original);
   int long_side = MAX (width, height);
-  int rowstride;
-  int channels;
-  const guchar *pixels;
+  Pixels px;
   double sums[3] = { 0, 0, 0 };
   gsize count = 0;
 
@@ -196,14 +216,11 @@ compute_stats (GdkPixbuf  *original,
   else
     pixbuf = g_object_ref (original);
 
-  rowstride = gdk_pixbuf_get_rowstride (pixbuf);
-  channels = gdk_pixbuf_get_n_channels (pixbuf);
-  pixels = gdk_pixbuf_read_pixels (pixbuf);
-
-  for (int y = 0; y < gdk_pixbuf_get_height (pixbuf); y++)
-    for (int x = 0; x < gdk_pixbuf_get_width (pixbuf); x++)
+  px = pixels_of (pixbuf);
+  for (int y = 0; y < px.height; y++)
+    for (int x = 0; x < px.width; x++)
       {
-        const guchar *p = pixels + y * rowstride + x * channels;
+        const guchar *p = pixel_at (&px, x, y);
 
         sums[0] += p[0];
         sums[1] += p[1];

@@ -1,11 +1,15 @@
-/* atelier-sandbox-private.h: internals shared by the sandbox server files
+/* atelier-sandbox-private.h: internals shared by the sandbox's files
  *
- * atelier-sandbox-request.c  decoding requests (forms, multipart, JSON) into
- *                            AtelierSandboxRequest and Rails-style params
- * atelier-sandbox-store.c    the data model, its persistence and JSON shapes
- * atelier-sandbox-render.c   placeholder JPEGs
- * atelier-sandbox-inspect.c  /images/inspect answers from pixel statistics
- * atelier-sandbox-server.c   the GObject, its thread, routing and faults
+ * atelier-sandbox-request.c   decoding requests (forms, multipart, JSON) into
+ *                             AtelierSandboxRequest and Rails-style params
+ * atelier-sandbox-params.c    typed access to params, small JSON helpers
+ * atelier-sandbox-store*.c    the data model, its persistence, its
+ *                             validation and its JSON answers
+ *                             (atelier-sandbox-store-private.h)
+ * atelier-sandbox-render.c    placeholder JPEGs
+ * atelier-sandbox-inspect.c   /images/inspect answers from pixel statistics
+ * atelier-sandbox-server.c …  the GObject, its thread, calls, routes, faults
+ *                             (atelier-sandbox-server-private.h)
  *
  * Everything in the store is protected by the server's lock; functions
  * taking an AtelierSandboxStore expect the caller to hold it.
@@ -17,13 +21,13 @@
 #include <libsoup/soup.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
+#include "atelier-json-private.h"
 #include "atelier-sandbox-server.h"
 
 G_BEGIN_DECLS
 
 #define ATELIER_SANDBOX_PAGE_SIZE        20
 #define ATELIER_SANDBOX_MAX_BODY         (64 * 1024 * 1024)
-#define ATELIER_SANDBOX_MAX_JSON_DEPTH   64
 #define ATELIER_SANDBOX_DEFAULT_IMAGES   4
 #define ATELIER_SANDBOX_EXPIRY_USEC      (G_GINT64_CONSTANT (30) * 24 * 3600 * G_USEC_PER_SEC)
 
@@ -51,13 +55,19 @@ const char            *_atelier_sandbox_request_get_query_value  (AtelierSandbox
                                                                   const char               *name);
 AtelierSandboxFile    *_atelier_sandbox_request_lookup_file      (AtelierSandboxRequest    *self,
                                                                   JsonNode                 *node);
-/* Deepest nesting of arrays and objects in a JSON text (strings skipped). */
-guint                  _atelier_sandbox_json_depth               (const char               *data,
-                                                                  gsize                     length);
+/* Strict JSON only, checked by the service layer's _atelier_json_parse()
+ * before json-glib sees it (json-glib 1.6 crashes on deep input, and takes
+ * comments and single quotes that hide brackets from a count). */
 JsonNode              *_atelier_sandbox_parse_json               (const char               *data,
                                                                   gsize                     length,
                                                                   AtelierSandboxBodyStatus *status);
 
+/* Params (atelier-sandbox-params.c) */
+
+/* Sets @name ("a[b][]" …) in @params as Rack nests it; takes @value. */
+void                   _atelier_sandbox_params_add               (JsonObject               *params,
+                                                                  const char               *name,
+                                                                  JsonNode                 *value);
 /* Typed access to params whatever their source: JSON values or form text. */
 JsonNode              *_atelier_sandbox_params_get               (JsonObject               *params,
                                                                   const char               *name);
@@ -65,6 +75,10 @@ JsonObject            *_atelier_sandbox_params_get_object        (JsonObject    
                                                                   const char               *name);
 const char            *_atelier_sandbox_params_get_string        (JsonObject               *params,
                                                                   const char               *name);
+/* @fallback when missing or not an integer */
+gint64                 _atelier_sandbox_params_get_int           (JsonObject               *params,
+                                                                  const char               *name,
+                                                                  gint64                    fallback);
 /* Arrays, and objects keyed "0", "1" … (Rails nested attributes), in order. */
 GPtrArray             *_atelier_sandbox_params_dup_list          (JsonObject               *params,
                                                                   const char               *name);
@@ -84,8 +98,10 @@ GBytes                *_atelier_sandbox_json_to_bytes            (JsonNode      
 void                   _atelier_sandbox_errors_add               (JsonObject               *errors,
                                                                   const char               *field,
                                                                   const char               *message);
+/* json_node_copy() shares objects and arrays; this copies them. */
+JsonObject            *_atelier_sandbox_object_deep_copy         (JsonObject               *object);
 
-/* The store (atelier-sandbox-store.c) */
+/* The store (atelier-sandbox-store*.c) */
 
 typedef struct _AtelierSandboxStore AtelierSandboxStore;
 
@@ -197,6 +213,11 @@ AtelierSandboxPack    *_atelier_sandbox_store_lookup_pack        (AtelierSandbox
                                                                   const char               *id_or_slug);
 AtelierSandboxFalRequest *_atelier_sandbox_store_lookup_fal      (AtelierSandboxStore      *store,
                                                                   const char               *id);
+/* The tunes of @ids (element-type JsonNode), in order; at an unknown one
+ * adds "tune_ids" to @errors and returns those before it. */
+GPtrArray             *_atelier_sandbox_store_lookup_tunes       (AtelierSandboxStore      *store,
+                                                                  GPtrArray                *ids,
+                                                                  JsonObject               *errors);
 
 /* JSON answers; @base_url is the server's current one. */
 JsonNode              *_atelier_sandbox_store_tune_to_json       (AtelierSandboxStore      *store,

@@ -1,0 +1,409 @@
+/* atelier-sandbox-call.c: one request, from routing to its answer
+ *
+ * Each message the server handles becomes an AtelierSandboxCall. A call is
+ * answered exactly once, through the reply functions here: within the
+ * handler, or later (after a worker or a delay) when it was paused. API
+ * calls are routed here too: the path is matched against the Astria and fal
+ * route tables, the key and the body are checked, the route's ":id"s are
+ * looked up and its handler runs, all under the server's lock.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "atelier-sandbox-server-private.h"
+
+#define MAX_ROUTE_ARGS 2
+
+/* Life of a call */
+
+AtelierSandboxCall *
+_atelier_sandbox_call_new (AtelierSandboxServer *self,
+                           SoupServerMessage    *msg)
+{
+  AtelierSandboxCall *call = g_new0 (AtelierSandboxCall, 1);
+
+  call->self = self;
+  call->msg = g_object_ref (msg);
+
+  g_mutex_lock (&self->lock);
+  call->base_url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
+  g_mutex_unlock (&self->lock);
+
+  return call;
+}
+
+void
+_atelier_sandbox_call_free (AtelierSandboxCall *call)
+{
+  AtelierSandboxServer *self = call->self;
+
+  self->paused_calls = g_list_remove (self->paused_calls, call);
+  g_clear_signal_handler (&call->disconnected_id, call->msg);
+  if (call->source != NULL)
+    {
+      g_source_destroy (call->source);
+      g_clear_pointer (&call->source, g_source_unref);
+    }
+  g_clear_object (&call->msg);
+  g_clear_pointer (&call->request, atelier_sandbox_request_unref);
+  g_clear_pointer (&call->fault, _atelier_sandbox_fault_entry_free);
+  g_free (call->base_url);
+  g_free (call);
+}
+
+static void
+call_disconnected_cb (SoupServerMessage  *msg,
+                      AtelierSandboxCall *call)
+{
+  call->gone = TRUE;
+}
+
+void
+_atelier_sandbox_call_pause (AtelierSandboxCall *call)
+{
+  soup_server_message_pause (call->msg);
+  call->paused = TRUE;
+  call->disconnected_id = g_signal_connect (call->msg, "disconnected",
+                                            G_CALLBACK (call_disconnected_cb), call);
+  call->self->paused_calls = g_list_prepend (call->self->paused_calls, call);
+}
+
+/* Answers */
+
+GBytes *
+_atelier_sandbox_error_body (const char *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  return _atelier_sandbox_json_to_bytes (node);
+}
+
+void
+_atelier_sandbox_call_reply_full (AtelierSandboxCall *call,
+                                  guint               status,
+                                  const char         *content_type,
+                                  GBytes             *body,
+                                  const char         *cache_control)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (call->msg);
+
+  _atelier_sandbox_call_apply_answer_fault (call, &status, &body, &content_type);
+
+  soup_server_message_set_status (call->msg, status, NULL);
+  soup_message_headers_replace (headers, "Cache-Control", cache_control ? cache_control : "no-store");
+
+  if (body != NULL)
+    {
+      gsize size = 0;
+      gconstpointer data = g_bytes_get_data (body, &size);
+
+      soup_server_message_set_response (call->msg, content_type, SOUP_MEMORY_COPY, data, size);
+      g_bytes_unref (body);
+    }
+
+  call->replied = TRUE;
+
+  if (!call->in_handler)
+    {
+      if (call->paused && !call->gone)
+        soup_server_message_unpause (call->msg);
+      _atelier_sandbox_call_free (call);
+    }
+}
+
+void
+_atelier_sandbox_call_reply_json (AtelierSandboxCall *call,
+                                  guint               status,
+                                  JsonNode           *node)
+{
+  g_autoptr(JsonNode) owned = node;
+
+  _atelier_sandbox_call_reply_full (call, status, ATELIER_SANDBOX_JSON_TYPE,
+                                    _atelier_sandbox_json_to_bytes (owned), NULL);
+}
+
+void
+_atelier_sandbox_call_reply_object (AtelierSandboxCall *call,
+                                    guint               status,
+                                    JsonObject         *object)
+{
+  _atelier_sandbox_call_reply_json (call, status, json_node_init_object (json_node_alloc (), object));
+}
+
+void
+_atelier_sandbox_call_reply_error (AtelierSandboxCall *call,
+                                   guint               status,
+                                   const char         *message)
+{
+  _atelier_sandbox_call_reply_full (call, status, ATELIER_SANDBOX_JSON_TYPE,
+                                    _atelier_sandbox_error_body (message), NULL);
+}
+
+void
+_atelier_sandbox_call_reply_empty (AtelierSandboxCall *call,
+                                   guint               status)
+{
+  _atelier_sandbox_call_reply_full (call, status, NULL, NULL, NULL);
+}
+
+void
+_atelier_sandbox_call_reply_message (AtelierSandboxCall *call,
+                                     const char         *key,
+                                     const char         *message,
+                                     guint               status)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  json_object_set_string_member (object, key, message);
+  _atelier_sandbox_call_reply_object (call, status, object);
+}
+
+void
+_atelier_sandbox_call_reply_not_found (AtelierSandboxCall *call)
+{
+  _atelier_sandbox_call_reply_error (call, SOUP_STATUS_NOT_FOUND, "Not found");
+}
+
+/* With @allowed, the methods the path takes, as an Allow header. */
+void
+_atelier_sandbox_call_reply_not_allowed (AtelierSandboxCall *call,
+                                         const char         *allowed)
+{
+  if (allowed != NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (call->msg), "Allow", allowed);
+
+  _atelier_sandbox_call_reply_error (call, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed");
+}
+
+void
+_atelier_sandbox_call_reply_errors (AtelierSandboxCall *call,
+                                    JsonObject         *errors)
+{
+  _atelier_sandbox_call_reply_object (call, SOUP_STATUS_UNPROCESSABLE_ENTITY, errors);
+}
+
+void
+_atelier_sandbox_call_reply_field_error (AtelierSandboxCall *call,
+                                         const char         *field,
+                                         const char         *message)
+{
+  g_autoptr(JsonObject) errors = json_object_new ();
+
+  _atelier_sandbox_errors_add (errors, field, message);
+  _atelier_sandbox_call_reply_errors (call, errors);
+}
+
+/* Reading the request */
+
+guint
+_atelier_sandbox_call_get_offset (AtelierSandboxCall *call)
+{
+  const char *text = _atelier_sandbox_request_get_query_value (call->request, "offset");
+  guint64 offset = 0;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT, &offset, NULL))
+    return 0;
+
+  return (guint) offset;
+}
+
+JsonObject *
+_atelier_sandbox_call_require_object (AtelierSandboxCall *call,
+                                      const char         *name)
+{
+  JsonObject *object = _atelier_sandbox_params_get_object (_atelier_sandbox_request_get_params (call->request), name);
+  g_autofree char *message = NULL;
+
+  if (object != NULL)
+    return object;
+
+  message = g_strdup_printf ("param is missing or the value is empty: %s", name);
+  _atelier_sandbox_call_reply_error (call, SOUP_STATUS_BAD_REQUEST, message);
+
+  return NULL;
+}
+
+gboolean
+_atelier_sandbox_call_check_body (AtelierSandboxCall *call)
+{
+  switch (call->body_status)
+    {
+    case ATELIER_SANDBOX_BODY_OK:
+      return TRUE;
+
+    case ATELIER_SANDBOX_BODY_MALFORMED_JSON:
+      _atelier_sandbox_call_reply_error (call, SOUP_STATUS_BAD_REQUEST, "Malformed JSON");
+      return FALSE;
+
+    case ATELIER_SANDBOX_BODY_TOO_DEEP:
+      _atelier_sandbox_call_reply_error (call, SOUP_STATUS_BAD_REQUEST, "JSON nested too deeply");
+      return FALSE;
+
+    case ATELIER_SANDBOX_BODY_MALFORMED_FORM:
+    default:
+      _atelier_sandbox_call_reply_error (call, SOUP_STATUS_BAD_REQUEST, "Malformed form data");
+      return FALSE;
+    }
+}
+
+gboolean
+_atelier_sandbox_parse_id (const char *text,
+                           gint64     *id)
+{
+  return g_ascii_string_to_signed (text, 10, 1, G_MAXINT64, id, NULL);
+}
+
+/* Routing */
+
+/* Matches @segments against @route's pattern, filling @args with the ":id"
+ * parts. */
+static gboolean
+route_matches (const AtelierSandboxRoute  *route,
+               char                      **segments,
+               char                      **args)
+{
+  g_auto(GStrv) pattern = g_strsplit (route->pattern + 1, "/", -1);
+  guint n_args = 0;
+  guint i;
+
+  for (i = 0; pattern[i] != NULL && segments[i] != NULL; i++)
+    {
+      if (pattern[i][0] == ':')
+        {
+          if (n_args == MAX_ROUTE_ARGS)
+            return FALSE;
+          args[n_args++] = segments[i];
+        }
+      else if (!g_str_equal (pattern[i], segments[i]))
+        {
+          return FALSE;
+        }
+    }
+
+  return pattern[i] == NULL && segments[i] == NULL;
+}
+
+/* "/tunes/12.json/" → {"tunes", "12"} */
+static GStrv
+split_path (const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GStrv segments;
+  guint n;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (parts[i][0] != '\0')
+        g_strv_builder_add (builder, parts[i]);
+    }
+
+  segments = g_strv_builder_end (builder);
+  n = g_strv_length (segments);
+  if (n > 0 && g_str_has_suffix (segments[n - 1], ".json"))
+    segments[n - 1][strlen (segments[n - 1]) - strlen (".json")] = '\0';
+
+  return segments;
+}
+
+/* The first route for @segments and @method, or NULL; @allowed collects
+ * the methods of the routes with the path but another method. */
+static const AtelierSandboxRoute *
+find_route (char       **segments,
+            const char  *method,
+            char       **args,
+            GString     *allowed)
+{
+  typedef const AtelierSandboxRoute *(*RoutesFunc) (guint *n_routes);
+  static const RoutesFunc tables[] = { _atelier_sandbox_get_astria_routes, _atelier_sandbox_get_fal_routes };
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      guint n_routes = 0;
+      const AtelierSandboxRoute *routes = tables[t] (&n_routes);
+
+      for (guint i = 0; i < n_routes; i++)
+        {
+          memset (args, 0, sizeof (char *) * MAX_ROUTE_ARGS);
+          if (!route_matches (&routes[i], segments, args))
+            continue;
+
+          if (g_str_equal (routes[i].method, method))
+            return &routes[i];
+
+          g_string_append_printf (allowed, "%s%s", allowed->len ? ", " : "", routes[i].method);
+        }
+    }
+
+  return NULL;
+}
+
+/* With the lock held. */
+static gboolean
+check_auth_locked (AtelierSandboxCall *call,
+                   AtelierSandboxAuth  kind)
+{
+  const char *header = atelier_sandbox_request_get_header (call->request, "Authorization");
+  const char *scheme = kind == ATELIER_SANDBOX_AUTH_KEY ? "Key " : "Bearer ";
+  const char *api_key = call->self->api_key;
+  g_autofree char *key = NULL;
+
+  if (header != NULL && g_ascii_strncasecmp (header, scheme, strlen (scheme)) == 0)
+    key = g_strstrip (g_strdup (header + strlen (scheme)));
+
+  if (key != NULL && key[0] != '\0' && (api_key == NULL || g_str_equal (api_key, key)))
+    return TRUE;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (call->msg),
+                                "WWW-Authenticate", kind == ATELIER_SANDBOX_AUTH_KEY ? "Key" : "Bearer");
+  _atelier_sandbox_call_reply_error (call, SOUP_STATUS_UNAUTHORIZED, "Unauthorized");
+
+  return FALSE;
+}
+
+void
+_atelier_sandbox_call_route (AtelierSandboxCall *call)
+{
+  AtelierSandboxServer *self = call->self;
+  const char *method = atelier_sandbox_request_get_method (call->request);
+  g_auto(GStrv) segments = split_path (atelier_sandbox_request_get_path (call->request));
+  g_autoptr(GString) allowed = g_string_new (NULL);
+  g_autoptr(GMutexLocker) locker = NULL;
+  char *args[MAX_ROUTE_ARGS + 1] = { NULL, };
+  const AtelierSandboxRoute *route;
+  gpointer target = NULL;
+
+  if (g_str_equal (method, "HEAD"))
+    method = "GET";
+
+  route = find_route (segments, method, args, allowed);
+  if (route == NULL)
+    {
+      if (allowed->len > 0)
+        _atelier_sandbox_call_reply_not_allowed (call, allowed->str);
+      else
+        _atelier_sandbox_call_reply_not_found (call);
+      return;
+    }
+
+  /* The call may be freed by its answer: only self is used from here. */
+  locker = g_mutex_locker_new (&self->lock);
+
+  if (!check_auth_locked (call, route->auth) || !_atelier_sandbox_call_check_body (call))
+    return;
+
+  if (route->lookup != NULL && (target = route->lookup (call, args)) == NULL)
+    return;
+
+  route->func (call, target, route->flag);
+}
