@@ -154,8 +154,14 @@ assert_all_named (GtkWidget *root,
   g_assert_cmpuint (n_checked, >=, min_controls);
 }
 
-static AtelierApplication *app;
 static AtelierWindow *window;
+
+/* A fresh application in the Sandbox. */
+static void
+start (void)
+{
+  window = atelier_ui_app_start (NULL);
+}
 
 static void
 test_main_window (void)
@@ -183,7 +189,8 @@ test_main_window (void)
   /* Ctrl+F: the search entry, too. */
   atelier_window_show_page (window, "tunes");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
-  atelier_ui_spin (50);
+  atelier_test_wait_until (gtk_widget_get_mapped (atelier_ui_find_by_id (_atelier_window_get_page (window, "tunes"),
+                                                                         "search_entry")), 20000);
 
   assert_all_named (GTK_WIDGET (window), 6);
 }
@@ -196,7 +203,7 @@ test_preferences (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL);
   prefs = atelier_ui_find_toplevel (ATELIER_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (prefs);
-  atelier_ui_spin (50);
+  atelier_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (prefs)), 20000);
 
   assert_all_named (GTK_WIDGET (prefs), 2);
   gtk_window_destroy (prefs);
@@ -206,29 +213,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   atelier_ui_test_init (&argc, &argv);
 
   /* Only a display is needed: with no keyring the app uses the Sandbox. */
-  app = g_object_new (ATELIER_TYPE_APPLICATION,
-                      "application-id", APP_ID,
-                      "flags", G_APPLICATION_NON_UNIQUE,
-                      NULL);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  window = ATELIER_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
-
-  g_test_add_func ("/a11y/main-window", test_main_window);
-  g_test_add_func ("/a11y/preferences", test_preferences);
+  atelier_ui_test_add ("/a11y/main-window", start, test_main_window);
+  atelier_ui_test_add ("/a11y/preferences", start, test_preferences);
 
   status = g_test_run ();
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_application_quit (G_APPLICATION (app));
-  g_clear_object (&app);
 
   return status;
 }

@@ -96,10 +96,19 @@ static void
 scroll_to_end (void)
 {
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (find_id ("list_scroller")));
+  AtelierTuneList *list = atelier_tunes_page_get_tune_list (page ());
+  guint before = g_list_model_get_n_items (tunes ());
+  double upper;
 
-  atelier_ui_spin (50);   /* laid out */
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
-  atelier_test_wait_until (!atelier_tunes_page_get_loading (page ()), WAIT_MS);
+  /* Laid out: the list is taller than the view. */
+  atelier_test_wait_until (gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment), WAIT_MS);
+  upper = gtk_adjustment_get_upper (adjustment);
+  gtk_adjustment_set_value (adjustment, upper - gtk_adjustment_get_page_size (adjustment));
+  /* The next page arrives (or there was none), and is laid out. */
+  atelier_test_wait_until ((g_list_model_get_n_items (tunes ()) > before || !atelier_tune_list_get_has_more (list)) &&
+                           !atelier_tunes_page_get_loading (page ()), WAIT_MS);
+  if (g_list_model_get_n_items (tunes ()) > before)
+    atelier_test_wait_until (gtk_adjustment_get_upper (adjustment) > upper, WAIT_MS);
 }
 
 static GtkWidget *
@@ -131,6 +140,37 @@ back_to_list (void)
   g_assert_cmpstr (atelier_tunes_page_get_view (page ()), ==, "list");
 }
 
+static void
+seed_tunes (void)
+{
+  for (guint i = 1; i <= N_SEEDED; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Seeded %02u", i);
+      atelier_sandbox_server_seed_tune (sandbox, title, i % 2 ? "man" : "woman", TRUE);
+    }
+}
+
+/* A fresh application in its Sandbox, the tunes page loaded. */
+static void
+start (void)
+{
+  window = atelier_ui_app_start (NULL);
+  app = atelier_ui_get_app ();
+  session = atelier_window_get_session (window);
+  g_assert_cmpint (atelier_session_get_mode (session), ==, ATELIER_SESSION_MODE_SANDBOX);
+  sandbox = atelier_ui_get_sandbox ();
+  atelier_test_wait_until (!atelier_tunes_page_get_loading (page ()), WAIT_MS);
+}
+
+/* The same with 45 tunes in the Sandbox. */
+static void
+start_seeded (void)
+{
+  start ();
+  seed_tunes ();
+  reload ();
+}
+
 /* }}} */
 
 /* More than 20 tunes: page by page as the list scrolls, none twice. */
@@ -139,12 +179,7 @@ test_paging (void)
 {
   AtelierTuneList *list = atelier_tunes_page_get_tune_list (page ());
 
-  for (guint i = 1; i <= N_SEEDED; i++)
-    {
-      g_autofree char *title = g_strdup_printf ("Seeded %02u", i);
-      atelier_sandbox_server_seed_tune (sandbox, title, i % 2 ? "man" : "woman", TRUE);
-    }
-
+  seed_tunes ();
   reload ();
   g_assert_cmpuint (g_list_model_get_n_items (tunes ()), ==, ATELIER_PAGE_SIZE);
   g_assert_true (atelier_tune_list_get_has_more (list));
@@ -187,8 +222,7 @@ test_search (void)
   atelier_test_wait_until (!atelier_tune_list_get_has_more (atelier_tunes_page_get_tune_list (page ())) &&
                            !atelier_tunes_page_get_loading (page ()), WAIT_MS);
   /* The list box follows the filter a little later under load. */
-  atelier_test_wait_until (count_rows () <= 9, WAIT_MS);
-  atelier_ui_spin (50);
+  atelier_test_wait_until (count_rows () == 9, WAIT_MS);
 
   rows = count_rows ();
   g_assert_cmpuint (rows, ==, 9);
@@ -228,16 +262,15 @@ test_training_notification (void)
   while (notifications->len == first_notifications)
     {
       max_delay = MAX (max_delay, atelier_tune_list_get_poll_delay_ms (list));
-      atelier_ui_spin (20);
+      g_main_context_iteration (NULL, TRUE);
     }
   g_assert_cmpuint (max_delay, >=, 200 * 3 / 2);
 
   g_assert_cmpstr (notifications->pdata[notifications->len - 1], ==,
                    "Training Finished\n“Training Tara” is ready: you can generate images now.");
   atelier_test_wait_until (atelier_ui_shows_text (find_row ("Training Tara"), "Ready"), WAIT_MS);
-  /* Nothing trains: no more polling. */
+  /* Nothing trains: no more polling, so no second notification. */
   g_assert_cmpuint (atelier_tune_list_get_poll_delay_ms (list), ==, 0);
-  atelier_ui_spin (500);
   g_assert_cmpuint (notifications->len, ==, first_notifications + 1);
 }
 
@@ -251,6 +284,7 @@ test_detail (void)
   GtkWindow *editor;
   gint64 id;
 
+  atelier_sandbox_server_seed_tune (sandbox, "Training Tara", "woman", TRUE);
   back_to_list ();
   reload ();
   tune = find_tune ("Seeded 45");
@@ -297,7 +331,8 @@ test_detail (void)
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Delete “Seeded 45”?");
   atelier_ui_save_screenshot (dialog, "tunes-delete-dialog");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  atelier_ui_spin (50);
+  /* "delete" would start at once (busy, below); "cancel" starts nothing. */
+  g_assert_false (atelier_tune_detail_get_busy (detail));
   g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "DELETE", "/tunes"), ==, 0);
   g_assert_nonnull (find_tune ("Seeded 45"));
 
@@ -320,36 +355,17 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   atelier_ui_test_init (&argc, &argv);
   notifications = atelier_ui_start_notification_server ();
 
-  app = g_object_new (ATELIER_TYPE_APPLICATION,
-                      "application-id", APP_ID,
-                      "flags", G_APPLICATION_NON_UNIQUE,
-                      NULL);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-
-  window = ATELIER_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
-  session = atelier_window_get_session (window);
-  atelier_test_wait_until (atelier_session_get_mode (session) == ATELIER_SESSION_MODE_SANDBOX, WAIT_MS);
-  sandbox = atelier_ui_get_sandbox ();
-  atelier_test_wait_until (!atelier_tunes_page_get_loading (page ()), WAIT_MS);
-
-  g_test_add_func ("/tunes/paging", test_paging);
-  g_test_add_func ("/tunes/search", test_search);
-  g_test_add_func ("/tunes/training-notification", test_training_notification);
-  g_test_add_func ("/tunes/detail", test_detail);
+  atelier_ui_test_add ("/tunes/paging", start, test_paging);
+  atelier_ui_test_add ("/tunes/search", start_seeded, test_search);
+  atelier_ui_test_add ("/tunes/training-notification", start, test_training_notification);
+  atelier_ui_test_add ("/tunes/detail", start_seeded, test_detail);
 
   status = g_test_run ();
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_application_quit (G_APPLICATION (app));
-  g_clear_object (&app);
 
   return status;
 }
