@@ -151,10 +151,15 @@ assert_controls_named (GtkWidget *root)
 
 /* The grid */
 
+/* Every case: a fresh application in its Sandbox, with one tune and 12
+ * prompts of 4 images, the gallery shown and loaded. */
 static void
-test_grid (void)
+start (void)
 {
-  atelier_test_wait_until (atelier_session_is_ready (session), WAIT_MS);
+  window = atelier_ui_app_start (NULL);
+  app = atelier_ui_get_app ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  session = atelier_window_get_session (window);
   g_assert_cmpint (atelier_session_get_mode (session), ==, ATELIER_SESSION_MODE_SANDBOX);
   sandbox = atelier_ui_get_sandbox ();
   atelier_sandbox_server_set_prompt_delay_ms (sandbox, 300);
@@ -165,7 +170,19 @@ test_grid (void)
   atelier_window_show_page (window, "gallery");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
   wait_loaded ();
+}
 
+/* Likes @id from the grid and waits until the service has it. */
+static void
+like (gint64 id)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gallery ()), "gallery.toggle-like", "x", id));
+  atelier_test_wait_until (atelier_sandbox_server_get_like_count (sandbox, id) == 1, WAIT_MS);
+}
+
+static void
+test_grid (void)
+{
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model ())), >=, 40);
   atelier_test_wait_until (thumbnails_shown (), WAIT_MS);
   g_assert_false (atelier_ui_shows_text (GTK_WIDGET (gallery ()), "No Images Yet"));
@@ -223,6 +240,7 @@ test_filters (void)
   GtkWidget *liked = atelier_ui_find_by_id (GTK_WIDGET (gallery ()), "liked_button");
   gint64 liked_id = first_prompt_id ();
 
+  like (liked_id);
   g_assert_true (GTK_IS_SEARCH_ENTRY (search));
   gtk_editable_set_text (GTK_EDITABLE (search), "unicorn");
   atelier_test_wait_until (!atelier_prompts_model_is_loading (model ()) &&
@@ -313,7 +331,10 @@ test_viewer (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.previous", NULL));
   g_assert_cmpuint (atelier_gallery_item_get_index (atelier_viewer_get_item (viewer)), ==, 0);
 
-  /* Like from the viewer: the grid's state too. */
+  /* Like from the viewer, and unlike: the grid's state too. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.like", NULL));
+  atelier_test_wait_until (atelier_sandbox_server_get_like_count (sandbox, atelier_prompt_get_id (prompt)) == 1, WAIT_MS);
+  g_assert_true (atelier_likes_is_liked (atelier_session_get_likes (session), atelier_prompt_get_id (prompt)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.like", NULL));
   atelier_test_wait_until (atelier_sandbox_server_get_like_count (sandbox, atelier_prompt_get_id (prompt)) == 0, WAIT_MS);
   g_assert_false (atelier_likes_is_liked (atelier_session_get_likes (session), atelier_prompt_get_id (prompt)));
@@ -530,7 +551,8 @@ test_editor_validation (void)
   atelier_ui_save_screenshot (GTK_WINDOW (editor), "editor-errors");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.generate", NULL));
 
-  atelier_ui_spin (100);
+  /* Refused before anything starts: a request would make it busy at once. */
+  g_assert_true (gtk_widget_get_sensitive (atelier_ui_find_by_id (GTK_WIDGET (editor), "scrolled_window")));
   g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", "/tunes/"), ==, posts);
   gtk_window_destroy (GTK_WINDOW (editor));
 }
@@ -782,12 +804,10 @@ test_local_only (void)
 static void
 test_narrow (void)
 {
-  int width, height;
   AtelierViewer *viewer;
 
-  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
-  atelier_ui_spin (300);
+  atelier_test_wait_until (gtk_widget_get_width (GTK_WIDGET (window)) <= 480, WAIT_MS);
   atelier_test_wait_until (thumbnails_shown (), WAIT_MS);
   /* The page itself fits 360 px (the rest of the window is not ours). */
   {
@@ -808,48 +828,29 @@ test_narrow (void)
                            WAIT_MS);
   atelier_ui_save_screenshot (GTK_WINDOW (viewer), "viewer-narrow");
   gtk_window_destroy (GTK_WINDOW (viewer));
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  atelier_ui_spin (100);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   atelier_ui_test_init (&argc, &argv);
   notifications = atelier_ui_start_notification_server ();
 
-  app = g_object_new (ATELIER_TYPE_APPLICATION,
-                      "application-id", APP_ID,
-                      "flags", G_APPLICATION_NON_UNIQUE,
-                      NULL);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-
-  window = ATELIER_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
-  session = atelier_window_get_session (window);
-  /* Everything here starts from the gallery. */
-  atelier_window_show_page (window, "gallery");
-  g_test_add_func ("/gallery/grid", test_grid);
-  g_test_add_func ("/gallery/like-from-grid", test_like_from_grid);
-  g_test_add_func ("/gallery/filters", test_filters);
-  g_test_add_func ("/gallery/viewer", test_viewer);
-  g_test_add_func ("/gallery/delete", test_delete);
-  g_test_add_func ("/gallery/editor-validation", test_editor_validation);
-  g_test_add_func ("/gallery/editor-round-trip", test_editor_round_trip);
-  g_test_add_func ("/gallery/editor-tags-and-tips", test_editor_tags_and_tips);
-  g_test_add_func ("/gallery/local-only", test_local_only);
-  g_test_add_func ("/gallery/narrow", test_narrow);
+  atelier_ui_test_add ("/gallery/grid", start, test_grid);
+  atelier_ui_test_add ("/gallery/like-from-grid", start, test_like_from_grid);
+  atelier_ui_test_add ("/gallery/filters", start, test_filters);
+  atelier_ui_test_add ("/gallery/viewer", start, test_viewer);
+  atelier_ui_test_add ("/gallery/delete", start, test_delete);
+  atelier_ui_test_add ("/gallery/editor-validation", start, test_editor_validation);
+  atelier_ui_test_add ("/gallery/editor-round-trip", start, test_editor_round_trip);
+  atelier_ui_test_add ("/gallery/editor-tags-and-tips", start, test_editor_tags_and_tips);
+  atelier_ui_test_add ("/gallery/local-only", start, test_local_only);
+  atelier_ui_test_add ("/gallery/narrow", start, test_narrow);
 
   status = g_test_run ();
-
-  g_application_quit (G_APPLICATION (app));
-  g_clear_object (&app);
 
   return status;
 }
