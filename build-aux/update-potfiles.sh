@@ -13,7 +13,7 @@ cd "$top"
   {
     ls data/*.desktop.in data/*.metainfo.xml.in
     grep -l 'gettext-domain' data/*.gschema.xml || true
-    grep -rlE '(^|[^A-Za-z0-9_])(N?C?_|ngettext|g_dngettext)\(' --include='*.c' src || true
+    grep -rlE '(^|[^A-Za-z0-9_])(_|N_|C_|NC_|ngettext|g_dngettext|g_dpgettext2)[[:space:]]*\(' --include='*.c' src || true
     grep -rl 'translatable="yes"' --include='*.ui' src || true
   } | sort -u
 } > po/POTFILES

@@ -301,6 +301,115 @@ test_prompt_specs (void)
                    ATELIER_PARAM_FILE);
 }
 
+/* The one table: validation reads its .spec column, the editor its form
+ * columns; each row is consistent with itself. */
+static void
+test_prompt_fields (void)
+{
+  g_autoptr(AtelierPromptParams) params = atelier_prompt_params_new ();
+  const AtelierPromptField *fields;
+  const AtelierParamSpec *specs;
+  guint n_fields = 0;
+  guint n_specs = 0;
+  guint n_rows = 0;
+  guint positions = 0;
+
+  fields = atelier_prompt_fields_get (&n_fields);
+  specs = atelier_params_get_specs (ATELIER_PARAMS (params), &n_specs);
+  g_assert_cmpuint (n_fields, ==, n_specs);
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const AtelierPromptField *field = &fields[i];
+      const char *name = field->spec.name;
+
+      g_test_message ("%s", name);
+      g_assert_cmpstr (specs[i].name, ==, name);
+      g_assert_true (atelier_prompt_field_find (name) == field);
+      g_assert_nonnull (field->label);
+      g_assert_cmpstr (atelier_prompt_field_label (name), ==, field->label);  /* C locale */
+      g_assert_true (field->http_url == FALSE || field->spec.type == ATELIER_PARAM_STRING);
+      g_assert_cmpint (field->section == ATELIER_PROMPT_SECTION_NONE, ==, field->widget == ATELIER_PROMPT_WIDGET_NONE);
+      g_assert_cmpint (field->position == 0, ==, field->widget == ATELIER_PROMPT_WIDGET_NONE);
+
+      switch (field->widget)
+        {
+        case ATELIER_PROMPT_WIDGET_NONE:
+          continue;
+        case ATELIER_PROMPT_WIDGET_ENTRY:
+          g_assert_true (field->spec.type != ATELIER_PARAM_BOOLEAN && field->spec.type != ATELIER_PARAM_FILE);
+          g_assert_null (field->spec.choices);
+          break;
+        case ATELIER_PROMPT_WIDGET_SWITCH:
+          g_assert_cmpint (field->spec.type, ==, ATELIER_PARAM_BOOLEAN);
+          break;
+        case ATELIER_PROMPT_WIDGET_CHOICE:
+          g_assert_nonnull (field->spec.choices);
+          g_assert_nonnull (field->unset_label);
+          break;
+        case ATELIER_PROMPT_WIDGET_SPIN:
+          g_assert_cmpint (field->spec.type, ==, ATELIER_PARAM_INT);
+          g_assert_cmpfloat (field->default_value, >=, field->spec.min);
+          g_assert_cmpfloat (field->default_value, <=, field->spec.max);
+          break;
+        case ATELIER_PROMPT_WIDGET_FILE:
+          g_assert_cmpint (field->spec.type, ==, ATELIER_PARAM_FILE);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+
+      /* Each place in the form once. */
+      g_assert_cmpuint (field->position, <=, 31);
+      g_assert_false (positions & (1u << field->position));
+      positions |= 1u << field->position;
+      n_rows++;
+    }
+
+  /* Every parameter but the text (its own view) and lora_scale (only with
+   * a new tune) has a row, at places 1 to n. */
+  g_assert_cmpuint (n_rows, ==, n_fields - 2);
+  g_assert_cmpuint (positions, ==, ((1u << (n_rows + 1)) - 1) & ~1u);
+  g_assert_null (atelier_prompt_field_find ("ar"));
+  g_assert_cmpstr (atelier_prompt_field_label ("ar"), ==, "ar");
+  g_assert_null (atelier_prompt_field_help ("style"));
+  g_assert_cmpstr (atelier_prompt_field_help ("w"), ==, "In multiples of 8.");
+  {
+    g_autofree char *message = atelier_prompt_field_describe_error ("cfg_scale", "must be a number");
+
+    g_assert_cmpstr (message, ==, "CFG Scale must be a number");
+  }
+}
+
+/* A copy has the same values, and is another object. */
+static void
+test_prompt_copy (void)
+{
+  g_autoptr(AtelierPromptParams) params = prompt_params_with_text ();
+  g_autoptr(AtelierPromptParams) copy = NULL;
+  g_autoptr(GFile) input = dummy_file ("pose.png");
+  g_autoptr(GPtrArray) form = NULL;
+  g_autoptr(GPtrArray) copy_form = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  atelier_params_set_int (ATELIER_PARAMS (params), "num_images", 3);
+  atelier_params_set_double (ATELIER_PARAMS (params), "cfg_scale", 7.5);
+  atelier_params_set_boolean (ATELIER_PARAMS (params), "face_swap", FALSE);
+  atelier_params_set_file (ATELIER_PARAMS (params), "input_image", input);
+  copy = atelier_prompt_params_copy (params);
+  atelier_params_set_string (ATELIER_PARAMS (params), "text", "changed");
+
+  form = atelier_params_to_form (ATELIER_PARAMS (params), "prompt");
+  copy_form = atelier_params_to_form (ATELIER_PARAMS (copy), "prompt");
+  lines = form_to_strv (copy_form);
+  g_assert_cmpuint (copy_form->len, ==, form->len);
+  g_assert_cmpstr (lines[0], ==, "prompt[text]=ohwx man in a spacesuit");
+  g_assert_cmpstr (lines[1], ==, "prompt[num_images]=3");
+  g_assert_cmpstr (lines[2], ==, "prompt[face_swap]=false");
+  g_assert_cmpstr (lines[3], ==, "prompt[cfg_scale]=7.5");
+  g_assert_cmpstr (lines[4], ==, "prompt[input_image]=@pose.png");
+}
+
 static void
 test_prompt_rules (void)
 {
@@ -1652,6 +1761,8 @@ main (int   argc,
   g_test_add_func ("/params/errors/retryable", test_retryable);
 
   g_test_add_func ("/params/prompt/specs", test_prompt_specs);
+  g_test_add_func ("/params/prompt/fields", test_prompt_fields);
+  g_test_add_func ("/params/prompt/copy", test_prompt_copy);
   g_test_add_func ("/params/prompt/rules", test_prompt_rules);
   g_test_add_func ("/params/prompt/required", test_prompt_required);
   g_test_add_func ("/params/prompt/bounds", test_prompt_bounds);

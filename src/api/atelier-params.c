@@ -470,6 +470,35 @@ atelier_params_get_file (AtelierParams *self,
   return v != NULL ? v->v.file : NULL;
 }
 
+void
+atelier_params_copy_values (AtelierParams *self,
+                            AtelierParams *source)
+{
+  const AtelierParamSpec *specs;
+  guint n_specs;
+
+  g_return_if_fail (ATELIER_IS_PARAMS (self));
+  g_return_if_fail (ATELIER_IS_PARAMS (source));
+  g_return_if_fail (G_OBJECT_TYPE (self) == G_OBJECT_TYPE (source));
+
+  specs = atelier_params_get_specs (source, &n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    {
+      const ParamValue *value = lookup_value (source, specs[i].name);
+      ParamValue *copy;
+
+      if (value == NULL)
+        continue;
+
+      copy = g_memdup2 (value, sizeof *value);
+      if (copy->spec->type == ATELIER_PARAM_STRING)
+        copy->v.s = g_strdup (value->v.s);
+      else if (copy->spec->type == ATELIER_PARAM_FILE)
+        g_object_ref (copy->v.file);
+      store_value (self, copy);
+    }
+}
+
 /* {{{ Validation */
 
 static AtelierFieldError *
@@ -643,6 +672,18 @@ atelier_params_validate_param (AtelierParams  *self,
   return FALSE;
 }
 
+void
+atelier_params_add_error (GPtrArray  *errors,
+                          const char *field,
+                          const char *message)
+{
+  g_return_if_fail (errors != NULL);
+  g_return_if_fail (field != NULL);
+  g_return_if_fail (message != NULL);
+
+  g_ptr_array_add (errors, atelier_field_error_new (field, message));
+}
+
 gboolean
 atelier_is_http_url (const char *url)
 {
@@ -678,7 +719,7 @@ atelier_params_check_url (AtelierParams *self,
 
   url = atelier_params_get_string (self, name);
   if (url != NULL && !atelier_is_http_url (url))
-    g_ptr_array_add (errors, atelier_field_error_new (name, "must be an http or https URL"));
+    atelier_params_add_error (errors, name, "must be an http or https URL");
 }
 
 /* }}} */

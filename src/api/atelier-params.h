@@ -93,6 +93,11 @@ gboolean      atelier_params_get_boolean  (AtelierParams  *self,
 GFile        *atelier_params_get_file     (AtelierParams  *self,
                                            const char     *name);
 
+/* Sets in @self each value @source has (both of the same class). Only the
+ * values: state a subclass keeps besides (a tune's images) is not copied. */
+void          atelier_params_copy_values  (AtelierParams  *self,
+                                           AtelierParams  *source);
+
 /* Every error, spec checks first in table order, then validate_extra.
  * (transfer full) (element-type AtelierFieldError), empty when valid. */
 GPtrArray    *atelier_params_validate_all (AtelierParams  *self);
@@ -105,6 +110,10 @@ gboolean      atelier_params_validate     (AtelierParams  *self,
 gboolean      atelier_params_validate_param (AtelierParams *self,
                                              const char    *name,
                                              GError       **error);
+/* For validate_extra: appends the error "@field: @message". */
+void          atelier_params_add_error    (GPtrArray      *errors,
+                                           const char     *field,
+                                           const char     *message);
 /* For validate_extra: appends "@name: must be an http or https URL" when
  * the string @name is set to anything else. */
 void          atelier_params_check_url    (AtelierParams  *self,

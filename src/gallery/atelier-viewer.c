@@ -12,7 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "atelier-gallery-cell.h"
-#include "atelier-prompt-fields.h"
+#include "atelier-prompt-params.h"
 #include "atelier-viewer.h"
 #include "atelier-shell.h"
 #include "atelier-zoom-view.h"
@@ -124,15 +124,15 @@ show_parameters (AtelierViewer *self,
                  AtelierPrompt *prompt)
 {
   g_autoptr(AtelierPromptParams) params = atelier_prompt_params_new_from_prompt (prompt);
-  const AtelierParamSpec *specs;
-  guint n_specs;
+  const AtelierPromptField *fields;
+  guint n_fields;
 
   clear_param_rows (self);
 
-  specs = atelier_params_get_specs (ATELIER_PARAMS (params), &n_specs);
-  for (guint i = 0; i < n_specs; i++)
+  fields = atelier_prompt_fields_get (&n_fields);
+  for (guint i = 0; i < n_fields; i++)
     {
-      const char *name = specs[i].name;
+      const char *name = fields[i].spec.name;
       g_autofree char *value = NULL;
       GtkWidget *row;
 
@@ -141,7 +141,7 @@ show_parameters (AtelierViewer *self,
         continue;
 
       /* Switches that are off say nothing worth a row. */
-      if (specs[i].type == ATELIER_PARAM_BOOLEAN && !atelier_params_get_boolean (ATELIER_PARAMS (params), name))
+      if (fields[i].spec.type == ATELIER_PARAM_BOOLEAN && !atelier_params_get_boolean (ATELIER_PARAMS (params), name))
         continue;
 
       value = atelier_prompt_field_format (ATELIER_PARAMS (params), name);
