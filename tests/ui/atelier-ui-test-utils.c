@@ -421,9 +421,21 @@ atelier_ui_app_stop (void)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
   AtelierApplication *app = current_app;
+  gpointer session, likes, library, cache;
 
   if (app == NULL)
     return;
+
+  /* What writes to the data and cache folders: the next case wipes them,
+   * so its files must be written (and these objects gone) first. */
+  session = atelier_application_get_session (app);
+  likes = atelier_session_get_likes (session);
+  library = atelier_session_get_library (session);
+  cache = atelier_session_get_image_cache (session);
+  g_object_add_weak_pointer (session, &session);
+  g_object_add_weak_pointer (likes, &likes);
+  g_object_add_weak_pointer (library, &library);
+  g_object_add_weak_pointer (cache, &cache);
 
   /* Every window: the main one, editors, viewers, dialogs. */
   while (g_list_model_get_n_items (toplevels) > 0)
@@ -442,8 +454,9 @@ atelier_ui_app_stop (void)
   g_signal_connect (app, "activate", G_CALLBACK (quit_instead_cb), NULL);
   g_application_run (G_APPLICATION (app), 0, NULL);
   g_object_unref (app);
-  /* Pending callbacks may still hold it a moment. */
+  /* Pending callbacks and writes may still hold them a moment. */
   atelier_test_wait_until (app == NULL, 30000);
+  atelier_test_wait_until (session == NULL && likes == NULL && library == NULL && cache == NULL, 30000);
 }
 
 AtelierApplication *

@@ -806,8 +806,12 @@ test_narrow (void)
 {
   AtelierViewer *viewer;
 
+  /* A mapped window keeps its size under a bare X server: map it anew. */
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
-  atelier_test_wait_until (gtk_widget_get_width (GTK_WIDGET (window)) <= 480, WAIT_MS);
+  gtk_window_present (GTK_WINDOW (window));
+  atelier_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (window)) &&
+                           gtk_widget_get_width (GTK_WIDGET (window)) <= 480, WAIT_MS);
   atelier_test_wait_until (thumbnails_shown (), WAIT_MS);
   /* The page itself fits 360 px (the rest of the window is not ours). */
   {
