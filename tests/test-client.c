@@ -878,6 +878,12 @@ test_base_url_policy (void)
   g_assert_false (atelier_astria_client_has_api_key (from_env));
   g_unsetenv ("ATELIER_ASTRIA_URL");
 
+  /* A blank key is none; the fal client keeps its key the same way. */
+  atelier_astria_client_set_api_key (from_env, " sd_key ");
+  g_assert_true (atelier_astria_client_has_api_key (from_env));
+  atelier_astria_client_set_api_key (from_env, " \n");
+  g_assert_false (atelier_astria_client_has_api_key (from_env));
+
   fallback = atelier_astria_client_new (NULL, "sd_x", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (atelier_astria_client_get_base_url (fallback), ==, ATELIER_DEFAULT_ASTRIA_URL);

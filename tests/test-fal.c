@@ -259,7 +259,7 @@ test_keys (Fixture       *fixture,
   g_assert_true (atelier_fal_client_verify_key_finish (fixture->client, atelier_test_wait_result (&good), &error));
   g_assert_no_error (error);
 
-  atelier_fal_client_set_key (fixture->client, "fal-wrong");
+  atelier_fal_client_set_api_key (fixture->client, "fal-wrong");
   atelier_fal_client_verify_key_async (fixture->client, NULL, atelier_test_store_result, &bad);
   g_assert_false (atelier_fal_client_verify_key_finish (fixture->client, atelier_test_wait_result (&bad), &error));
   g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_UNAUTHORIZED);
@@ -311,13 +311,22 @@ test_base_url (void)
   fallback = atelier_fal_client_new (NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (atelier_fal_client_get_base_url (fallback), ==, ATELIER_DEFAULT_FAL_URL);
-  g_assert_false (atelier_fal_client_has_key (fallback));
+  g_assert_false (atelier_fal_client_has_api_key (fallback));
 
-  g_setenv ("ATELIER_FAL_URL", "http://localhost:9999", TRUE);
+  g_setenv ("ATELIER_FAL_URL", "http://localhost:9999//", TRUE);
   from_env = atelier_fal_client_new (NULL, "k", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (atelier_fal_client_get_base_url (from_env), ==, "http://localhost:9999");
   g_unsetenv ("ATELIER_FAL_URL");
+
+  /* The key is kept as the Astria client keeps it: a blank one is none. */
+  g_assert_true (atelier_fal_client_has_api_key (from_env));
+  atelier_fal_client_set_api_key (from_env, "  \t");
+  g_assert_false (atelier_fal_client_has_api_key (from_env));
+  atelier_fal_client_set_api_key (from_env, " fal-key ");
+  g_assert_true (atelier_fal_client_has_api_key (from_env));
+  atelier_fal_client_set_api_key (from_env, NULL);
+  g_assert_false (atelier_fal_client_has_api_key (from_env));
 }
 
 static void

@@ -19,12 +19,11 @@
 
 struct _AtelierAstriaClient
 {
-  GObject      parent_instance;
+  GObject              parent_instance;
 
-  SoupSession *session;
-  char        *base_url;   /* without a trailing slash */
-  char        *api_key;    /* (nullable) never logged */
-  AtelierHttpPolicy policy;
+  SoupSession         *session;
+  AtelierHttpEndpoint  endpoint;
+  AtelierHttpPolicy    policy;
 };
 
 G_DEFINE_FINAL_TYPE (AtelierAstriaClient, atelier_astria_client, G_TYPE_OBJECT)
@@ -132,8 +131,7 @@ atelier_astria_client_finalize (GObject *object)
   AtelierAstriaClient *self = (AtelierAstriaClient *)object;
 
   g_clear_object (&self->session);
-  g_free (self->base_url);
-  _atelier_key_replace (&self->api_key, NULL);
+  _atelier_endpoint_clear (&self->endpoint);
 
   G_OBJECT_CLASS (atelier_astria_client_parent_class)->finalize (object);
 }
@@ -149,7 +147,7 @@ atelier_astria_client_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
+      g_value_set_string (value, self->endpoint.base_url);
       break;
 
     case PROP_RETRY_BASE_DELAY_MS:
@@ -172,9 +170,9 @@ atelier_astria_client_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_BASE_URL:
-      self->base_url = _atelier_base_url_normalize (g_value_get_string (value) != NULL
-                                                    ? g_value_get_string (value)
-                                                    : ATELIER_DEFAULT_ASTRIA_URL);
+      self->endpoint.base_url = _atelier_base_url_normalize (g_value_get_string (value) != NULL
+                                                             ? g_value_get_string (value)
+                                                             : ATELIER_DEFAULT_ASTRIA_URL);
       break;
 
     case PROP_RETRY_BASE_DELAY_MS:
@@ -213,13 +211,7 @@ atelier_astria_client_class_init (AtelierAstriaClientClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[RETRY_SCHEDULED] =
-    g_signal_new ("retry-scheduled",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 4,
-                  G_TYPE_UINT, G_TYPE_UINT, G_TYPE_ERROR, G_TYPE_CANCELLABLE);
+  signals[RETRY_SCHEDULED] = _atelier_retry_signal_new (G_TYPE_FROM_CLASS (klass));
 
   signals[REQUEST_FINISHED] =
     g_signal_new ("request-finished",
@@ -233,6 +225,7 @@ static void
 atelier_astria_client_init (AtelierAstriaClient *self)
 {
   self->session = _atelier_http_session_new ();
+  self->endpoint.scheme = "Bearer";
   self->policy.emitter = G_OBJECT (self);
   self->policy.server_retry_base_ms = 30000;
   self->policy.max_server_retries = 4;
@@ -245,17 +238,14 @@ atelier_astria_client_new (const char  *base_url,
                            const char  *api_key,
                            GError     **error)
 {
+  g_autofree char *url = _atelier_base_url_resolve (base_url, "ATELIER_ASTRIA_URL",
+                                                    ATELIER_DEFAULT_ASTRIA_URL, error);
   AtelierAstriaClient *self;
 
-  if (base_url == NULL)
-    base_url = g_getenv ("ATELIER_ASTRIA_URL");
-  if (base_url == NULL || *base_url == '\0')
-    base_url = ATELIER_DEFAULT_ASTRIA_URL;
-
-  if (!atelier_check_base_url (base_url, error))
+  if (url == NULL)
     return NULL;
 
-  self = g_object_new (ATELIER_TYPE_ASTRIA_CLIENT, "base-url", base_url, NULL);
+  self = g_object_new (ATELIER_TYPE_ASTRIA_CLIENT, "base-url", url, NULL);
   atelier_astria_client_set_api_key (self, api_key);
 
   return self;
@@ -266,7 +256,7 @@ atelier_astria_client_get_base_url (AtelierAstriaClient *self)
 {
   g_return_val_if_fail (ATELIER_IS_ASTRIA_CLIENT (self), NULL);
 
-  return self->base_url;
+  return self->endpoint.base_url;
 }
 
 void
@@ -275,7 +265,7 @@ atelier_astria_client_set_api_key (AtelierAstriaClient *self,
 {
   g_return_if_fail (ATELIER_IS_ASTRIA_CLIENT (self));
 
-  _atelier_key_replace (&self->api_key, api_key);
+  _atelier_endpoint_set_key (&self->endpoint, api_key);
 }
 
 gboolean
@@ -283,7 +273,7 @@ atelier_astria_client_has_api_key (AtelierAstriaClient *self)
 {
   g_return_val_if_fail (ATELIER_IS_ASTRIA_CLIENT (self), FALSE);
 
-  return self->api_key != NULL;
+  return _atelier_endpoint_has_key (&self->endpoint);
 }
 
 guint
@@ -324,7 +314,7 @@ atelier_astria_client_build_url (AtelierAstriaClient *self,
   g_return_val_if_fail (ATELIER_IS_ASTRIA_CLIENT (self), NULL);
   g_return_val_if_fail (path != NULL && path[0] == '/', NULL);
 
-  return g_strconcat (self->base_url, path, NULL);
+  return g_strconcat (self->endpoint.base_url, path, NULL);
 }
 
 /* Sending */
@@ -333,19 +323,9 @@ static SoupMessage *
 call_build_message (gpointer user_data)
 {
   Call *call = user_data;
-  SoupMessage *message;
-  SoupMessageHeaders *headers;
 
-  message = soup_message_new (call->method, call->uri);
-  headers = soup_message_get_request_headers (message);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-
-  _atelier_http_set_auth (message, "Bearer", call->client->api_key);
-
-  if (call->body != NULL)
-    soup_message_set_request_body_from_bytes (message, call->content_type, call->body);
-
-  return message;
+  return _atelier_endpoint_new_message (&call->client->endpoint, call->method, call->uri,
+                                        call->content_type, call->body);
 }
 
 static void

@@ -16,13 +16,12 @@
 
 struct _AtelierFalClient
 {
-  GObject            parent_instance;
+  GObject              parent_instance;
 
-  SoupSession       *session;
-  char              *base_url;
-  char              *key;       /* (nullable) never logged */
-  guint              poll_interval_ms;
-  AtelierHttpPolicy  policy;
+  SoupSession         *session;
+  AtelierHttpEndpoint  endpoint;
+  guint                poll_interval_ms;
+  AtelierHttpPolicy    policy;
 };
 
 G_DEFINE_FINAL_TYPE (AtelierFalClient, atelier_fal_client, G_TYPE_OBJECT)
@@ -203,8 +202,7 @@ atelier_fal_client_finalize (GObject *object)
   AtelierFalClient *self = (AtelierFalClient *)object;
 
   g_clear_object (&self->session);
-  g_free (self->base_url);
-  _atelier_key_replace (&self->key, NULL);
+  _atelier_endpoint_clear (&self->endpoint);
 
   G_OBJECT_CLASS (atelier_fal_client_parent_class)->finalize (object);
 }
@@ -217,13 +215,7 @@ atelier_fal_client_class_init (AtelierFalClientClass *klass)
   object_class->finalize = atelier_fal_client_finalize;
 
   /* Same as AtelierAstriaClient::retry-scheduled. */
-  signals[RETRY_SCHEDULED] =
-    g_signal_new ("retry-scheduled",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 4,
-                  G_TYPE_UINT, G_TYPE_UINT, G_TYPE_ERROR, G_TYPE_CANCELLABLE);
+  signals[RETRY_SCHEDULED] = _atelier_retry_signal_new (G_TYPE_FROM_CLASS (klass));
 
   /**
    * AtelierFalClient::status-changed:
@@ -244,6 +236,7 @@ static void
 atelier_fal_client_init (AtelierFalClient *self)
 {
   self->session = _atelier_http_session_new ();
+  self->endpoint.scheme = "Key";
   self->poll_interval_ms = 1000;
   self->policy.emitter = G_OBJECT (self);
   self->policy.server_retry_base_ms = 5000;
@@ -254,22 +247,19 @@ atelier_fal_client_init (AtelierFalClient *self)
 
 AtelierFalClient *
 atelier_fal_client_new (const char  *base_url,
-                        const char  *key,
+                        const char  *api_key,
                         GError     **error)
 {
+  g_autofree char *url = _atelier_base_url_resolve (base_url, "ATELIER_FAL_URL",
+                                                    ATELIER_DEFAULT_FAL_URL, error);
   AtelierFalClient *self;
 
-  if (base_url == NULL)
-    base_url = g_getenv ("ATELIER_FAL_URL");
-  if (base_url == NULL || *base_url == '\0')
-    base_url = ATELIER_DEFAULT_FAL_URL;
-
-  if (!atelier_check_base_url (base_url, error))
+  if (url == NULL)
     return NULL;
 
   self = g_object_new (ATELIER_TYPE_FAL_CLIENT, NULL);
-  self->base_url = _atelier_base_url_normalize (base_url);
-  atelier_fal_client_set_key (self, key);
+  self->endpoint.base_url = g_steal_pointer (&url);
+  atelier_fal_client_set_api_key (self, api_key);
 
   return self;
 }
@@ -279,24 +269,24 @@ atelier_fal_client_get_base_url (AtelierFalClient *self)
 {
   g_return_val_if_fail (ATELIER_IS_FAL_CLIENT (self), NULL);
 
-  return self->base_url;
+  return self->endpoint.base_url;
 }
 
 void
-atelier_fal_client_set_key (AtelierFalClient *self,
-                            const char       *key)
+atelier_fal_client_set_api_key (AtelierFalClient *self,
+                                const char       *api_key)
 {
   g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
 
-  _atelier_key_replace (&self->key, key);
+  _atelier_endpoint_set_key (&self->endpoint, api_key);
 }
 
 gboolean
-atelier_fal_client_has_key (AtelierFalClient *self)
+atelier_fal_client_has_api_key (AtelierFalClient *self)
 {
   g_return_val_if_fail (ATELIER_IS_FAL_CLIENT (self), FALSE);
 
-  return self->key != NULL;
+  return _atelier_endpoint_has_key (&self->endpoint);
 }
 
 void
@@ -348,15 +338,9 @@ static SoupMessage *
 fal_call_build (gpointer user_data)
 {
   FalCall *call = user_data;
-  SoupMessage *message = soup_message_new (call->method, call->uri);
-  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
 
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  _atelier_http_set_auth (message, "Key", call->client->key);
-  if (call->body != NULL)
-    soup_message_set_request_body_from_bytes (message, "application/json", call->body);
-
-  return message;
+  return _atelier_endpoint_new_message (&call->client->endpoint, call->method, call->uri,
+                                        "application/json", call->body);
 }
 
 /* Sends and parses the JSON answer; the GTask returns a JsonNode, or,
@@ -418,7 +402,7 @@ fal_send (AtelierFalClient    *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
 
-  if (!same_origin (self->base_url, uri))
+  if (!same_origin (self->endpoint.base_url, uri))
     {
       g_task_return_new_error (task, ATELIER_API_ERROR, ATELIER_API_ERROR_INSECURE_URL,
                                _("The fal.ai queue pointed to another server; the request was not sent."));
@@ -502,7 +486,7 @@ request_url (AtelierFalClient *self,
 {
   g_autofree char *escaped = g_uri_escape_string (request_id, NULL, FALSE);
 
-  return g_strdup_printf ("%s/%s/requests/%s%s", self->base_url, ATELIER_FAL_FACE_ID_APP,
+  return g_strdup_printf ("%s/%s/requests/%s%s", self->endpoint.base_url, ATELIER_FAL_FACE_ID_APP,
                           escaped, suffix);
 }
 
@@ -513,7 +497,7 @@ pick_url (AtelierFalClient *self,
           const char       *request_id,
           const char       *suffix)
 {
-  if (given != NULL && same_origin (self->base_url, given))
+  if (given != NULL && same_origin (self->endpoint.base_url, given))
     return g_strdup (given);
 
   return request_url (self, request_id, suffix);
@@ -630,7 +614,7 @@ atelier_fal_client_submit_async (AtelierFalClient    *self,
       return;
     }
 
-  uri = g_strdup_printf ("%s/%s", self->base_url, ATELIER_FAL_FACE_ID_APP);
+  uri = g_strdup_printf ("%s/%s", self->endpoint.base_url, ATELIER_FAL_FACE_ID_APP);
   fal_send (self, "POST", uri, input, submit_cb, cancellable, submit_cb, task);
 }
 

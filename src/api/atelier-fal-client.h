@@ -72,12 +72,16 @@ G_DECLARE_FINAL_TYPE (AtelierFalClient, atelier_fal_client, ATELIER, FAL_CLIENT,
 
 /* @base_url NULL: $ATELIER_FAL_URL, else ATELIER_DEFAULT_FAL_URL. */
 AtelierFalClient  *atelier_fal_client_new            (const char        *base_url,
-                                                      const char        *key,
+                                                      const char        *api_key,
                                                       GError           **error);
 const char        *atelier_fal_client_get_base_url   (AtelierFalClient  *self);
-void               atelier_fal_client_set_key        (AtelierFalClient  *self,
-                                                      const char        *key);
-gboolean           atelier_fal_client_has_key        (AtelierFalClient  *self);
+/* Named and kept as AtelierAstriaClient's: write-only, never logged. */
+void               atelier_fal_client_set_api_key    (AtelierFalClient  *self,
+                                                      const char        *api_key);
+gboolean           atelier_fal_client_has_api_key    (AtelierFalClient  *self);
+/* The old names, until no caller is left. */
+#define atelier_fal_client_set_key atelier_fal_client_set_api_key
+#define atelier_fal_client_has_key atelier_fal_client_has_api_key
 /* First poll delay; doubles up to 10× while the request is queued. */
 void               atelier_fal_client_set_poll_interval_ms (AtelierFalClient *self,
                                                             guint             interval_ms);

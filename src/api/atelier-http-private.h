@@ -27,18 +27,45 @@ typedef struct
 /* Builds a fresh message for each attempt. */
 typedef SoupMessage *(*AtelierHttpBuildFunc) (gpointer user_data);
 
-SoupSession *_atelier_http_session_new     (void);
+/* Where a client sends its calls and with which key: what the Astria and
+ * fal clients share. Each embeds one, cleared with _atelier_endpoint_clear(). */
+typedef struct
+{
+  char       *base_url;  /* (owned) without trailing slashes */
+  char       *key;       /* (owned) (nullable) never logged */
+  const char *scheme;    /* of the Authorization header: "Bearer", "Key" */
+} AtelierHttpEndpoint;
 
-/* Keys: replaced and freed with their bytes wiped first; a NULL, empty or
- * blank key is stored as NULL. */
-void         _atelier_key_replace          (char                   **slot,
-                                            const char              *key);
-/* "Authorization: @scheme @key", unless @key is NULL. */
-void         _atelier_http_set_auth        (SoupMessage             *message,
-                                            const char              *scheme,
-                                            const char              *key);
+SoupSession *_atelier_http_session_new     (void);
+/* Defines ::retry-scheduled (guint attempt, guint delay_ms, GError *reason,
+ * GCancellable *cancellable) on a client type: the signal
+ * _atelier_http_send_async() emits on the policy's emitter. */
+guint        _atelier_retry_signal_new     (GType                    type);
+
 /* @url without trailing slashes. */
 char        *_atelier_base_url_normalize   (const char              *url);
+/* The base URL a client is made with: @base_url, else $@env_var when
+ * @base_url is NULL, else (also when empty) @fallback; checked with
+ * atelier_check_base_url() and without trailing slashes. */
+char        *_atelier_base_url_resolve     (const char              *base_url,
+                                            const char              *env_var,
+                                            const char              *fallback,
+                                            GError                 **error);
+
+/* Replaces the key, wiping the old one's bytes before freeing them; a
+ * NULL, empty or blank key is stored as NULL. */
+void         _atelier_endpoint_set_key     (AtelierHttpEndpoint     *self,
+                                            const char              *key);
+gboolean     _atelier_endpoint_has_key     (AtelierHttpEndpoint     *self);
+/* Frees the base URL and wipes the key. */
+void         _atelier_endpoint_clear       (AtelierHttpEndpoint     *self);
+/* @method @uri with "Accept: application/json", "Authorization: scheme
+ * key" when there is a key, and @body (nullable) of @content_type. */
+SoupMessage *_atelier_endpoint_new_message (AtelierHttpEndpoint     *self,
+                                            const char              *method,
+                                            const char              *uri,
+                                            const char              *content_type,
+                                            GBytes                  *body);
 
 /* Waits @delay_ms on the thread-default main context; cancelling ends the
  * wait at once with G_IO_ERROR_CANCELLED. */

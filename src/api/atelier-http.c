@@ -65,35 +65,15 @@ _atelier_http_session_new (void)
                                         NULL);
 }
 
-void
-_atelier_key_replace (char       **slot,
-                      const char  *key)
+guint
+_atelier_retry_signal_new (GType type)
 {
-  if (*slot != NULL)
-    memset (*slot, 0, strlen (*slot));
-  g_clear_pointer (slot, g_free);
-
-  if (key != NULL)
-    {
-      *slot = g_strstrip (g_strdup (key));
-      if (**slot == '\0')
-        g_clear_pointer (slot, g_free);
-    }
-}
-
-void
-_atelier_http_set_auth (SoupMessage *message,
-                        const char  *scheme,
-                        const char  *key)
-{
-  g_autofree char *value = NULL;
-
-  if (key == NULL)
-    return;
-
-  value = g_strconcat (scheme, " ", key, NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
-  memset (value, 0, strlen (value));
+  return g_signal_new ("retry-scheduled",
+                       type,
+                       G_SIGNAL_RUN_LAST,
+                       0, NULL, NULL, NULL,
+                       G_TYPE_NONE, 4,
+                       G_TYPE_UINT, G_TYPE_UINT, G_TYPE_ERROR, G_TYPE_CANCELLABLE);
 }
 
 char *
@@ -105,6 +85,78 @@ _atelier_base_url_normalize (const char *url)
     len--;
 
   return g_strndup (url, len);
+}
+
+char *
+_atelier_base_url_resolve (const char  *base_url,
+                           const char  *env_var,
+                           const char  *fallback,
+                           GError     **error)
+{
+  if (base_url == NULL)
+    base_url = g_getenv (env_var);
+  if (base_url == NULL || *base_url == '\0')
+    base_url = fallback;
+
+  if (!atelier_check_base_url (base_url, error))
+    return NULL;
+
+  return _atelier_base_url_normalize (base_url);
+}
+
+void
+_atelier_endpoint_set_key (AtelierHttpEndpoint *self,
+                           const char          *key)
+{
+  if (self->key != NULL)
+    memset (self->key, 0, strlen (self->key));
+  g_clear_pointer (&self->key, g_free);
+
+  if (key != NULL)
+    {
+      self->key = g_strstrip (g_strdup (key));
+      if (*self->key == '\0')
+        g_clear_pointer (&self->key, g_free);
+    }
+}
+
+gboolean
+_atelier_endpoint_has_key (AtelierHttpEndpoint *self)
+{
+  return self->key != NULL;
+}
+
+void
+_atelier_endpoint_clear (AtelierHttpEndpoint *self)
+{
+  g_clear_pointer (&self->base_url, g_free);
+  _atelier_endpoint_set_key (self, NULL);
+}
+
+SoupMessage *
+_atelier_endpoint_new_message (AtelierHttpEndpoint *self,
+                               const char          *method,
+                               const char          *uri,
+                               const char          *content_type,
+                               GBytes              *body)
+{
+  SoupMessage *message = soup_message_new (method, uri);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
+
+  soup_message_headers_replace (headers, "Accept", "application/json");
+
+  if (self->key != NULL)
+    {
+      g_autofree char *value = g_strconcat (self->scheme, " ", self->key, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+      memset (value, 0, strlen (value));
+    }
+
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (message, content_type, body);
+
+  return message;
 }
 
 GError *

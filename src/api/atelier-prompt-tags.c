@@ -261,9 +261,12 @@ atelier_prompt_tag_format_characteristic (const char *name)
   return g_strdup_printf ("{{%s}}", name);
 }
 
-gboolean
-atelier_prompt_tags_has_kind (const char           *text,
-                              AtelierPromptTagKind  kind)
+/* TRUE when @text has a valid tag of one of @kinds (a mask of
+ * 1 << AtelierPromptTagKind) and, unless @tune_id is 0, of @tune_id. */
+static gboolean
+has_valid_tag (const char *text,
+               guint       kinds,
+               gint64      tune_id)
 {
   g_autoptr(GArray) tags = atelier_prompt_tags_parse (text);
 
@@ -271,64 +274,25 @@ atelier_prompt_tags_has_kind (const char           *text,
     {
       const AtelierPromptTag *tag = &g_array_index (tags, AtelierPromptTag, i);
 
-      if (tag->kind == kind && tag->valid)
+      if (tag->valid && (kinds & (1u << tag->kind)) != 0 && (tune_id == 0 || tag->tune_id == tune_id))
         return TRUE;
     }
 
   return FALSE;
+}
+
+gboolean
+atelier_prompt_tags_has_kind (const char           *text,
+                              AtelierPromptTagKind  kind)
+{
+  return has_valid_tag (text, 1u << kind, 0);
 }
 
 gboolean
 atelier_prompt_tags_has_tune (const char *text,
                               gint64      tune_id)
 {
-  g_autoptr(GArray) tags = atelier_prompt_tags_parse (text);
-
-  for (guint i = 0; i < tags->len; i++)
-    {
-      const AtelierPromptTag *tag = &g_array_index (tags, AtelierPromptTag, i);
-
-      if (tag->valid && tag->kind != ATELIER_PROMPT_TAG_CHARACTERISTIC && tag->tune_id == tune_id)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-void
-atelier_prompt_target_for_tune (AtelierTune         *tune,
-                                AtelierPromptTarget *target)
-{
-  const char *model_type;
-  const char *branch;
-  gint64 base;
-
-  g_return_if_fail (ATELIER_IS_TUNE (tune));
-  g_return_if_fail (target != NULL);
-
-  model_type = atelier_tune_get_model_type (tune);
-  branch = atelier_tune_get_branch (tune);
-  base = atelier_tune_get_base_tune_id (tune);
-
-  *target = (AtelierPromptTarget) { .tune_id = atelier_tune_get_id (tune) };
-
-  if (g_strcmp0 (model_type, "faceid") == 0)
-    {
-      target->tune_id = base != 0 ? base : ATELIER_RV51_TUNE_ID;
-      target->tag_tune_id = atelier_tune_get_id (tune);
-      target->tag_kind = ATELIER_PROMPT_TAG_FACEID;
-    }
-  else if (g_strcmp0 (model_type, "lora") == 0)
-    {
-      if (base != 0)
-        target->tune_id = base;
-      else if (g_strcmp0 (branch, "sdxl1") == 0)
-        target->tune_id = ATELIER_SDXL_TUNE_ID;
-      else
-        target->tune_id = ATELIER_FLUX_TUNE_ID;
-      target->tag_tune_id = atelier_tune_get_id (tune);
-      target->tag_kind = ATELIER_PROMPT_TAG_LORA;
-    }
-
-  target->flux = target->tune_id == ATELIER_FLUX_TUNE_ID || g_strcmp0 (branch, "flux1") == 0;
+  /* Tags of tune 0 do not parse: none has it. */
+  return tune_id != 0 &&
+         has_valid_tag (text, (1u << ATELIER_PROMPT_TAG_LORA) | (1u << ATELIER_PROMPT_TAG_FACEID), tune_id);
 }

@@ -12,14 +12,7 @@
 
 #include <glib.h>
 
-#include "atelier-tune.h"
-
 G_BEGIN_DECLS
-
-/* Gallery base models (NOTES.md): LoRA and FaceID prompts run on these. */
-#define ATELIER_FLUX_TUNE_ID  1504944
-#define ATELIER_SDXL_TUNE_ID  666678
-#define ATELIER_RV51_TUNE_ID  690204
 
 typedef enum
 {
@@ -62,19 +55,9 @@ gboolean  atelier_prompt_tags_has_kind            (const char           *text,
 gboolean  atelier_prompt_tags_has_tune            (const char           *text,
                                                    gint64                tune_id);
 
-/* Where prompts of a tune go (NOTES.md): a checkpoint takes its own
- * prompts; a LoRA's go to its base model (Flux1.dev unless it says, SDXL
- * for sdxl1) with <lora:ID:1> in the text; a FaceID's go to its base
- * model (Realistic Vision 5.1 unless it says) with <faceid:ID:1>. */
-typedef struct
-{
-  gint64                tune_id;      /* where to POST the prompt */
-  gint64                tag_tune_id;  /* 0: no tag needed */
-  AtelierPromptTagKind  tag_kind;     /* LORA or FACEID when tag_tune_id != 0 */
-  gboolean              flux;         /* the prompt runs on Flux */
-} AtelierPromptTarget;
-
-void      atelier_prompt_target_for_tune          (AtelierTune          *tune,
-                                                   AtelierPromptTarget  *target);
-
 G_END_DECLS
+
+/* Where prompts go (AtelierPromptTarget, atelier_prompt_target_for_tune())
+ * and the base models' ids (ATELIER_FLUX_TUNE_ID, …) moved to their own
+ * headers; included here for the callers that still look for them here. */
+#include "atelier-prompt-route.h"

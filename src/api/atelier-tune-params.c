@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "atelier-form.h"
 #include "atelier-json-private.h"
 #include "atelier-tune-params.h"
@@ -583,4 +585,41 @@ atelier_tune_title_with_uuid (const char *readable)
     return g_steal_pointer (&uuid);
 
   return g_strdup_printf ("%s - %s", stripped, uuid);
+}
+
+/* " - " and a UUID in its 36-character text form */
+#define UUID_SUFFIX_LENGTH (3 + 36)
+
+/**
+ * atelier_tune_title_without_uuid:
+ * @title: (nullable): a tune's title
+ *
+ * The readable part of a title made by atelier_tune_title_with_uuid():
+ * only a trailing " - " followed by a valid UUID is cut, so
+ * "Before - After - 3f6c…" gives "Before - After". A title without that
+ * ending, or with nothing readable before it, comes back whole.
+ *
+ * Returns: (transfer full) (nullable): the readable title, %NULL for %NULL
+ */
+char *
+atelier_tune_title_without_uuid (const char *title)
+{
+  gsize length;
+  gsize readable;
+
+  if (title == NULL)
+    return NULL;
+
+  length = strlen (title);
+  if (length <= UUID_SUFFIX_LENGTH ||
+      strncmp (title + length - UUID_SUFFIX_LENGTH, " - ", 3) != 0 ||
+      !g_uuid_string_is_valid (title + length - UUID_SUFFIX_LENGTH + 3))
+    return g_strdup (title);
+
+  readable = length - UUID_SUFFIX_LENGTH;
+  for (gsize i = 0; i < readable; i++)
+    if (!g_ascii_isspace (title[i]))
+      return g_strndup (title, readable);
+
+  return g_strdup (title);
 }

@@ -67,7 +67,11 @@ GPtrArray         *atelier_tune_params_to_pack_form         (AtelierTuneParams  
  * empty (image URLs only; files are left out). */
 JsonNode          *atelier_tune_params_to_json              (AtelierTuneParams   *self);
 
-/* "Jane headshots" → "Jane headshots - 3f6c…" (a fresh UUID). */
+/* The one rule for unique tune titles, both ways:
+ * "Jane headshots" → "Jane headshots - 3f6c…" (a fresh UUID), and back:
+ * only a trailing " - " + valid UUID is cut ("Before - After - 3f6c…" →
+ * "Before - After"); any other title comes back whole. */
 char              *atelier_tune_title_with_uuid             (const char          *readable);
+char              *atelier_tune_title_without_uuid          (const char          *title);
 
 G_END_DECLS

@@ -4,8 +4,11 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "atelier-json-private.h"
 #include "atelier-tune.h"
+#include "atelier-tune-params.h"
 
 #define EXPIRING_SPAN (3 * G_TIME_SPAN_DAY)
 
@@ -392,6 +395,45 @@ atelier_tune_get_characteristic (AtelierTune *self,
   g_return_val_if_fail (key != NULL, NULL);
 
   return g_hash_table_lookup (self->characteristics, key);
+}
+
+/**
+ * atelier_tune_dup_display_title:
+ * @self: a tune
+ *
+ * Returns: (transfer full): the title as it is, or "Tune 123" when the
+ *   tune has none
+ */
+char *
+atelier_tune_dup_display_title (AtelierTune *self)
+{
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (ATELIER_IS_TUNE (self), NULL);
+
+  if (self->title != NULL && *self->title != '\0')
+    return g_strdup (self->title);
+
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, self->id);
+  /* Translators: a tune without a title; %s is its number */
+  return g_strdup_printf (_("Tune %s"), id);
+}
+
+/**
+ * atelier_tune_dup_short_title:
+ * @self: a tune
+ *
+ * The name to show in lists and pickers: the display title without the
+ * UUID that makes it unique (atelier_tune_title_without_uuid()).
+ *
+ * Returns: (transfer full): "Jane" for "Jane - 3f6c…", else the display title
+ */
+char *
+atelier_tune_dup_short_title (AtelierTune *self)
+{
+  g_autofree char *title = atelier_tune_dup_display_title (self);
+
+  return atelier_tune_title_without_uuid (title);
 }
 
 gboolean

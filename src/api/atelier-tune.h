@@ -50,6 +50,11 @@ const char * const *atelier_tune_get_orig_images          (AtelierTune  *self); 
 GStrv               atelier_tune_dup_characteristic_keys  (AtelierTune  *self);
 const char         *atelier_tune_get_characteristic       (AtelierTune  *self,
                                                            const char   *key);
+/* The title, or "Tune 123" when it has none. */
+char               *atelier_tune_dup_display_title        (AtelierTune  *self);
+/* The display title without its UUID: "Jane - 3f6c…" → "Jane" (only a
+ * trailing " - " + UUID is cut: atelier_tune_title_without_uuid()). */
+char               *atelier_tune_dup_short_title          (AtelierTune  *self);
 gboolean            atelier_tune_is_trained               (AtelierTune  *self);
 /* @now may be NULL for the current time. EXPIRED once expires_at has
  * passed (trained or not), else TRAINING until trained_at is set, else

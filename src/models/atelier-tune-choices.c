@@ -4,9 +4,6 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <string.h>
-
 #include "atelier-tune-choices.h"
 
 typedef struct
@@ -60,10 +57,10 @@ page_cb (GObject      *source,
 
 void
 atelier_tune_choices_fetch_async (AtelierAstriaClient *client,
-                               guint                max_pages,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+                                  guint                max_pages,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   Fetch *fetch;
@@ -83,31 +80,10 @@ atelier_tune_choices_fetch_async (AtelierAstriaClient *client,
 
 GPtrArray *
 atelier_tune_choices_fetch_finish (GAsyncResult  *result,
-                                GError       **error)
+                                   GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_tune_choices_fetch_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-char *
-atelier_tune_dup_display_name (AtelierTune *tune)
-{
-  const char *title;
-  const char *dash;
-  g_autofree char *name = NULL;
-
-  g_return_val_if_fail (ATELIER_IS_TUNE (tune), NULL);
-
-  title = atelier_tune_get_title (tune);
-  if (title == NULL || *title == '\0')
-    return g_strdup_printf (_("Tune %" G_GINT64_FORMAT), atelier_tune_get_id (tune));
-
-  /* Titles are "Name - UUID" so that a retried create is idempotent. */
-  dash = strstr (title, " - ");
-  name = dash != NULL ? g_strndup (title, dash - title) : g_strdup (title);
-  g_strstrip (name);
-
-  return *name != '\0' ? g_steal_pointer (&name) : g_strdup (title);
 }

@@ -5,37 +5,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "atelier-square.h"
 #include "atelier-tune-ui.h"
-
-char *
-atelier_tune_dup_display_title (AtelierTune *tune)
-{
-  const char *title = atelier_tune_get_title (tune);
-  g_autofree char *id = NULL;
-
-  if (title != NULL && *title != '\0')
-    return g_strdup (title);
-
-  id = g_strdup_printf ("%" G_GINT64_FORMAT, atelier_tune_get_id (tune));
-  /* Translators: a tune without a title; %s is its number */
-  return g_strdup_printf (_("Tune %s"), id);
-}
-
-char *
-atelier_tune_dup_short_title (AtelierTune *tune)
-{
-  g_autofree char *title = atelier_tune_dup_display_title (tune);
-  const char *dash = g_strrstr (title, " - ");
-
-  /* " - " and a UUID (36 characters) at the end. */
-  if (dash != NULL && strlen (dash + 3) == 36 && g_uuid_string_is_valid (dash + 3) && dash != title)
-    return g_strndup (title, dash - title);
-
-  return g_steal_pointer (&title);
-}
 
 const char *
 atelier_tune_model_type_label (const char *model_type)
@@ -119,22 +91,6 @@ atelier_tune_status_label_new (AtelierTune *tune)
   gtk_widget_add_css_class (label, css);
 
   return label;
-}
-
-const char *
-atelier_base_model_name (gint64 tune_id)
-{
-  switch (tune_id)
-    {
-    case 1504944:
-      return "Flux1.dev";
-    case 690204:
-      return "Realistic Vision v5.1";
-    case 666678:
-      return "SDXL 1.0";
-    default:
-      return NULL;
-    }
 }
 
 GtkWidget *

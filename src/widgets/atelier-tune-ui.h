@@ -6,16 +6,16 @@
 
 #include <adwaita.h>
 
+#include "atelier-base-models.h"
 #include "atelier-image-cache.h"
 #include "atelier-tune.h"
 
 G_BEGIN_DECLS
 
-/* The title, or "Tune 123" when it has none. */
-char       *atelier_tune_dup_display_title (AtelierTune *tune);
-/* The readable part of a title made by atelier_tune_title_with_uuid():
- * "Jane - 3f6c…-…" → "Jane". Other titles come back whole. */
-char       *atelier_tune_dup_short_title   (AtelierTune *tune);
+/* The titles (atelier_tune_dup_display_title(), atelier_tune_dup_short_title())
+ * and the base models' names (atelier_base_model_name()) are api rules: see
+ * atelier-tune.h and atelier-base-models.h. */
+
 /* "LoRA", "FaceID", "PTI", "Checkpoint" (no model type). */
 const char *atelier_tune_model_type_label  (const char  *model_type);
 /* "woman · LoRA · flux1" */
@@ -23,8 +23,6 @@ char       *atelier_tune_dup_summary       (AtelierTune *tune);
 /* A pill: "Training, about 12 minutes left", "Ready", "Expires soon",
  * "Expired". */
 GtkWidget  *atelier_tune_status_label_new  (AtelierTune *tune);
-/* The name of a gallery base model ("Flux1.dev"), or NULL. */
-const char *atelier_base_model_name        (gint64       tune_id);
 
 /* A rounded @size × @size picture of the image at @url (through @cache),
  * named @label for assistive technologies. */

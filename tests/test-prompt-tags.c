@@ -1,7 +1,7 @@
-/* test-prompt-tags.c: the prompt text's tags, and where prompts go
+/* test-prompt-tags.c: the prompt text's tags
  *
- * Pure functions: no display is needed (registered with the UI tests for
- * the shared library and environment).
+ * Pure functions of the api library: no display, no GTK. Where prompts go
+ * is tested in test-prompt-route.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -237,50 +237,22 @@ test_format (void)
   g_assert_true (atelier_prompt_tags_has_kind (characteristic, ATELIER_PROMPT_TAG_CHARACTERISTIC));
 }
 
-static AtelierTune *
-make_tune (const char *json)
-{
-  g_autoptr(JsonNode) node = json_from_string (json, NULL);
-  g_autoptr(GError) error = NULL;
-  AtelierTune *tune = atelier_tune_new_from_json (node, &error);
-
-  g_assert_no_error (error);
-  return tune;
-}
-
 static void
-test_targets (void)
+test_has (void)
 {
-  g_autoptr(AtelierTune) checkpoint = make_tune ("{\"id\": 10, \"branch\": \"sd15\"}");
-  g_autoptr(AtelierTune) flux = make_tune ("{\"id\": 11, \"model_type\": \"lora\", \"branch\": \"flux1\"}");
-  g_autoptr(AtelierTune) sdxl = make_tune ("{\"id\": 12, \"model_type\": \"lora\", \"branch\": \"sdxl1\"}");
-  g_autoptr(AtelierTune) based = make_tune ("{\"id\": 13, \"model_type\": \"lora\", \"base_tune_id\": 555}");
-  g_autoptr(AtelierTune) faceid = make_tune ("{\"id\": 14, \"model_type\": \"faceid\"}");
-  AtelierPromptTarget target;
+  const char *text = "<lora:12:1> {{hair}} <faceid:x:1> <lora:13:0.5";
 
-  atelier_prompt_target_for_tune (checkpoint, &target);
-  g_assert_cmpint (target.tune_id, ==, 10);
-  g_assert_cmpint (target.tag_tune_id, ==, 0);
-  g_assert_false (target.flux);
+  /* Only valid tags count. */
+  g_assert_true (atelier_prompt_tags_has_tune (text, 12));
+  g_assert_false (atelier_prompt_tags_has_tune (text, 13));
+  g_assert_false (atelier_prompt_tags_has_tune (text, 0));
+  g_assert_true (atelier_prompt_tags_has_kind (text, ATELIER_PROMPT_TAG_LORA));
+  g_assert_true (atelier_prompt_tags_has_kind (text, ATELIER_PROMPT_TAG_CHARACTERISTIC));
+  g_assert_false (atelier_prompt_tags_has_kind (text, ATELIER_PROMPT_TAG_FACEID));
 
-  atelier_prompt_target_for_tune (flux, &target);
-  g_assert_cmpint (target.tune_id, ==, ATELIER_FLUX_TUNE_ID);
-  g_assert_cmpint (target.tag_tune_id, ==, 11);
-  g_assert_cmpint (target.tag_kind, ==, ATELIER_PROMPT_TAG_LORA);
-  g_assert_true (target.flux);
-
-  atelier_prompt_target_for_tune (sdxl, &target);
-  g_assert_cmpint (target.tune_id, ==, ATELIER_SDXL_TUNE_ID);
-  g_assert_false (target.flux);
-
-  atelier_prompt_target_for_tune (based, &target);
-  g_assert_cmpint (target.tune_id, ==, 555);
-  g_assert_cmpint (target.tag_tune_id, ==, 13);
-
-  atelier_prompt_target_for_tune (faceid, &target);
-  g_assert_cmpint (target.tune_id, ==, ATELIER_RV51_TUNE_ID);
-  g_assert_cmpint (target.tag_tune_id, ==, 14);
-  g_assert_cmpint (target.tag_kind, ==, ATELIER_PROMPT_TAG_FACEID);
+  /* A characteristic is no tune. */
+  g_assert_false (atelier_prompt_tags_has_tune ("{{hair}}", 0));
+  g_assert_false (atelier_prompt_tags_has_kind (NULL, ATELIER_PROMPT_TAG_LORA));
 }
 
 int
@@ -294,7 +266,7 @@ main (int   argc,
   g_test_add_func ("/prompt-tags/malformed", test_malformed);
   g_test_add_func ("/prompt-tags/unicode", test_unicode);
   g_test_add_func ("/prompt-tags/format", test_format);
-  g_test_add_func ("/prompt-tags/targets", test_targets);
+  g_test_add_func ("/prompt-tags/has", test_has);
 
   return g_test_run ();
 }
