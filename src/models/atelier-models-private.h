@@ -18,4 +18,28 @@ void     _atelier_make_dir_async  (const char          *path,
 gboolean _atelier_make_dir_finish (GAsyncResult        *result,
                                    GError             **error);
 
+/* What an asynchronous call keeps of the object that made it: a weak
+ * reference, so that dropping the object (whose dispose cancels the call)
+ * is never put off by the call. */
+static inline gpointer
+_atelier_weak_new (gpointer object)
+{
+  GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (weak, object);
+  return weak;
+}
+
+/* Frees @weak; returns the object, or NULL when it is gone.
+ * (transfer full) */
+static inline gpointer
+_atelier_weak_steal (gpointer weak)
+{
+  gpointer object = g_weak_ref_get (weak);
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+  return object;
+}
+
 G_END_DECLS

@@ -6,6 +6,8 @@
  * the library's prompts the server no longer lists, become items with one
  * ::items-changed. A page that adds nothing (a text filter) fetches the
  * next one at once; otherwise pages come when get_item() nears the end.
+ * The offsets and repeats are AtelierPager's, the polling of pending
+ * prompts AtelierPoller's, as for the tunes list.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,30 +15,19 @@
 
 #include <string.h>
 
+#include "atelier-pager.h"
+#include "atelier-poller.h"
 #include "atelier-prompt-tags.h"
-#include "atelier-prompts-model.h"
+#include "atelier-prompts-model-private.h"
 
 /* Items asked for this close to the end fetch the next page. */
 #define LOOKAHEAD 60
 #define DEFAULT_POLL_INTERVAL_MS 2000
-#define MAX_POLL_INTERVAL_MS 60000
-#define RATE_LIMIT_PAUSE_MS 30000
-#define MAX_POLLS_IN_FLIGHT 4
-
-typedef struct
-{
-  gint64   id;
-  gint64   tune_id;
-  guint    interval_ms;
-  gint64   due;          /* monotonic µs */
-  gboolean in_flight;
-} Poll;
 
 struct _AtelierPromptsModel
 {
   GObject              parent_instance;
 
-  AtelierAstriaClient *client;
   AtelierLikes        *likes;
   AtelierLibrary      *library;
 
@@ -50,30 +41,18 @@ struct _AtelierPromptsModel
   /* contents */
   GPtrArray           *items;         /* AtelierGalleryItem */
   GHashTable          *shown;         /* id → AtelierPrompt shown */
-  GHashTable          *from_server;   /* ids the server listed since the reload */
   GPtrArray           *local;         /* library prompts to merge, newest first */
   guint                local_next;
   guint                block_items;   /* items of the liked block at the top */
 
   /* paging */
+  AtelierPager        *pager;         /* knows the ids the server listed */
   gboolean             started;
-  guint                offset;
-  gboolean             server_done;
-  gboolean             loading;
-  GError              *error;
   guint                demand;        /* fetch until there are this many items */
-  GCancellable        *cancellable;
   guint                more_source;
 
-  /* polling */
-  GHashTable          *polls;         /* id → Poll */
-  gboolean             polling;
-  guint                poll_interval_ms;
-  guint                poll_source;
-  guint                n_in_flight;
-  gint64               rate_limited_until;
-  gboolean             rate_limited;
-  GCancellable        *poll_cancellable;
+  /* the pending prompts, while :polling */
+  AtelierPoller       *poller;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -99,22 +78,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static void load_page (AtelierPromptsModel *self);
-static void schedule_polls (AtelierPromptsModel *self);
-
-static void
-set_boolean (AtelierPromptsModel *self,
-             gboolean            *field,
-             gboolean             value,
-             guint                prop)
-{
-  value = !!value;
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
 
 static gint64 *
 id_new (gint64 id)
@@ -182,15 +145,15 @@ append_items (AtelierPromptsModel *self,
     g_ptr_array_add (items, atelier_gallery_item_new (prompt, i, local_only));
 }
 
-static void watch (AtelierPromptsModel *self,
-                   AtelierPrompt       *prompt);
-
 static void
 note_shown (AtelierPromptsModel *self,
             AtelierPrompt       *prompt)
 {
-  g_hash_table_replace (self->shown, id_new (atelier_prompt_get_id (prompt)), g_object_ref (prompt));
-  watch (self, prompt);
+  gint64 id = atelier_prompt_get_id (prompt);
+
+  g_hash_table_replace (self->shown, id_new (id), g_object_ref (prompt));
+  atelier_poller_track (self->poller, id, G_OBJECT (prompt),
+                        atelier_prompt_get_state (prompt) == ATELIER_PROMPT_STATE_PENDING);
 }
 
 /* Inserts the items of @prompts at @position with one ::items-changed. */
@@ -259,7 +222,7 @@ more_idle_cb (gpointer user_data)
   AtelierPromptsModel *self = user_data;
 
   self->more_source = 0;
-  load_page (self);
+  atelier_pager_load_more (self->pager);
 
   return G_SOURCE_REMOVE;
 }
@@ -286,7 +249,8 @@ get_item (GListModel *list,
     {
       self->demand = MAX (self->demand, position + LOOKAHEAD);
       /* Not from inside the view's own walk over the items. */
-      if (self->error == NULL && !self->loading && !self->server_done && self->more_source == 0)
+      if (atelier_pager_get_error (self->pager) == NULL && !atelier_pager_get_loading (self->pager) &&
+          atelier_pager_get_has_more (self->pager) && self->more_source == 0)
         self->more_source = g_idle_add_full (G_PRIORITY_DEFAULT, more_idle_cb, self, NULL);
     }
 
@@ -327,64 +291,46 @@ is_newer (AtelierPrompt *a,
   return atelier_prompt_get_id (a) > atelier_prompt_get_id (b);
 }
 
+/* Merges the library's prompts that the server no longer lists, down to
+ * @limit (exclusive; NULL: all of them), into @batch. */
 static void
-set_loading (AtelierPromptsModel *self,
-             gboolean             loading)
+merge_local (AtelierPromptsModel *self,
+             AtelierPrompt       *limit,
+             GPtrArray           *batch,
+             GPtrArray           *flags)
 {
-  set_boolean (self, &self->loading, loading, PROP_LOADING);
+  while (self->local_next < self->local->len &&
+         (limit == NULL || is_newer (g_ptr_array_index (self->local, self->local_next), limit)))
+    {
+      AtelierPrompt *local = g_ptr_array_index (self->local, self->local_next++);
+      gint64 local_id = atelier_prompt_get_id (local);
+
+      if (!atelier_pager_has_seen (self->pager, local_id) &&
+          !g_hash_table_contains (self->shown, &local_id))
+        {
+          g_ptr_array_add (batch, local);
+          g_ptr_array_add (flags, GINT_TO_POINTER (1));
+        }
+    }
 }
 
 static void
-set_server_done (AtelierPromptsModel *self)
+page_cb (AtelierPromptsModel *self,
+         GPtrArray           *page,
+         GPtrArray           *fresh,
+         gboolean             first)
 {
-  gboolean had_more = !self->server_done;
-
-  self->server_done = TRUE;
-  if (had_more)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MORE]);
-}
-
-static void
-page_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(AtelierPromptsModel) self = user_data;
-  g_autoptr(GPtrArray) page = NULL;
   g_autoptr(GPtrArray) batch = g_ptr_array_new ();
   g_autoptr(GPtrArray) flags = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  AtelierPrompt *oldest = NULL;
-  gboolean last_page;
+  gboolean last_page = !atelier_pager_get_has_more (self->pager);
   guint added;
 
-  page = atelier_astria_client_list_prompts_finish (ATELIER_ASTRIA_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  set_loading (self, FALSE);
-
-  if (page == NULL)
+  /* Prompts created meanwhile shift the offsets: the pager left the
+   * repeats out of @fresh. */
+  for (guint i = 0; i < fresh->len; i++)
     {
-      self->error = g_steal_pointer (&error);
-      g_signal_emit (self, signals[LOAD_FAILED], 0, self->error);
-      return;
-    }
-
-  self->offset += page->len;
-  last_page = page->len < ATELIER_PAGE_SIZE;
-  if (page->len > 0)
-    oldest = g_ptr_array_index (page, page->len - 1);
-
-  for (guint i = 0; i < page->len; i++)
-    {
-      AtelierPrompt *prompt = g_ptr_array_index (page, i);
+      AtelierPrompt *prompt = g_ptr_array_index (fresh, i);
       gint64 id = atelier_prompt_get_id (prompt);
-
-      /* Prompts created meanwhile shift the offsets: skip repeats. */
-      if (g_hash_table_contains (self->from_server, &id))
-        continue;
-      g_hash_table_add (self->from_server, id_new (id));
 
       if (g_hash_table_contains (self->shown, &id))
         continue;
@@ -393,60 +339,42 @@ page_cb (GObject      *source,
       if (!matches (self, prompt))
         continue;
 
-      /* Merge the library's prompts that are newer than this one. */
-      while (self->local_next < self->local->len &&
-             is_newer (g_ptr_array_index (self->local, self->local_next), prompt))
-        {
-          AtelierPrompt *local = g_ptr_array_index (self->local, self->local_next++);
-          gint64 local_id = atelier_prompt_get_id (local);
-
-          if (!g_hash_table_contains (self->from_server, &local_id) &&
-              !g_hash_table_contains (self->shown, &local_id))
-            {
-              g_ptr_array_add (batch, local);
-              g_ptr_array_add (flags, GINT_TO_POINTER (1));
-            }
-        }
-
+      /* The library's prompts that are newer than this one first. */
+      merge_local (self, prompt, batch, flags);
       g_ptr_array_add (batch, prompt);
       g_ptr_array_add (flags, NULL);
     }
 
   /* The rest of the library down to this page's end (all of it after the
    * last page): the server would have listed them if it still had them. */
-  while (self->local_next < self->local->len &&
-         (last_page || (oldest != NULL && is_newer (g_ptr_array_index (self->local, self->local_next), oldest))))
-    {
-      AtelierPrompt *local = g_ptr_array_index (self->local, self->local_next++);
-      gint64 local_id = atelier_prompt_get_id (local);
-
-      if (!g_hash_table_contains (self->from_server, &local_id) &&
-          !g_hash_table_contains (self->shown, &local_id))
-        {
-          g_ptr_array_add (batch, local);
-          g_ptr_array_add (flags, GINT_TO_POINTER (1));
-        }
-    }
-
-  if (last_page)
-    set_server_done (self);
+  if (last_page || page->len > 0)
+    merge_local (self, last_page ? NULL : g_ptr_array_index (page, page->len - 1), batch, flags);
 
   added = insert_prompts (self, self->items->len, batch, flags);
 
-  if (!self->server_done && (added == 0 || self->items->len < self->demand))
-    load_page (self);
+  if (!last_page && (added == 0 || self->items->len < self->demand))
+    atelier_pager_load_more (self->pager);
 }
 
 static void
-load_page (AtelierPromptsModel *self)
+page_failed_cb (AtelierPromptsModel *self,
+                GError              *error)
 {
-  if (self->loading || self->server_done || self->client == NULL)
-    return;
+  g_signal_emit (self, signals[LOAD_FAILED], 0, error);
+}
 
-  g_clear_error (&self->error);
-  set_loading (self, TRUE);
-  atelier_astria_client_list_prompts_async (self->client, self->tune_id, self->offset,
-                                            self->cancellable, page_cb, g_object_ref (self));
+static void
+fetch_page (AtelierAstriaClient *client,
+            guint                offset,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             callback_data,
+            gpointer             user_data)
+{
+  AtelierPromptsModel *self = user_data;
+
+  atelier_astria_client_list_prompts_async (client, self->tune_id, offset, cancellable,
+                                            callback, callback_data);
 }
 
 void
@@ -461,7 +389,7 @@ atelier_prompts_model_load_more (AtelierPromptsModel *self)
     }
 
   self->demand = MAX (self->demand, self->items->len + 1);
-  load_page (self);
+  atelier_pager_load_more (self->pager);
 }
 
 void
@@ -474,27 +402,17 @@ atelier_prompts_model_reload (AtelierPromptsModel *self)
   g_return_if_fail (ATELIER_IS_PROMPTS_MODEL (self));
 
   self->started = TRUE;
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  /* Liked only comes from the library alone. */
+  atelier_pager_reset (self->pager, !self->liked_only);
+  atelier_poller_clear (self->poller);
 
   old_n = self->items->len;
   g_ptr_array_set_size (self->items, 0);
   g_hash_table_remove_all (self->shown);
-  g_hash_table_remove_all (self->from_server);
-  g_hash_table_remove_all (self->polls);
   g_ptr_array_set_size (self->local, 0);
   self->local_next = 0;
   self->block_items = 0;
-  self->offset = 0;
   self->demand = 0;
-  g_clear_error (&self->error);
-  set_loading (self, FALSE);
-  if (self->server_done)
-    {
-      self->server_done = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MORE]);
-    }
 
   if (old_n > 0)
     {
@@ -520,13 +438,7 @@ atelier_prompts_model_reload (AtelierPromptsModel *self)
 
   self->block_items = insert_prompts (self, 0, block, NULL);
 
-  if (self->liked_only)
-    {
-      set_server_done (self);
-      return;
-    }
-
-  load_page (self);
+  atelier_pager_load_more (self->pager);
 }
 
 /* Changes to shown prompts */
@@ -571,7 +483,7 @@ atelier_prompts_model_remove_prompt (AtelierPromptsModel *self,
 
   g_return_if_fail (ATELIER_IS_PROMPTS_MODEL (self));
 
-  g_hash_table_remove (self->polls, &prompt_id);
+  atelier_poller_forget (self->poller, prompt_id);
   position = find_range (self, prompt_id, &n);
   if (position < 0)
     return;
@@ -580,8 +492,7 @@ atelier_prompts_model_remove_prompt (AtelierPromptsModel *self,
   if ((guint) position < self->block_items)
     self->block_items -= n;
   /* The server's list moved up by one behind us. */
-  if (g_hash_table_remove (self->from_server, &prompt_id) && self->offset > 0)
-    self->offset--;
+  atelier_pager_note_removed (self->pager, prompt_id);
   g_hash_table_remove (self->shown, &prompt_id);
   g_list_model_items_changed (G_LIST_MODEL (self), position, n, 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PROMPTS]);
@@ -608,8 +519,7 @@ atelier_prompts_model_add_prompt (AtelierPromptsModel *self,
     return;
 
   /* The server lists it first from now on: shift what we ask for. */
-  g_hash_table_add (self->from_server, id_new (id));
-  self->offset++;
+  atelier_pager_note_added (self->pager, id);
 
   g_ptr_array_add (one, prompt);
   insert_prompts (self, self->block_items, one, NULL);
@@ -659,203 +569,38 @@ library_loaded_cb (AtelierPromptsModel *self)
 
 /* Polling */
 
-static Poll *
-poll_new (AtelierPromptsModel *self,
-          AtelierPrompt       *prompt)
-{
-  Poll *poll = g_new0 (Poll, 1);
-
-  poll->id = atelier_prompt_get_id (prompt);
-  poll->tune_id = atelier_prompt_get_tune_id (prompt);
-  poll->interval_ms = self->poll_interval_ms;
-  poll->due = g_get_monotonic_time () + (gint64) poll->interval_ms * 1000;
-
-  return poll;
-}
-
 static void
-watch (AtelierPromptsModel *self,
-       AtelierPrompt       *prompt)
+answered_cb (AtelierPromptsModel *self,
+             AtelierPrompt       *prompt)
 {
-  gint64 id = atelier_prompt_get_id (prompt);
-
-  if (atelier_prompt_get_state (prompt) != ATELIER_PROMPT_STATE_PENDING)
-    {
-      g_hash_table_remove (self->polls, &id);
-      return;
-    }
-
-  if (g_hash_table_contains (self->polls, &id))
+  if (atelier_prompt_get_state (prompt) == ATELIER_PROMPT_STATE_PENDING)
     return;
 
-  g_hash_table_insert (self->polls, id_new (id), poll_new (self, prompt));
-  schedule_polls (self);
+  /* Done or failed: show it, poll it no more. */
+  atelier_prompts_model_update_prompt (self, prompt);
+  atelier_poller_forget (self->poller, atelier_prompt_get_id (prompt));
+  g_signal_emit (self, signals[PROMPT_FINISHED], 0, prompt);
 }
 
 static void
-set_rate_limited (AtelierPromptsModel *self,
-                  gboolean             rate_limited)
+fetch_prompt (AtelierAstriaClient *client,
+              GObject             *item,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             callback_data)
 {
-  set_boolean (self, &self->rate_limited, rate_limited, PROP_RATE_LIMITED);
+  AtelierPrompt *prompt = ATELIER_PROMPT (item);
+
+  atelier_astria_client_get_prompt_async (client, atelier_prompt_get_tune_id (prompt),
+                                          atelier_prompt_get_id (prompt), cancellable,
+                                          callback, callback_data);
 }
 
 static void
-back_off (Poll *poll)
+forward_notify_cb (AtelierPromptsModel *self,
+                   GParamSpec          *pspec)
 {
-  poll->interval_ms = MIN (poll->interval_ms * 2, MAX_POLL_INTERVAL_MS);
-  poll->due = g_get_monotonic_time () + (gint64) poll->interval_ms * 1000;
-}
-
-typedef struct
-{
-  AtelierPromptsModel *self;   /* (owned) */
-  gint64               id;
-} PollCall;
-
-static void
-poll_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  PollCall *call = user_data;
-  g_autoptr(AtelierPromptsModel) self = call->self;
-  g_autoptr(AtelierPrompt) prompt = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 id = call->id;
-  Poll *poll;
-
-  g_free (call);
-
-  prompt = atelier_astria_client_get_prompt_finish (ATELIER_ASTRIA_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->n_in_flight--;
-  poll = g_hash_table_lookup (self->polls, &id);
-
-  if (prompt != NULL && g_get_monotonic_time () >= self->rate_limited_until)
-    set_rate_limited (self, FALSE);
-
-  if (poll == NULL)
-    {
-      /* Removed meanwhile (reload, deleted). */
-    }
-  else if (g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NOT_FOUND))
-    {
-      atelier_prompts_model_remove_prompt (self, id);
-    }
-  else if (g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_RATE_LIMITED))
-    {
-      /* Still limited after the client's own waits: pause longer. */
-      poll->in_flight = FALSE;
-      back_off (poll);
-      self->rate_limited_until = g_get_monotonic_time () +
-                                 (gint64) MAX (poll->interval_ms, RATE_LIMIT_PAUSE_MS) * 1000;
-      set_rate_limited (self, TRUE);
-    }
-  else if (error != NULL)
-    {
-      poll->in_flight = FALSE;
-      back_off (poll);
-    }
-  else if (atelier_prompt_get_state (prompt) != ATELIER_PROMPT_STATE_PENDING)
-    {
-      /* Done or failed: show it; watch() stops the polling. */
-      atelier_prompts_model_update_prompt (self, prompt);
-      g_hash_table_remove (self->polls, &id);
-      g_signal_emit (self, signals[PROMPT_FINISHED], 0, prompt);
-    }
-  else
-    {
-      poll->in_flight = FALSE;
-      back_off (poll);
-    }
-
-  schedule_polls (self);
-}
-
-static gboolean
-poll_timeout_cb (gpointer user_data)
-{
-  AtelierPromptsModel *self = user_data;
-  gint64 now = g_get_monotonic_time ();
-  GHashTableIter iter;
-  Poll *poll;
-
-  self->poll_source = 0;
-
-  if (now >= self->rate_limited_until && self->n_in_flight == 0)
-    set_rate_limited (self, FALSE);
-
-  g_hash_table_iter_init (&iter, self->polls);
-  while (self->n_in_flight < MAX_POLLS_IN_FLIGHT &&
-         g_hash_table_iter_next (&iter, NULL, (gpointer *) &poll))
-    {
-      PollCall *call;
-
-      if (poll->in_flight || poll->due > now || now < self->rate_limited_until)
-        continue;
-
-      call = g_new0 (PollCall, 1);
-      call->self = g_object_ref (self);
-      call->id = poll->id;
-      poll->in_flight = TRUE;
-      self->n_in_flight++;
-      atelier_astria_client_get_prompt_async (self->client, poll->tune_id, poll->id,
-                                              self->poll_cancellable, poll_cb, call);
-    }
-
-  schedule_polls (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_polls (AtelierPromptsModel *self)
-{
-  gint64 next = G_MAXINT64;
-  gint64 now = g_get_monotonic_time ();
-  GHashTableIter iter;
-  Poll *poll;
-
-  g_clear_handle_id (&self->poll_source, g_source_remove);
-
-  if (!self->polling || self->client == NULL || self->n_in_flight >= MAX_POLLS_IN_FLIGHT)
-    return;
-
-  g_hash_table_iter_init (&iter, self->polls);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &poll))
-    {
-      if (!poll->in_flight)
-        next = MIN (next, poll->due);
-    }
-
-  if (next == G_MAXINT64)
-    return;
-
-  next = MAX (next, self->rate_limited_until);
-  self->poll_source = g_timeout_add ((guint) CLAMP ((next - now) / 1000, 0, MAX_POLL_INTERVAL_MS),
-                                     poll_timeout_cb, self);
-  g_source_set_name_by_id (self->poll_source, "[atelier] poll pending prompts");
-}
-
-static void
-retry_scheduled_cb (AtelierPromptsModel *self,
-                    guint                attempt,
-                    guint                delay_ms,
-                    GError              *reason,
-                    GCancellable        *cancellable)
-{
-  gint64 until;
-
-  if (!g_error_matches (reason, ATELIER_API_ERROR, ATELIER_API_ERROR_RATE_LIMITED))
-    return;
-
-  /* The service said when to come back: no poll before then. */
-  until = g_get_monotonic_time () + (gint64) delay_ms * 1000;
-  self->rate_limited_until = MAX (self->rate_limited_until, until);
-  set_rate_limited (self, TRUE);
-  schedule_polls (self);
+  g_object_notify (G_OBJECT (self), pspec->name);
 }
 
 void
@@ -863,23 +608,7 @@ atelier_prompts_model_set_polling (AtelierPromptsModel *self,
                                    gboolean             polling)
 {
   g_return_if_fail (ATELIER_IS_PROMPTS_MODEL (self));
-
-  if (self->polling == !!polling)
-    return;
-
-  self->polling = !!polling;
-  if (polling)
-    {
-      GHashTableIter iter;
-      Poll *poll;
-      gint64 now = g_get_monotonic_time ();
-
-      /* Coming back into view: look at once, with the backoff kept. */
-      g_hash_table_iter_init (&iter, self->polls);
-      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &poll))
-        poll->due = MIN (poll->due, now);
-    }
-  schedule_polls (self);
+  atelier_poller_set_active (self->poller, polling);
 }
 
 void
@@ -887,33 +616,36 @@ atelier_prompts_model_set_poll_interval_ms (AtelierPromptsModel *self,
                                             guint                interval_ms)
 {
   g_return_if_fail (ATELIER_IS_PROMPTS_MODEL (self));
-  self->poll_interval_ms = MAX (interval_ms, 1);
+  atelier_poller_set_base_ms (self->poller, MAX (interval_ms, 1));
 }
 
 guint
 atelier_prompts_model_get_n_pending (AtelierPromptsModel *self)
 {
   g_return_val_if_fail (ATELIER_IS_PROMPTS_MODEL (self), 0);
-  return g_hash_table_size (self->polls);
+  return atelier_poller_get_n_watched (self->poller);
 }
 
 guint
 atelier_prompts_model_get_poll_delay_ms (AtelierPromptsModel *self,
                                          gint64               prompt_id)
 {
-  Poll *poll;
-
   g_return_val_if_fail (ATELIER_IS_PROMPTS_MODEL (self), 0);
-
-  poll = g_hash_table_lookup (self->polls, &prompt_id);
-  return poll != NULL ? poll->interval_ms : 0;
+  return atelier_poller_get_delay_ms (self->poller, prompt_id);
 }
 
 gboolean
 atelier_prompts_model_is_rate_limited (AtelierPromptsModel *self)
 {
   g_return_val_if_fail (ATELIER_IS_PROMPTS_MODEL (self), FALSE);
-  return self->rate_limited;
+  return atelier_poller_get_rate_limited (self->poller);
+}
+
+AtelierPoller *
+_atelier_prompts_model_get_poller (AtelierPromptsModel *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPTS_MODEL (self), NULL);
+  return self->poller;
 }
 
 /* Filters */
@@ -1018,28 +750,28 @@ AtelierAstriaClient *
 atelier_prompts_model_get_client (AtelierPromptsModel *self)
 {
   g_return_val_if_fail (ATELIER_IS_PROMPTS_MODEL (self), NULL);
-  return self->client;
+  return atelier_pager_get_client (self->pager);
 }
 
 gboolean
 atelier_prompts_model_is_loading (AtelierPromptsModel *self)
 {
   g_return_val_if_fail (ATELIER_IS_PROMPTS_MODEL (self), FALSE);
-  return self->loading || self->more_source != 0;
+  return atelier_pager_get_loading (self->pager) || self->more_source != 0;
 }
 
 gboolean
 atelier_prompts_model_has_more (AtelierPromptsModel *self)
 {
   g_return_val_if_fail (ATELIER_IS_PROMPTS_MODEL (self), FALSE);
-  return !self->server_done;
+  return atelier_pager_get_has_more (self->pager);
 }
 
 const GError *
 atelier_prompts_model_get_error (AtelierPromptsModel *self)
 {
   g_return_val_if_fail (ATELIER_IS_PROMPTS_MODEL (self), NULL);
-  return self->error;
+  return atelier_pager_get_error (self->pager);
 }
 
 guint
@@ -1056,17 +788,14 @@ atelier_prompts_model_dispose (GObject *object)
 {
   AtelierPromptsModel *self = ATELIER_PROMPTS_MODEL (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->poll_cancellable);
-  g_clear_handle_id (&self->poll_source, g_source_remove);
   g_clear_handle_id (&self->more_source, g_source_remove);
-  if (self->client != NULL)
-    g_signal_handlers_disconnect_by_data (self->client, self);
+  /* Dropping them cancels, quietly, what they have on its way. */
+  g_clear_object (&self->pager);
+  g_clear_object (&self->poller);
   if (self->likes != NULL)
     g_signal_handlers_disconnect_by_data (self->likes, self);
   if (self->library != NULL)
     g_signal_handlers_disconnect_by_data (self->library, self);
-  g_clear_object (&self->client);
   g_clear_object (&self->likes);
   g_clear_object (&self->library);
 
@@ -1078,14 +807,9 @@ atelier_prompts_model_finalize (GObject *object)
 {
   AtelierPromptsModel *self = ATELIER_PROMPTS_MODEL (object);
 
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->poll_cancellable);
   g_ptr_array_unref (self->items);
   g_ptr_array_unref (self->local);
   g_hash_table_unref (self->shown);
-  g_hash_table_unref (self->from_server);
-  g_hash_table_unref (self->polls);
-  g_clear_error (&self->error);
   g_free (self->search);
 
   G_OBJECT_CLASS (atelier_prompts_model_parent_class)->finalize (object);
@@ -1102,13 +826,13 @@ atelier_prompts_model_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
+      g_value_set_boolean (value, atelier_pager_get_loading (self->pager));
       break;
     case PROP_HAS_MORE:
-      g_value_set_boolean (value, !self->server_done);
+      g_value_set_boolean (value, atelier_pager_get_has_more (self->pager));
       break;
     case PROP_RATE_LIMITED:
-      g_value_set_boolean (value, self->rate_limited);
+      g_value_set_boolean (value, atelier_poller_get_rate_limited (self->poller));
       break;
     case PROP_N_PROMPTS:
       g_value_set_uint (value, g_hash_table_size (self->shown));
@@ -1156,11 +880,20 @@ atelier_prompts_model_init (AtelierPromptsModel *self)
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->local = g_ptr_array_new_with_free_func (g_object_unref);
   self->shown = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  self->from_server = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  self->polls = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  self->poll_interval_ms = DEFAULT_POLL_INTERVAL_MS;
-  self->poll_cancellable = g_cancellable_new ();
-  self->cancellable = g_cancellable_new ();
+
+  self->pager = atelier_pager_new (fetch_page, atelier_astria_client_list_prompts_finish,
+                                   (AtelierPagerIdFunc) atelier_prompt_get_id, self);
+  g_signal_connect_object (self->pager, "page", G_CALLBACK (page_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->pager, "failed", G_CALLBACK (page_failed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->pager, "notify", G_CALLBACK (forward_notify_cb), self, G_CONNECT_SWAPPED);
+
+  /* Polling waits for the gallery to be shown. */
+  self->poller = atelier_poller_new (fetch_prompt, (AtelierPollerFinishFunc) atelier_astria_client_get_prompt_finish);
+  atelier_poller_set_active (self->poller, FALSE);
+  atelier_poller_set_base_ms (self->poller, DEFAULT_POLL_INTERVAL_MS);
+  g_signal_connect_object (self->poller, "answered", G_CALLBACK (answered_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->poller, "gone", G_CALLBACK (atelier_prompts_model_remove_prompt), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->poller, "notify::rate-limited", G_CALLBACK (forward_notify_cb), self, G_CONNECT_SWAPPED);
 }
 
 AtelierPromptsModel *
@@ -1173,11 +906,9 @@ atelier_prompts_model_new (AtelierAstriaClient *client,
   g_return_val_if_fail (client == NULL || ATELIER_IS_ASTRIA_CLIENT (client), NULL);
 
   self = g_object_new (ATELIER_TYPE_PROMPTS_MODEL, NULL);
-  if (client != NULL)
-    {
-      self->client = g_object_ref (client);
-      g_signal_connect_swapped (client, "retry-scheduled", G_CALLBACK (retry_scheduled_cb), self);
-    }
+  atelier_pager_set_client (self->pager, client);
+  atelier_pager_reset (self->pager, TRUE);
+  atelier_poller_set_client (self->poller, client);
   if (likes != NULL)
     {
       self->likes = g_object_ref (likes);

@@ -4,30 +4,16 @@
  */
 #include "config.h"
 
+#include "atelier-pager.h"
 #include "atelier-tune-list.h"
 
 struct _AtelierTuneList
 {
-  GObject              parent_instance;
+  GObject        parent_instance;
 
-  GListStore          *tunes;
-  AtelierAstriaClient *client;
-
-  /* paging */
-  GCancellable        *load_cancellable;
-  guint                next_offset;
-  gboolean             loading;
-  gboolean             has_more;
-  gboolean             loaded;
-
-  /* polling */
-  GCancellable        *poll_cancellable;
-  GHashTable          *training;          /* ids seen training (gint64 *) */
-  guint                poll_base_ms;
-  guint                poll_delay_ms;
-  guint                poll_id;
-  guint                polls_pending;
-  gboolean             rate_limited;
+  GListStore    *tunes;
+  AtelierPager  *pager;
+  AtelierPoller *poller;    /* the training tunes */
 };
 
 static void atelier_tune_list_model_init (GListModelInterface *iface);
@@ -96,28 +82,6 @@ store_items_changed_cb (AtelierTuneList *self,
 
 /* }}} */
 
-static void
-set_loading (AtelierTuneList *self,
-             gboolean         loading)
-{
-  if (self->loading == loading)
-    return;
-
-  self->loading = loading;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
-}
-
-static void
-set_has_more (AtelierTuneList *self,
-              gboolean         has_more)
-{
-  if (self->has_more == has_more)
-    return;
-
-  self->has_more = has_more;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MORE]);
-}
-
 static gboolean
 find_position (AtelierTuneList *self,
                gint64           tune_id,
@@ -139,247 +103,105 @@ find_position (AtelierTuneList *self,
   return FALSE;
 }
 
+/* Polls training tunes; tells when one seen training is trained. */
+static void
+track (AtelierTuneList *self,
+       AtelierTune     *tune)
+{
+  gboolean training = atelier_tune_get_state (tune, NULL) == ATELIER_TUNE_STATE_TRAINING;
+
+  if (atelier_poller_track (self->poller, atelier_tune_get_id (tune), G_OBJECT (tune), training) &&
+      atelier_tune_is_trained (tune))
+    g_signal_emit (self, signals[TUNE_READY], 0, tune);
+}
+
+/* Puts @tune in place of the copy with its id. */
 static gboolean
-is_training (AtelierTune *tune)
+replace (AtelierTuneList *self,
+         AtelierTune     *tune)
 {
-  return atelier_tune_get_state (tune, NULL) == ATELIER_TUNE_STATE_TRAINING;
+  guint position;
+
+  if (!find_position (self, atelier_tune_get_id (tune), &position))
+    return FALSE;
+
+  g_list_store_splice (self->tunes, position, 1, (gpointer *) &tune, 1);
+  track (self, tune);
+  return TRUE;
 }
 
-/* {{{ Polling */
-
-static void schedule_poll (AtelierTuneList *self);
-
-/* Remembers tunes seen training; tells when one of them is trained. */
-static void
-track_training (AtelierTuneList *self,
-                AtelierTune     *tune)
-{
-  gint64 id = atelier_tune_get_id (tune);
-
-  if (is_training (tune))
-    {
-      if (!g_hash_table_contains (self->training, &id))
-        g_hash_table_add (self->training, g_memdup2 (&id, sizeof id));
-    }
-  else if (g_hash_table_remove (self->training, &id) && atelier_tune_is_trained (tune))
-    {
-      g_signal_emit (self, signals[TUNE_READY], 0, tune);
-    }
-}
+/* {{{ Pager and poller */
 
 static void
-poll_done (AtelierTuneList *self)
+fetch_page (AtelierAstriaClient *client,
+            guint                offset,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             callback_data,
+            gpointer             user_data)
 {
-  g_assert (self->polls_pending > 0);
-  if (--self->polls_pending > 0)
-    return;
-
-  if (self->rate_limited)
-    self->poll_delay_ms = ATELIER_TUNE_LIST_POLL_MAX_MS;
-  else
-    self->poll_delay_ms = MIN ((guint) (self->poll_delay_ms * 1.5), ATELIER_TUNE_LIST_POLL_MAX_MS);
-  self->rate_limited = FALSE;
-
-  schedule_poll (self);
-}
-
-typedef struct
-{
-  AtelierTuneList *list;   /* (owned) */
-  gint64           id;
-} Poll;
-
-static void
-poll_free (Poll *poll)
-{
-  g_clear_object (&poll->list);
-  g_free (poll);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Poll, poll_free)
-
-static void
-poll_tune_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(Poll) poll = user_data;
-  AtelierTuneList *self = poll->list;
-  g_autoptr(AtelierTune) tune = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 id = poll->id;
-
-  tune = atelier_astria_client_get_tune_finish (ATELIER_ASTRIA_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (tune != NULL)
-    atelier_tune_list_update (self, tune);
-  else if (g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_RATE_LIMITED))
-    self->rate_limited = TRUE;
-  else if (g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NOT_FOUND))
-    atelier_tune_list_remove_id (self, id);
-  /* Other errors: the next round tries again. */
-
-  poll_done (self);
-}
-
-static gboolean
-poll_cb (gpointer user_data)
-{
-  AtelierTuneList *self = user_data;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tunes));
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  self->poll_id = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(AtelierTune) tune = g_list_model_get_item (G_LIST_MODEL (self->tunes), i);
-
-      if (is_training (tune))
-        {
-          gint64 id = atelier_tune_get_id (tune);
-          g_array_append_val (ids, id);
-        }
-    }
-
-  if (ids->len == 0 || self->client == NULL)
-    {
-      self->poll_delay_ms = self->poll_base_ms;
-      return G_SOURCE_REMOVE;
-    }
-
-  if (self->poll_cancellable == NULL)
-    self->poll_cancellable = g_cancellable_new ();
-
-  self->polls_pending = ids->len;
-  for (guint i = 0; i < ids->len; i++)
-    {
-      Poll *poll = g_new0 (Poll, 1);
-
-      poll->list = g_object_ref (self);
-      poll->id = g_array_index (ids, gint64, i);
-      atelier_astria_client_get_tune_async (self->client, poll->id, self->poll_cancellable,
-                                            poll_tune_cb, poll);
-    }
-
-  return G_SOURCE_REMOVE;
+  atelier_astria_client_list_tunes_async (client, offset, cancellable, callback, callback_data);
 }
 
 static void
-schedule_poll (AtelierTuneList *self)
+fetch_tune (AtelierAstriaClient *client,
+            GObject             *item,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             callback_data)
+{
+  atelier_astria_client_get_tune_async (client, atelier_tune_get_id (ATELIER_TUNE (item)),
+                                        cancellable, callback, callback_data);
+}
+
+static void
+page_cb (AtelierTuneList *self,
+         GPtrArray       *page,
+         GPtrArray       *fresh,
+         gboolean         first)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tunes));
-  gboolean any = FALSE;
 
-  if (self->poll_id != 0 || self->polls_pending > 0 || self->client == NULL)
-    return;
-
-  for (guint i = 0; i < n && !any; i++)
+  /* The first page replaces what was there; the next ones refresh the
+   * tunes listed again and append the others. One items-changed for the
+   * new ones. */
+  if (first)
     {
-      g_autoptr(AtelierTune) tune = g_list_model_get_item (G_LIST_MODEL (self->tunes), i);
-      any = is_training (tune);
+      g_list_store_splice (self->tunes, 0, n, page->pdata, page->len);
+      fresh = page;
     }
-
-  if (!any)
-    {
-      self->poll_delay_ms = self->poll_base_ms;
-      return;
-    }
-
-  self->poll_id = g_timeout_add (self->poll_delay_ms, poll_cb, self);
-  g_source_set_name_by_id (self->poll_id, "[atelier] poll training tunes");
-}
-
-static void
-stop_polling (AtelierTuneList *self)
-{
-  g_clear_handle_id (&self->poll_id, g_source_remove);
-  g_cancellable_cancel (self->poll_cancellable);
-  g_clear_object (&self->poll_cancellable);
-  self->polls_pending = 0;
-  self->rate_limited = FALSE;
-  self->poll_delay_ms = self->poll_base_ms;
-}
-
-/* }}} */
-
-/* {{{ Paging */
-
-static void
-list_page_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(AtelierTuneList) self = user_data;
-  g_autoptr(GPtrArray) page = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) fresh = NULL;
-  guint offset;
-  guint n;
-
-  page = atelier_astria_client_list_tunes_finish (ATELIER_ASTRIA_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  g_clear_object (&self->load_cancellable);
-  self->loaded = TRUE;
-
-  if (page == NULL)
-    {
-      set_loading (self, FALSE);
-      g_signal_emit (self, signals[LOAD_FAILED], 0, error);
-      return;
-    }
-
-  offset = self->next_offset;
-  fresh = g_ptr_array_new ();
-  for (guint i = 0; i < page->len; i++)
-    {
-      AtelierTune *tune = g_ptr_array_index (page, i);
-      guint position;
-
-      track_training (self, tune);
-      if (offset > 0 && find_position (self, atelier_tune_get_id (tune), &position))
-        g_list_store_splice (self->tunes, position, 1, (gpointer *) &tune, 1);
-      else
-        g_ptr_array_add (fresh, tune);
-    }
-
-  /* The first page replaces what was there; the next ones append. One
-   * items-changed for the lot. */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->tunes));
-  if (offset == 0)
-    g_list_store_splice (self->tunes, 0, n, fresh->pdata, fresh->len);
   else
-    g_list_store_splice (self->tunes, n, 0, fresh->pdata, fresh->len);
+    {
+      for (guint i = 0; i < page->len; i++)
+        replace (self, g_ptr_array_index (page, i));
+      g_list_store_splice (self->tunes, n, 0, fresh->pdata, fresh->len);
+    }
 
-  self->next_offset = offset + page->len;
-  set_has_more (self, page->len >= ATELIER_PAGE_SIZE);
-  set_loading (self, FALSE);
-
-  schedule_poll (self);
+  for (guint i = 0; i < fresh->len; i++)
+    track (self, g_ptr_array_index (fresh, i));
 }
 
 static void
-load_page (AtelierTuneList *self,
-           guint            offset)
+failed_cb (AtelierTuneList *self,
+           GError          *error)
 {
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
+  g_signal_emit (self, signals[LOAD_FAILED], 0, error);
+}
 
-  if (self->client == NULL)
-    {
-      set_loading (self, FALSE);
-      return;
-    }
+static void
+answered_cb (AtelierTuneList *self,
+             AtelierTune     *tune)
+{
+  /* Not in the list any more (a reload left it out): stop asking. */
+  if (!replace (self, tune))
+    atelier_poller_forget (self->poller, atelier_tune_get_id (tune));
+}
 
-  self->load_cancellable = g_cancellable_new ();
-  self->next_offset = offset;
-  set_loading (self, TRUE);
-  atelier_astria_client_list_tunes_async (self->client, offset, self->load_cancellable,
-                                          list_page_cb, g_object_ref (self));
+static void
+forward_notify_cb (AtelierTuneList *self,
+                   GParamSpec      *pspec)
+{
+  g_object_notify (G_OBJECT (self), pspec->name);
 }
 
 void
@@ -387,7 +209,7 @@ atelier_tune_list_reload (AtelierTuneList *self)
 {
   g_return_if_fail (ATELIER_IS_TUNE_LIST (self));
 
-  load_page (self, 0);
+  atelier_pager_reload (self->pager);
 }
 
 void
@@ -395,10 +217,7 @@ atelier_tune_list_load_more (AtelierTuneList *self)
 {
   g_return_if_fail (ATELIER_IS_TUNE_LIST (self));
 
-  if (self->loading || !self->has_more || !self->loaded)
-    return;
-
-  load_page (self, self->next_offset);
+  atelier_pager_load_more (self->pager);
 }
 
 /* }}} */
@@ -417,92 +236,67 @@ atelier_tune_list_set_client (AtelierTuneList     *self,
 {
   g_return_if_fail (ATELIER_IS_TUNE_LIST (self));
 
-  if (!g_set_object (&self->client, client))
+  if (client == atelier_pager_get_client (self->pager))
     return;
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  stop_polling (self);
-  g_hash_table_remove_all (self->training);
+  g_object_freeze_notify (G_OBJECT (self));
+  atelier_poller_set_client (self->poller, client);
+  atelier_pager_set_client (self->pager, client);
   g_list_store_remove_all (self->tunes);
-  self->next_offset = 0;
-  self->loaded = FALSE;
-  set_has_more (self, FALSE);
-  set_loading (self, FALSE);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 AtelierAstriaClient *
 atelier_tune_list_get_client (AtelierTuneList *self)
 {
   g_return_val_if_fail (ATELIER_IS_TUNE_LIST (self), NULL);
-  return self->client;
+  return atelier_pager_get_client (self->pager);
 }
 
 gboolean
 atelier_tune_list_get_loading (AtelierTuneList *self)
 {
   g_return_val_if_fail (ATELIER_IS_TUNE_LIST (self), FALSE);
-  return self->loading;
+  return atelier_pager_get_loading (self->pager);
 }
 
 gboolean
 atelier_tune_list_get_has_more (AtelierTuneList *self)
 {
   g_return_val_if_fail (ATELIER_IS_TUNE_LIST (self), FALSE);
-  return self->has_more;
+  return atelier_pager_get_has_more (self->pager);
 }
 
 gboolean
 atelier_tune_list_get_loaded (AtelierTuneList *self)
 {
   g_return_val_if_fail (ATELIER_IS_TUNE_LIST (self), FALSE);
-  return self->loaded;
+  return atelier_pager_get_loaded (self->pager);
 }
 
 void
 atelier_tune_list_prepend (AtelierTuneList *self,
                            AtelierTune     *tune)
 {
-  guint position;
-
   g_return_if_fail (ATELIER_IS_TUNE_LIST (self));
   g_return_if_fail (ATELIER_IS_TUNE (tune));
 
-  if (find_position (self, atelier_tune_get_id (tune), &position))
-    {
-      atelier_tune_list_update (self, tune);
-      return;
-    }
+  if (replace (self, tune))
+    return;
 
   g_list_store_insert (self->tunes, 0, tune);
-  /* The service's pages moved by one. */
-  if (self->loaded)
-    self->next_offset++;
-
-  track_training (self, tune);
-  /* A new training tune: ask soon again. */
-  if (is_training (tune))
-    {
-      g_clear_handle_id (&self->poll_id, g_source_remove);
-      self->poll_delay_ms = self->poll_base_ms;
-      schedule_poll (self);
-    }
+  atelier_pager_note_added (self->pager, atelier_tune_get_id (tune));
+  track (self, tune);
 }
 
 void
 atelier_tune_list_update (AtelierTuneList *self,
                           AtelierTune     *tune)
 {
-  guint position;
-
   g_return_if_fail (ATELIER_IS_TUNE_LIST (self));
   g_return_if_fail (ATELIER_IS_TUNE (tune));
 
-  if (!find_position (self, atelier_tune_get_id (tune), &position))
-    return;
-
-  g_list_store_splice (self->tunes, position, 1, (gpointer *) &tune, 1);
-  track_training (self, tune);
+  replace (self, tune);
 }
 
 void
@@ -517,9 +311,8 @@ atelier_tune_list_remove_id (AtelierTuneList *self,
     return;
 
   g_list_store_remove (self->tunes, position);
-  g_hash_table_remove (self->training, &tune_id);
-  if (self->next_offset > 0)
-    self->next_offset--;
+  atelier_poller_forget (self->poller, tune_id);
+  atelier_pager_note_removed (self->pager, tune_id);
 }
 
 AtelierTune *
@@ -546,15 +339,14 @@ atelier_tune_list_set_poll_base_ms (AtelierTuneList *self,
   g_return_if_fail (ATELIER_IS_TUNE_LIST (self));
   g_return_if_fail (ms > 0);
 
-  self->poll_base_ms = ms;
-  self->poll_delay_ms = MIN (self->poll_delay_ms, ms);
+  atelier_poller_set_base_ms (self->poller, ms);
 }
 
 guint
 atelier_tune_list_get_poll_delay_ms (AtelierTuneList *self)
 {
   g_return_val_if_fail (ATELIER_IS_TUNE_LIST (self), 0);
-  return self->poll_id != 0 ? self->poll_delay_ms : 0;
+  return atelier_poller_get_next_delay_ms (self->poller);
 }
 
 /* }}} */
@@ -566,10 +358,9 @@ atelier_tune_list_dispose (GObject *object)
 {
   AtelierTuneList *self = ATELIER_TUNE_LIST (object);
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  stop_polling (self);
-  g_clear_object (&self->client);
+  /* Dropping them cancels, quietly, what they have on its way. */
+  g_clear_object (&self->pager);
+  g_clear_object (&self->poller);
 
   G_OBJECT_CLASS (atelier_tune_list_parent_class)->dispose (object);
 }
@@ -580,7 +371,6 @@ atelier_tune_list_finalize (GObject *object)
   AtelierTuneList *self = ATELIER_TUNE_LIST (object);
 
   g_clear_object (&self->tunes);
-  g_clear_pointer (&self->training, g_hash_table_unref);
 
   G_OBJECT_CLASS (atelier_tune_list_parent_class)->finalize (object);
 }
@@ -596,10 +386,10 @@ atelier_tune_list_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
+      g_value_set_boolean (value, atelier_pager_get_loading (self->pager));
       break;
     case PROP_HAS_MORE:
-      g_value_set_boolean (value, self->has_more);
+      g_value_set_boolean (value, atelier_pager_get_has_more (self->pager));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -636,9 +426,16 @@ atelier_tune_list_init (AtelierTuneList *self)
 {
   self->tunes = g_list_store_new (ATELIER_TYPE_TUNE);
   g_signal_connect_swapped (self->tunes, "items-changed", G_CALLBACK (store_items_changed_cb), self);
-  self->training = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  self->poll_base_ms = ATELIER_TUNE_LIST_POLL_BASE_MS;
-  self->poll_delay_ms = self->poll_base_ms;
+
+  self->pager = atelier_pager_new (fetch_page, atelier_astria_client_list_tunes_finish,
+                                   (AtelierPagerIdFunc) atelier_tune_get_id, self);
+  g_signal_connect_object (self->pager, "page", G_CALLBACK (page_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->pager, "failed", G_CALLBACK (failed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->pager, "notify", G_CALLBACK (forward_notify_cb), self, G_CONNECT_SWAPPED);
+
+  self->poller = atelier_poller_new (fetch_tune, (AtelierPollerFinishFunc) atelier_astria_client_get_tune_finish);
+  g_signal_connect_object (self->poller, "answered", G_CALLBACK (answered_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->poller, "gone", G_CALLBACK (atelier_tune_list_remove_id), self, G_CONNECT_SWAPPED);
 }
 
 /* }}} */

@@ -6,11 +6,11 @@
  * service lists twice because tunes were added between two pages shows up
  * once.
  *
- * While any loaded tune trains, each training tune is asked for again
- * after a delay that starts at :poll-base-ms (5 s), grows by half after
- * each round up to 60 s, and jumps to 60 s after a 429; polling stops
- * when nothing trains. A tune seen training that comes back trained emits
- * ::tune-ready.
+ * Paging is AtelierPager's. While any loaded tune trains, AtelierPoller
+ * asks for each training tune again after a delay that starts at
+ * :poll-base-ms (5 s) and doubles up to 60 s, pausing for the service's
+ * rate limits; polling stops when nothing trains. A tune seen training
+ * that comes back trained emits ::tune-ready.
  *
  * Signals: ::tune-ready (AtelierTune *), ::load-failed (GError *).
  *
@@ -19,11 +19,12 @@
 #pragma once
 
 #include "atelier-astria-client.h"
+#include "atelier-poller.h"
 
 G_BEGIN_DECLS
 
-#define ATELIER_TUNE_LIST_POLL_BASE_MS  5000
-#define ATELIER_TUNE_LIST_POLL_MAX_MS   60000
+#define ATELIER_TUNE_LIST_POLL_BASE_MS  ATELIER_POLLER_BASE_MS
+#define ATELIER_TUNE_LIST_POLL_MAX_MS   ATELIER_POLLER_MAX_MS
 
 #define ATELIER_TYPE_TUNE_LIST (atelier_tune_list_get_type ())
 G_DECLARE_FINAL_TYPE (AtelierTuneList, atelier_tune_list, ATELIER, TUNE_LIST, GObject)

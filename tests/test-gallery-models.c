@@ -2,22 +2,21 @@
  *
  * The prompts model (paging, filters, sorting, polling), the image cache
  * (disk cache, memory bound), likes (round trip, rollback) and the local
- * library (keeps originals after the server forgets). No widgets.
+ * library (keeps originals after the server forgets). No widgets and no
+ * display: textures are made from pixbufs. No fixed sleeps either: what
+ * must not happen is checked once nothing is scheduled any more.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
-#include <gtk/gtk.h>
 #include <string.h>
 
-#include "atelier-gallery-cell.h"
 #include "atelier-image-cache-private.h"
 #include "atelier-library.h"
 #include "atelier-likes.h"
-#include "atelier-prompts-model.h"
+#include "atelier-prompts-model-private.h"
 #include "atelier-test-utils.h"
-#include "atelier-ui-test-utils.h"
 
 #define WAIT_MS 20000
 
@@ -101,6 +100,22 @@ new_model (Fixture *f)
   return model;
 }
 
+/* Runs what is ready now: idles, answers already in. */
+static void
+drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Nothing on its way and nothing due later: no poll can come unless
+ * something changes. */
+static gboolean
+polling_idle (AtelierPromptsModel *model)
+{
+  return !atelier_poller_get_busy (_atelier_prompts_model_get_poller (model));
+}
+
 static void
 wait_idle (AtelierPromptsModel *model)
 {
@@ -174,7 +189,8 @@ test_paging (Fixture       *f,
   /* One page, and no more while nobody looks further. */
   atelier_prompts_model_reload (model);
   wait_idle (model);
-  atelier_ui_spin (50);
+  drain ();
+  g_assert_false (atelier_prompts_model_is_loading (model));
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 20);
   g_assert_cmpuint (changes, ==, 1);
   g_assert_true (atelier_prompts_model_has_more (model));
@@ -552,7 +568,9 @@ test_polling_stops (Fixture       *f,
 
   polls = count_polls (f, prompt);
   g_assert_cmpuint (polls, >=, 2);
-  atelier_ui_spin (400);
+  atelier_test_wait_until (polling_idle (model), WAIT_MS);
+  drain ();
+  g_assert_true (polling_idle (model));
   g_assert_cmpuint (count_polls (f, prompt), ==, polls);
 }
 
@@ -586,7 +604,9 @@ test_polling_rate_limit (Fixture       *f,
   atelier_prompts_model_add_prompt (model, prompt);
 
   /* Not polled while polling is off (the gallery out of sight). */
-  atelier_ui_spin (150);
+  g_assert_cmpuint (atelier_prompts_model_get_n_pending (model), ==, 1);
+  drain ();
+  g_assert_true (polling_idle (model));
   g_assert_cmpuint (count_polls (f, prompt), ==, 0);
 
   path = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts/%" G_GINT64_FORMAT,
@@ -613,12 +633,14 @@ test_polling_rate_limit (Fixture       *f,
   g_assert_cmpuint (atelier_prompts_model_get_n_pending (model), ==, 1);
   g_assert_cmpuint (atelier_prompts_model_get_poll_delay_ms (model, atelier_prompt_get_id (prompt)), >, 30);
 
-  /* Out of sight again: no more polls. */
+  /* Out of sight again: no more polls (once one on its way is in). */
   atelier_prompts_model_set_polling (model, FALSE);
-  atelier_ui_spin (50);
+  atelier_test_wait_until (polling_idle (model), WAIT_MS);
   polls = count_polls (f, prompt);
-  atelier_ui_spin (300);
+  drain ();
+  g_assert_true (polling_idle (model));
   g_assert_cmpuint (count_polls (f, prompt), ==, polls);
+  g_assert_cmpuint (atelier_prompts_model_get_n_pending (model), ==, 1);
 }
 
 /* Likes */
@@ -661,6 +683,17 @@ fetch_prompt (Fixture *f,
   return prompt;
 }
 
+/* The file is replaced in one go: it has the old or the new contents. */
+static gboolean
+file_mentions (const char *path,
+               gint64      id)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  return g_file_get_contents (path, &contents, NULL, NULL) && strstr (contents, text) != NULL;
+}
+
 static void
 test_likes_round_trip (Fixture       *f,
                        gconstpointer  data)
@@ -680,9 +713,8 @@ test_likes_round_trip (Fixture       *f,
   g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->server, id), ==, 1);
   g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "POST", path), ==, 1);
 
-  /* Kept across a restart, per account. */
-  atelier_test_wait_until (g_file_test (likes_path, G_FILE_TEST_EXISTS), WAIT_MS);
-  atelier_ui_spin (50);
+  /* Kept across a restart, per account (once the file has it). */
+  atelier_test_wait_until (file_mentions (likes_path, id), WAIT_MS);
   reopened = atelier_likes_new (likes_path, NULL);
   atelier_likes_set_account (reopened, f->client, "sandbox:test");
   atelier_test_wait_until (atelier_likes_is_loaded (reopened), WAIT_MS);
@@ -781,8 +813,10 @@ test_library_outlives_server (Fixture       *f,
   g_assert_true (atelier_gallery_item_is_local_only (item));
   g_assert_cmpint (atelier_gallery_item_get_kind (item), ==, ATELIER_GALLERY_ITEM_IMAGE);
 
-  /* Shown from the local original, which loads without the server. */
-  shown = atelier_gallery_item_dup_display_url (item, f->library);
+  /* The library has the item's original, which loads without the server
+   * (the gallery shows it from there: atelier-gallery-cell.h). */
+  shown = atelier_library_dup_image_uri (f->library, atelier_gallery_item_get_prompt_id (item),
+                                         atelier_gallery_item_get_index (item));
   g_assert_cmpstr (shown, ==, uri);
   texture = load (f->cache, shown, 48, &error);
   g_assert_no_error (error);
