@@ -13,6 +13,7 @@
 
 #include "atelier-gallery-cell.h"
 #include "atelier-gallery-page-private.h"
+#include "atelier-prompt-route.h"
 #include "atelier-prompt-tags.h"
 #include "atelier-tune-choices.h"
 #include "atelier-viewer.h"
@@ -370,7 +371,7 @@ set_tunes (AtelierGalleryPage *self,
       AtelierTune *tune = g_ptr_array_index (tunes, i);
 
       g_ptr_array_add (self->tunes, g_object_ref (tune));
-      g_ptr_array_add (names, atelier_tune_dup_display_name (tune));
+      g_ptr_array_add (names, atelier_tune_dup_short_title (tune));
     }
   g_ptr_array_add (names, NULL);
 

@@ -224,7 +224,7 @@ atelier_prompt_text_build_tag_menu (GPtrArray   *tunes,
       if (g_strcmp0 (model_type, "lora") != 0 && g_strcmp0 (model_type, "faceid") != 0)
         continue;
 
-      name = atelier_tune_dup_display_name (adapter);
+      name = atelier_tune_dup_short_title (adapter);
       if (g_strcmp0 (model_type, "lora") == 0)
         {
           tag = atelier_prompt_tag_format_lora (id, 1.0);

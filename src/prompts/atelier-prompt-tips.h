@@ -14,6 +14,7 @@
 #include <adwaita.h>
 
 #include "atelier-prompt-params.h"
+#include "atelier-prompt-route.h"
 #include "atelier-prompt-tags.h"
 
 G_BEGIN_DECLS

@@ -79,7 +79,7 @@ static void
 append_tune (AtelierPromptTuneRow *self,
              AtelierTune          *tune)
 {
-  g_autofree char *name = atelier_tune_dup_display_name (tune);
+  g_autofree char *name = atelier_tune_dup_short_title (tune);
 
   append_choice (self, atelier_tune_get_id (tune), tune, name);
 }
@@ -133,9 +133,18 @@ set_choices (AtelierPromptTuneRow *self)
   if (self->tune != NULL && !has_choice (self, atelier_tune_get_id (self->tune)))
     append_tune (self, self->tune);
 
-  append_choice (self, ATELIER_FLUX_TUNE_ID, NULL, _("Flux1.dev (base model)"));
-  append_choice (self, ATELIER_SDXL_TUNE_ID, NULL, _("SDXL 1.0 (base model)"));
-  append_choice (self, ATELIER_RV51_TUNE_ID, NULL, _("Realistic Vision 5.1 (base model)"));
+  {
+    guint n_models;
+    const AtelierBaseModel *models = atelier_base_models_get_all (&n_models);
+
+    for (guint i = 0; i < n_models; i++)
+      {
+        /* Translators: %s is a base model, e.g. "Flux1.dev" */
+        g_autofree char *label = g_strdup_printf (_("%s (base model)"), models[i].name);
+
+        append_choice (self, models[i].tune_id, NULL, label);
+      }
+  }
 
   if (selected_id != 0)
     {
@@ -266,10 +275,7 @@ atelier_prompt_tune_row_get_target (AtelierPromptTuneRow *self,
   if (choice->tune != NULL)
     atelier_prompt_target_for_tune (choice->tune, target);
   else
-    {
-      target->tune_id = choice->id;
-      target->flux = choice->id == ATELIER_FLUX_TUNE_ID;
-    }
+    atelier_prompt_target_for_tune_id (choice->id, target);
 }
 
 GPtrArray *
@@ -304,12 +310,7 @@ atelier_prompt_tune_row_dup_description (AtelierPromptTuneRow *self)
   if (target.tune_id == 0)
     return NULL;
 
-  if (target.tune_id == ATELIER_FLUX_TUNE_ID)
-    base = "Flux1.dev";
-  else if (target.tune_id == ATELIER_SDXL_TUNE_ID)
-    base = "SDXL 1.0";
-  else if (target.tune_id == ATELIER_RV51_TUNE_ID)
-    base = "Realistic Vision 5.1";
+  base = atelier_base_model_name (target.tune_id);
 
   if (target.tag_tune_id != 0 && base != NULL)
     return g_strdup_printf (_("Runs on %s with the tune’s tag"), base);
@@ -332,7 +333,7 @@ atelier_prompt_tune_row_runs_on_small_model (AtelierPromptTuneRow *self)
   atelier_prompt_tune_row_get_target (self, &target);
   tune = atelier_prompt_tune_row_get_tune (self);
 
-  return target.tune_id == ATELIER_RV51_TUNE_ID ||
+  return g_strcmp0 (target.branch, "sd15") == 0 ||
          (tune != NULL && g_strcmp0 (atelier_tune_get_branch (tune), "sd15") == 0);
 }
 

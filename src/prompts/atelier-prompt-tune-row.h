@@ -13,6 +13,8 @@
 #include <adwaita.h>
 
 #include "atelier-astria-client.h"
+#include "atelier-base-models.h"
+#include "atelier-prompt-route.h"
 #include "atelier-prompt-tags.h"
 #include "atelier-tune.h"
 
