@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <string.h>
 
 #include "atelier-api-error.h"
@@ -144,6 +145,97 @@ atelier_api_error_is_retryable (const GError *error)
     case ATELIER_API_ERROR_INSECURE_URL:
     case ATELIER_API_ERROR_FILE:
     case ATELIER_API_ERROR_FAILED:
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * atelier_api_error_may_have_arrived:
+ * @error: how a request that changes something (a POST) failed
+ *
+ * Whether the server may have received the request whole and carried it
+ * out although the answer says otherwise, so that sending it again could
+ * do it twice: the caller should look first (a tune by its unique title).
+ *
+ * Maybe (TRUE):
+ * - %ATELIER_API_ERROR_GATEWAY_TIMEOUT (504): the gateway gave up waiting,
+ *   the server may still have done it;
+ * - %ATELIER_API_ERROR_TIMEOUT: sent, no answer in time;
+ * - %ATELIER_API_ERROR_SERVER (5xx): failed somewhere after arriving;
+ * - %ATELIER_API_ERROR_NETWORK: a dropped connection. atelier-http.c maps
+ *   every transport error to this code, a refused connection included,
+ *   so it has to count as maybe;
+ * - %ATELIER_API_ERROR_PARSE: a 2xx whose body could not be read: it was
+ *   done;
+ * - %ATELIER_API_ERROR_FAILED: the server made the object, which failed;
+ * - raw transport errors other than those below (a closed connection, a
+ *   broken pipe, %G_IO_ERROR_TIMED_OUT), and errors of unknown domains:
+ *   a needless look-up costs less than a tune paid for twice.
+ *
+ * No (FALSE):
+ * - the answers that refuse before doing anything: 4xx
+ *   (%ATELIER_API_ERROR_INVALID, %ATELIER_API_ERROR_UNAUTHORIZED,
+ *   %ATELIER_API_ERROR_NOT_FOUND, %ATELIER_API_ERROR_RATE_LIMITED) and any
+ *   other unexpected status (%ATELIER_API_ERROR_HTTP);
+ * - what fails before sending: %ATELIER_API_ERROR_INVALID_PARAM,
+ *   %ATELIER_API_ERROR_INSECURE_URL, %ATELIER_API_ERROR_FILE;
+ * - raw errors from before the connection: %G_IO_ERROR_CONNECTION_REFUSED,
+ *   %G_IO_ERROR_HOST_UNREACHABLE, %G_IO_ERROR_NETWORK_UNREACHABLE,
+ *   %G_IO_ERROR_HOST_NOT_FOUND, %G_IO_ERROR_PROXY_FAILED and every
+ *   %G_RESOLVER_ERROR (DNS), and local file errors (%G_FILE_ERROR);
+ * - %G_IO_ERROR_CANCELLED: this function cannot tell whether a request was
+ *   cancelled before or after it was sent; the caller, who knows how far
+ *   it got, decides (AtelierTuneUpload counts a cancel during the upload
+ *   as maybe).
+ *
+ * Returns: %TRUE when the request may have been carried out
+ */
+gboolean
+atelier_api_error_may_have_arrived (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, FALSE);
+
+  if (error->domain == G_IO_ERROR)
+    {
+      switch (error->code)
+        {
+        case G_IO_ERROR_CANCELLED:
+        case G_IO_ERROR_CONNECTION_REFUSED:
+        case G_IO_ERROR_HOST_UNREACHABLE:
+        case G_IO_ERROR_NETWORK_UNREACHABLE:
+        case G_IO_ERROR_HOST_NOT_FOUND:
+        case G_IO_ERROR_PROXY_FAILED:
+          return FALSE;
+        default:
+          return TRUE;
+        }
+    }
+
+  if (error->domain == G_RESOLVER_ERROR || error->domain == G_FILE_ERROR)
+    return FALSE;
+
+  if (error->domain != ATELIER_API_ERROR)
+    return TRUE;
+
+  switch ((AtelierApiError) error->code)
+    {
+    case ATELIER_API_ERROR_GATEWAY_TIMEOUT:
+    case ATELIER_API_ERROR_TIMEOUT:
+    case ATELIER_API_ERROR_SERVER:
+    case ATELIER_API_ERROR_NETWORK:
+    case ATELIER_API_ERROR_PARSE:
+    case ATELIER_API_ERROR_FAILED:
+      return TRUE;
+
+    case ATELIER_API_ERROR_INVALID:
+    case ATELIER_API_ERROR_UNAUTHORIZED:
+    case ATELIER_API_ERROR_NOT_FOUND:
+    case ATELIER_API_ERROR_RATE_LIMITED:
+    case ATELIER_API_ERROR_HTTP:
+    case ATELIER_API_ERROR_INVALID_PARAM:
+    case ATELIER_API_ERROR_INSECURE_URL:
+    case ATELIER_API_ERROR_FILE:
     default:
       return FALSE;
     }

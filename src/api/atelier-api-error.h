@@ -73,6 +73,7 @@ void               atelier_field_error_free           (AtelierFieldError *self);
 GPtrArray         *atelier_api_error_get_field_errors (const GError      *error);
 
 gboolean           atelier_api_error_is_retryable     (const GError      *error);
+gboolean           atelier_api_error_may_have_arrived (const GError      *error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierFieldError, atelier_field_error_free)
 

@@ -8,11 +8,12 @@
  * and the model group says why.
  *
  * Everything is kept in an AtelierDraft as the user works. "Create Tune"
- * uploads with a progress bar and Cancel; a failed or cancelled upload
- * keeps everything and "Retry" sends it again with the same title, so the
- * service never gets the tune twice (an upload whose outcome is unknown
- * looks the title up first). Errors go to the window, and a 422's field
- * errors are also shown on their rows.
+ * runs an AtelierTuneUpload with a progress bar and Cancel; a failed or
+ * cancelled upload keeps everything and "Retry" sends it again with the
+ * same title, so the service never gets the tune twice (when the last
+ * upload may have arrived, the draft says so and the next one looks the
+ * title up first). Errors go to the window, and a 422's field errors are
+ * also shown on their rows.
  *
  * Actions: editor.submit, editor.cancel, editor.discard, editor.back,
  * editor.add-prompt.
@@ -45,7 +46,7 @@ AtelierPicker *atelier_tune_editor_get_picker  (AtelierTuneEditor   *self);
 /* An upload is running ("busy" property). */
 gboolean       atelier_tune_editor_get_busy    (AtelierTuneEditor   *self);
 /* What the editor would send now (for tests and the summary), without
- * the photos' upload copies. */
+ * the photos. */
 AtelierTuneParams *atelier_tune_editor_build_params (AtelierTuneEditor *self);
 
 G_END_DECLS

@@ -4,7 +4,9 @@
  * Tunes page, its model-dependent fields, the multipart the sandbox
  * receives, huge photos sent as smaller copies, the draft surviving the
  * window, 504s and cancelled uploads that never create a tune twice, and
- * a 422's field errors on their rows.
+ * a 422's field errors on their rows. The upload workflow itself is tested
+ * without a display in tests/test-tune-upload.c, the draft file in
+ * tests/test-drafts.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -668,39 +670,6 @@ test_field_errors (void)
   g_assert_cmpstr (atelier_tunes_page_get_view (page ()), ==, "detail");
 }
 
-/* A draft file that is not one — cut off, not JSON, of the wrong shape or
- * nested 100,000 deep (json-glib 1.6 crashes on that) — is refused with an
- * error and leaves an empty draft. */
-static void
-test_draft_hostile_files (void)
-{
-  g_autofree char *tmp_dir = g_dir_make_tmp ("atelier-draft-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (tmp_dir, "current.json", NULL);
-  g_autoptr(GString) deep = g_string_new (NULL);
-  const char *bodies[] = { "{\"title\": \"Jane", "not json at all", "[1, 2, 3]", NULL };
-
-  for (guint i = 0; i < 100000; i++)
-    g_string_append_c (deep, '[');
-  for (guint i = 0; i < 100000; i++)
-    g_string_append_c (deep, ']');
-  bodies[3] = deep->str;
-
-  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
-    {
-      g_autoptr(AtelierDraft) draft = atelier_draft_new (path);
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-
-      g_assert_true (g_file_set_contents (path, bodies[i], -1, NULL));
-      atelier_draft_load_async (draft, NULL, atelier_test_store_result, &result);
-      g_assert_false (atelier_draft_load_finish (draft, atelier_test_wait_result (&result), &error));
-      g_assert_nonnull (error);
-      g_assert_true (atelier_draft_is_empty (draft));
-    }
-
-  atelier_test_rm_rf (tmp_dir);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -726,9 +695,6 @@ main (int   argc,
   atelier_test_wait_until (atelier_session_get_mode (session) == ATELIER_SESSION_MODE_SANDBOX, WAIT_MS);
   sandbox = atelier_ui_get_sandbox ();
 
-  /* First: it needs no window, and must not inherit GTK's pending focus
-   * events from the window tests (GTK 4.8 warns about them under Xvfb). */
-  g_test_add_func ("/tune-editor/draft-hostile-files", test_draft_hostile_files);
   g_test_add_func ("/tune-editor/model-fields", test_model_fields);
   g_test_add_func ("/tune-editor/create", test_create);
   g_test_add_func ("/tune-editor/huge-photo", test_huge_photo);
