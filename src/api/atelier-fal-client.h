@@ -80,8 +80,6 @@ void               atelier_fal_client_set_api_key    (AtelierFalClient  *self,
                                                       const char        *api_key);
 gboolean           atelier_fal_client_has_api_key    (AtelierFalClient  *self);
 /* The old names, until no caller is left. */
-#define atelier_fal_client_set_key atelier_fal_client_set_api_key
-#define atelier_fal_client_has_key atelier_fal_client_has_api_key
 /* First poll delay; doubles up to 10× while the request is queued. */
 void               atelier_fal_client_set_poll_interval_ms (AtelierFalClient *self,
                                                             guint             interval_ms);

@@ -57,7 +57,3 @@ gboolean  atelier_prompt_tags_has_tune            (const char           *text,
 
 G_END_DECLS
 
-/* Where prompts go (AtelierPromptTarget, atelier_prompt_target_for_tune())
- * and the base models' ids (ATELIER_FLUX_TUNE_ID, …) moved to their own
- * headers; included here for the callers that still look for them here. */
-#include "atelier-prompt-route.h"

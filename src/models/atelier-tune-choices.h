@@ -18,8 +18,4 @@ void       atelier_tune_choices_fetch_async  (AtelierAstriaClient  *client,
 GPtrArray *atelier_tune_choices_fetch_finish (GAsyncResult         *result,
                                               GError              **error);
 
-/* Old name of atelier_tune_dup_short_title() (atelier-tune.h), the one
- * rule for a tune's short name; kept until its last callers move. */
-#define atelier_tune_dup_display_name(tune) atelier_tune_dup_short_title (tune)
-
 G_END_DECLS

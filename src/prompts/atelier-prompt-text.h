@@ -12,6 +12,7 @@
 
 #include <gtk/gtk.h>
 
+#include "atelier-prompt-route.h"
 #include "atelier-prompt-tags.h"
 #include "atelier-tune.h"
 

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "atelier-base-models.h"
 #include "atelier-tune-setup.h"
 
 /* In the order of the combo rows of atelier-tune-editor.ui. */
@@ -11,10 +12,9 @@ static const char * const class_ids[] = { "man", "woman", "boy", "girl", "baby",
 static const char * const model_ids[] = { "lora", "faceid", "checkpoint", "pti" };
 static const char * const branch_ids[] = { "flux1", "sdxl1", "sd15", "fast" };
 static const char * const preset_ids[] = { NULL, "flux-lora-focus", "flux-lora-portrait", "flux-lora-fast" };
-static const gint64 base_tune_ids[] = { 1504944, 690204, 666678 };
-
 G_STATIC_ASSERT (G_N_ELEMENTS (class_ids) == ATELIER_TUNE_CLASS_OTHER + 1);
-G_STATIC_ASSERT (G_N_ELEMENTS (base_tune_ids) == ATELIER_TUNE_BASE_OTHER);
+/* The editor offers the gallery base models, in the api table's order. */
+G_STATIC_ASSERT (ATELIER_N_BASE_MODELS == ATELIER_TUNE_BASE_OTHER);
 
 static const char * const *
 choice_ids (AtelierTuneChoice  choice,
@@ -70,17 +70,20 @@ atelier_tune_choice_find (AtelierTuneChoice  choice,
 gint64
 atelier_tune_base_get_tune_id (guint base)
 {
-  return base < G_N_ELEMENTS (base_tune_ids) ? base_tune_ids[base] : 0;
+  guint n;
+  const AtelierBaseModel *models = atelier_base_models_get_all (&n);
+
+  return base < n ? models[base].tune_id : 0;
 }
 
 guint
 atelier_tune_base_find (gint64 tune_id)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (base_tune_ids); i++)
-    if (base_tune_ids[i] == tune_id)
-      return i;
+  guint n;
+  const AtelierBaseModel *models = atelier_base_models_get_all (&n);
+  const AtelierBaseModel *model = atelier_base_model_lookup (tune_id);
 
-  return ATELIER_TUNE_BASE_OTHER;
+  return model != NULL ? (guint) (model - models) : ATELIER_TUNE_BASE_OTHER;
 }
 
 void
