@@ -133,6 +133,8 @@ test_steps (Fixture       *fixture,
   AtelierFalStatus status = ATELIER_FAL_STATUS_COMPLETED;
   gint64 position = -2;
 
+  /* Still queued through every step, however slow the machine. */
+  atelier_sandbox_server_set_fal_delay_ms (fixture->server, 60000);
   atelier_fal_client_submit_async (fixture->client, input, NULL, atelier_test_store_result, &r1);
   request = atelier_fal_client_submit_finish (fixture->client, atelier_test_wait_result (&r1), &error);
   g_assert_no_error (error);

@@ -31,6 +31,17 @@ static char *dir;
 
 /* {{{ Helpers */
 
+/* A fresh application in its Sandbox. */
+static void
+start (void)
+{
+  window = atelier_ui_app_start (NULL);
+  app = atelier_ui_get_app ();
+  session = atelier_window_get_session (window);
+  g_assert_cmpint (atelier_session_get_mode (session), ==, ATELIER_SESSION_MODE_SANDBOX);
+  sandbox = atelier_ui_get_sandbox ();
+}
+
 static AtelierTunesPage *
 page (void)
 {
@@ -510,8 +521,13 @@ test_draft_restored (void)
   g_assert_true (g_file_test (atelier_draft_get_path (draft), G_FILE_TEST_EXISTS));
 
   /* As after a crash: the window goes, a new one comes. */
-  gtk_window_destroy (GTK_WINDOW (window));
-  atelier_ui_spin (100);
+  {
+    gpointer old = window;
+
+    g_object_add_weak_pointer (old, &old);
+    gtk_window_destroy (GTK_WINDOW (window));
+    atelier_test_wait_until (old == NULL, WAIT_MS);
+  }
   window = atelier_window_new (GTK_APPLICATION (app), session);
   gtk_window_present (GTK_WINDOW (window));
   tunes = page ();
@@ -682,31 +698,15 @@ main (int   argc,
   dir = g_dir_make_tmp ("atelier-editor-XXXXXX", &error);
   g_assert_no_error (error);
 
-  app = g_object_new (ATELIER_TYPE_APPLICATION,
-                      "application-id", APP_ID,
-                      "flags", G_APPLICATION_NON_UNIQUE,
-                      NULL);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-
-  window = ATELIER_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
-  session = atelier_window_get_session (window);
-  atelier_test_wait_until (atelier_session_get_mode (session) == ATELIER_SESSION_MODE_SANDBOX, WAIT_MS);
-  sandbox = atelier_ui_get_sandbox ();
-
-  g_test_add_func ("/tune-editor/model-fields", test_model_fields);
-  g_test_add_func ("/tune-editor/create", test_create);
-  g_test_add_func ("/tune-editor/huge-photo", test_huge_photo);
-  g_test_add_func ("/tune-editor/draft-restored", test_draft_restored);
-  g_test_add_func ("/tune-editor/504-and-retry", test_504_and_retry);
-  g_test_add_func ("/tune-editor/field-errors", test_field_errors);
+  atelier_ui_test_add ("/tune-editor/model-fields", start, test_model_fields);
+  atelier_ui_test_add ("/tune-editor/create", start, test_create);
+  atelier_ui_test_add ("/tune-editor/huge-photo", start, test_huge_photo);
+  atelier_ui_test_add ("/tune-editor/draft-restored", start, test_draft_restored);
+  atelier_ui_test_add ("/tune-editor/504-and-retry", start, test_504_and_retry);
+  atelier_ui_test_add ("/tune-editor/field-errors", start, test_field_errors);
 
   status = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_application_quit (G_APPLICATION (app));
-  g_clear_object (&app);
   atelier_test_rm_rf (dir);
   g_free (dir);
 
