@@ -52,8 +52,12 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
+  gpointer window = f->window;
+
+  /* Gone, with its picker and the inspections it cancels. */
+  g_object_add_weak_pointer (window, &window);
   gtk_window_destroy (f->window);
-  atelier_ui_spin (50);
+  atelier_test_wait_until (window == NULL, WAIT_MS);
 }
 
 /* {{{ Helpers */
@@ -442,7 +446,7 @@ test_bounded_inspections (Fixture       *f,
   while (!list_idle (f->list))
     {
       most = MAX (most, count_state (f, ATELIER_INSPECTION_STATE_RUNNING));
-      atelier_ui_spin (5);
+      g_main_context_iteration (NULL, TRUE);
     }
   atelier_sandbox_server_clear_faults (server);
 
