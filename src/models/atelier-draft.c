@@ -10,6 +10,7 @@
 
 #include "atelier-draft.h"
 #include "atelier-json-private.h"
+#include "atelier-models-private.h"
 
 struct _AtelierDraft
 {
@@ -294,12 +295,8 @@ atelier_draft_load_finish (AtelierDraft  *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  JsonObject *root;
+  JsonObject *root = g_task_propagate_pointer (_atelier_task_check (result, self, atelier_draft_load_async), error);
 
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_draft_load_async, FALSE);
-
-  root = g_task_propagate_pointer (G_TASK (result), error);
   if (root == NULL)
     return FALSE;
 
@@ -336,6 +333,14 @@ atelier_draft_is_empty (AtelierDraft *self)
   return title == NULL || *title == '\0';
 }
 
+/* A value of @type, not an object, array or null, nor another type. */
+static gboolean
+holds_value (JsonNode *node,
+             GType     type)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
 const char *
 atelier_draft_get_string (AtelierDraft *self,
                           const char   *key)
@@ -345,10 +350,7 @@ atelier_draft_get_string (AtelierDraft *self,
   g_return_val_if_fail (ATELIER_IS_DRAFT (self), NULL);
 
   node = json_object_get_member (self->root, key);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
+  return holds_value (node, G_TYPE_STRING) ? json_node_get_string (node) : NULL;
 }
 
 void
@@ -380,10 +382,7 @@ atelier_draft_get_int (AtelierDraft *self,
   g_return_val_if_fail (ATELIER_IS_DRAFT (self), fallback);
 
   node = json_object_get_member (self->root, key);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return fallback;
-
-  return json_node_get_int (node);
+  return holds_value (node, G_TYPE_INT64) ? json_node_get_int (node) : fallback;
 }
 
 void
@@ -411,10 +410,7 @@ atelier_draft_get_boolean (AtelierDraft *self,
   g_return_val_if_fail (ATELIER_IS_DRAFT (self), fallback);
 
   node = json_object_get_member (self->root, key);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return fallback;
-
-  return json_node_get_boolean (node);
+  return holds_value (node, G_TYPE_BOOLEAN) ? json_node_get_boolean (node) : fallback;
 }
 
 void
@@ -451,7 +447,7 @@ atelier_draft_dup_strv (AtelierDraft *self,
         {
           JsonNode *element = json_array_get_element (array, i);
 
-          if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+          if (holds_value (element, G_TYPE_STRING))
             g_strv_builder_add (builder, json_node_get_string (element));
         }
     }
@@ -615,9 +611,7 @@ atelier_draft_class_init (AtelierDraftClass *klass)
   object_class->finalize = atelier_draft_finalize;
   object_class->get_property = atelier_draft_get_property;
 
-  properties[PROP_SAVED] =
-    g_param_spec_boolean ("saved", NULL, NULL, TRUE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SAVED] = _atelier_param_spec_flag ("saved", TRUE);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

@@ -25,6 +25,7 @@
 #include "atelier-http-private.h"
 #include "atelier-image-cache-private.h"
 #include "atelier-image-utils.h"
+#include "atelier-models-private.h"
 
 /* About 330 thumbnails of 192 px: more than the ~180 cells a grid keeps. */
 #define DEFAULT_MEMORY_LIMIT (48 * 1024 * 1024)
@@ -644,10 +645,7 @@ atelier_image_cache_load_finish (AtelierImageCache  *self,
                                  GAsyncResult       *result,
                                  GError            **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_image_cache_load_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return g_task_propagate_pointer (_atelier_task_check (result, self, atelier_image_cache_load_async), error);
 }
 
 static void
@@ -698,10 +696,7 @@ atelier_image_cache_download_finish (AtelierImageCache  *self,
                                      GAsyncResult       *result,
                                      GError            **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_image_cache_download_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return g_task_propagate_pointer (_atelier_task_check (result, self, atelier_image_cache_download_async), error);
 }
 
 /* Settings and counters */

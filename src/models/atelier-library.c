@@ -606,10 +606,7 @@ atelier_library_keep_finish (AtelierLibrary  *self,
                              GAsyncResult    *result,
                              GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_library_keep_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return g_task_propagate_boolean (_atelier_task_check (result, self, atelier_library_keep_async), error);
 }
 
 void
@@ -797,9 +794,7 @@ atelier_library_class_init (AtelierLibraryClass *klass)
   object_class->finalize = atelier_library_finalize;
   object_class->get_property = atelier_library_get_property;
 
-  properties[PROP_LOADED] =
-    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADED] = _atelier_param_spec_flag ("loaded", FALSE);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -869,8 +864,5 @@ gboolean
 _atelier_make_dir_finish (GAsyncResult  *result,
                           GError       **error)
 {
-  g_return_val_if_fail (G_IS_TASK (result), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == _atelier_make_dir_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return g_task_propagate_boolean (_atelier_task_check (result, NULL, _atelier_make_dir_async), error);
 }

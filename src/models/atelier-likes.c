@@ -37,14 +37,6 @@ struct _AtelierLikes
 G_DEFINE_FINAL_TYPE (AtelierLikes, atelier_likes, G_TYPE_OBJECT)
 
 enum {
-  PROP_0,
-  PROP_LOADED,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-enum {
   CHANGED,
   N_SIGNALS
 };
@@ -194,7 +186,6 @@ finish_loading (AtelierLikes *self)
     g_hash_table_add (self->liked, id_new (*(gint64 *) id));
 
   self->loaded = TRUE;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
   g_signal_emit (self, signals[CHANGED], 0, (gint64) 0, FALSE);
 
   if (self->dirty)
@@ -438,10 +429,7 @@ atelier_likes_set_liked_finish (AtelierLikes  *self,
                                 GAsyncResult  *result,
                                 GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_likes_set_liked_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return g_task_propagate_boolean (_atelier_task_check (result, self, atelier_likes_set_liked_async), error);
 }
 
 /* GObject */
@@ -474,36 +462,12 @@ atelier_likes_finalize (GObject *object)
 }
 
 static void
-atelier_likes_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  AtelierLikes *self = ATELIER_LIKES (object);
-
-  switch (prop_id)
-    {
-    case PROP_LOADED:
-      g_value_set_boolean (value, self->loaded);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 atelier_likes_class_init (AtelierLikesClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = atelier_likes_dispose;
   object_class->finalize = atelier_likes_finalize;
-  object_class->get_property = atelier_likes_get_property;
-
-  properties[PROP_LOADED] =
-    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 2,

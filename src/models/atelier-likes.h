@@ -28,7 +28,8 @@ G_DECLARE_FINAL_TYPE (AtelierLikes, atelier_likes, ATELIER, LIKES, GObject)
 AtelierLikes *atelier_likes_new           (const char           *path,
                                            AtelierLibrary       *library);
 /* The account whose likes are shown and the client that sends them.
- * Loading runs in the background; :loaded is FALSE until then. */
+ * Loading runs in the background; atelier_likes_is_loaded() is FALSE
+ * until ::changed says it is done. */
 void          atelier_likes_set_account   (AtelierLikes         *self,
                                            AtelierAstriaClient  *client,
                                            const char           *account);

@@ -42,4 +42,74 @@ _atelier_weak_steal (gpointer weak)
   return object;
 }
 
+/* For an _finish function: @result as the GTask that @source_object
+ * (NULL: none) made in @source_tag, to propagate; NULL, with a critical,
+ * when it is not. */
+static inline GTask *
+_atelier_task_check (GAsyncResult *result,
+                     gpointer      source_object,
+                     gpointer      source_tag)
+{
+  g_return_val_if_fail (g_task_is_valid (result, source_object), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return G_TASK (result);
+}
+
+/* Read-only properties that their object notifies itself, on change only
+ * (G_PARAM_EXPLICIT_NOTIFY): a flag, and a count from 0. */
+static inline GParamSpec *
+_atelier_param_spec_flag (const char *name,
+                          gboolean    default_value)
+{
+  return g_param_spec_boolean (name, NULL, NULL, default_value,
+                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+}
+
+static inline GParamSpec *
+_atelier_param_spec_count (const char *name)
+{
+  return g_param_spec_uint (name, NULL, NULL, 0, G_MAXUINT, 0,
+                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+}
+
+/* Sets *@field to @value and notifies @pspec of @object when that changed
+ * it (console's kgx_set_boolean_prop). Returns whether it changed. */
+static inline gboolean
+_atelier_set_flag (gpointer    object,
+                   gboolean   *field,
+                   gboolean    value,
+                   GParamSpec *pspec)
+{
+  if (*field == !!value)
+    return FALSE;
+
+  *field = !!value;
+  g_object_notify_by_pspec (G_OBJECT (object), pspec);
+  return TRUE;
+}
+
+static inline gboolean
+_atelier_set_count (gpointer    object,
+                    guint      *field,
+                    guint       value,
+                    GParamSpec *pspec)
+{
+  if (*field == value)
+    return FALSE;
+
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (object), pspec);
+  return TRUE;
+}
+
+/* A "notify" handler for an object that shows another's properties as
+ * its own (same names), connected swapped: @owner notifies its copy. */
+static inline void
+_atelier_forward_notify_cb (GObject    *owner,
+                            GParamSpec *pspec)
+{
+  g_object_notify (owner, pspec->name);
+}
+
 G_END_DECLS

@@ -50,19 +50,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void
-set_flag (AtelierPager *self,
-          gboolean     *field,
-          gboolean      value,
-          guint         prop)
-{
-  if (*field == !!value)
-    return;
-
-  *field = !!value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
 static gboolean
 see (AtelierPager *self,
      gint64        id)
@@ -107,7 +94,7 @@ page_cb (GObject      *source,
   if (page == NULL)
     {
       self->error = g_steal_pointer (&error);
-      set_flag (self, &self->loading, FALSE, PROP_LOADING);
+      _atelier_set_flag (self, &self->loading, FALSE, properties[PROP_LOADING]);
       g_signal_emit (self, signals[FAILED], 0, self->error);
       return;
     }
@@ -122,8 +109,8 @@ page_cb (GObject      *source,
 
   /* The owner shows the page before anyone hears that loading ended. */
   g_object_freeze_notify (G_OBJECT (self));
-  set_flag (self, &self->loading, FALSE, PROP_LOADING);
-  set_flag (self, &self->has_more, page->len >= ATELIER_PAGE_SIZE, PROP_HAS_MORE);
+  _atelier_set_flag (self, &self->loading, FALSE, properties[PROP_LOADING]);
+  _atelier_set_flag (self, &self->has_more, page->len >= ATELIER_PAGE_SIZE, properties[PROP_HAS_MORE]);
   g_signal_emit (self, signals[PAGE], 0, page, fresh, self->first);
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -136,13 +123,13 @@ fetch (AtelierPager *self)
 
   if (self->client == NULL)
     {
-      set_flag (self, &self->loading, FALSE, PROP_LOADING);
+      _atelier_set_flag (self, &self->loading, FALSE, properties[PROP_LOADING]);
       return;
     }
 
   self->cancellable = g_cancellable_new ();
   self->first = self->offset == 0;
-  set_flag (self, &self->loading, TRUE, PROP_LOADING);
+  _atelier_set_flag (self, &self->loading, TRUE, properties[PROP_LOADING]);
   self->fetch (self->client, self->offset, self->cancellable, page_cb, _atelier_weak_new (self),
                self->user_data);
 }
@@ -180,8 +167,8 @@ atelier_pager_reset (AtelierPager *self,
   self->offset = 0;
   self->loaded = FALSE;
   g_object_freeze_notify (G_OBJECT (self));
-  set_flag (self, &self->loading, FALSE, PROP_LOADING);
-  set_flag (self, &self->has_more, has_more, PROP_HAS_MORE);
+  _atelier_set_flag (self, &self->loading, FALSE, properties[PROP_LOADING]);
+  _atelier_set_flag (self, &self->has_more, has_more, properties[PROP_HAS_MORE]);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -351,12 +338,8 @@ atelier_pager_class_init (AtelierPagerClass *klass)
   object_class->finalize = atelier_pager_finalize;
   object_class->get_property = atelier_pager_get_property;
 
-  properties[PROP_LOADING] =
-    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_HAS_MORE] =
-    g_param_spec_boolean ("has-more", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] = _atelier_param_spec_flag ("loading", FALSE);
+  properties[PROP_HAS_MORE] = _atelier_param_spec_flag ("has-more", FALSE);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[PAGE] =

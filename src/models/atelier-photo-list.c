@@ -8,6 +8,7 @@
 
 #include "atelier-error-presenter.h"
 #include "atelier-image-utils.h"
+#include "atelier-models-private.h"
 #include "atelier-photo-list.h"
 #include "atelier-training-photo-private.h"
 
@@ -15,6 +16,22 @@
 /* Checked photos are shown in batches at most this often: every update
  * lays out and draws the whole grid again. */
 #define ANALYSIS_BATCH_MS 100
+
+enum {
+  PROP_0,
+  PROP_N_PHOTOS,
+  /* Counted by recount (), kept in counts[] */
+  PROP_N_WITH_WARNINGS,
+  PROP_N_ANALYZING,
+  PROP_N_INSPECTING,
+  PROP_N_FAILED,
+  PROP_N_UNUSABLE,
+  PROP_SUMMARY,
+  PROP_CLASS_NAME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 struct _AtelierPhotoList
 {
@@ -32,30 +49,11 @@ struct _AtelierPhotoList
   GQueue               inspect_queue;    /* (element-type AtelierTrainingPhoto) (owned) */
   guint                n_running;        /* inspections in flight, cancelled ones until they return */
 
-  guint                n_with_warnings;
-  guint                n_analyzing;
-  guint                n_inspecting;
-  guint                n_failed;
-  guint                n_unusable;
+  guint                counts[N_PROPS];  /* PROP_N_WITH_WARNINGS … PROP_N_UNUSABLE */
   char                *summary;
 };
 
 G_DEFINE_FINAL_TYPE (AtelierPhotoList, atelier_photo_list, G_TYPE_OBJECT)
-
-enum {
-  PROP_0,
-  PROP_N_PHOTOS,
-  PROP_N_WITH_WARNINGS,
-  PROP_N_ANALYZING,
-  PROP_N_INSPECTING,
-  PROP_N_FAILED,
-  PROP_N_UNUSABLE,
-  PROP_SUMMARY,
-  PROP_CLASS_NAME,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 enum {
   INSPECTIONS_CHANGED,
@@ -149,23 +147,10 @@ push_job (GTask           *task,
 /* {{{ Counts */
 
 static void
-set_count (AtelierPhotoList *self,
-           guint            *field,
-           guint             value,
-           int               prop)
-{
-  if (*field == value)
-    return;
-
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
-static void
 recount (AtelierPhotoList *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->photos));
-  guint warnings = 0, analyzing = 0, inspecting = 0, failed = 0, unusable = 0;
+  guint counts[N_PROPS] = { 0 };
   g_autofree char *photos_text = NULL;
   g_autofree char *summary = NULL;
 
@@ -174,19 +159,19 @@ recount (AtelierPhotoList *self)
       g_autoptr(AtelierTrainingPhoto) photo = g_list_model_get_item (G_LIST_MODEL (self->photos), i);
 
       if (atelier_training_photo_has_warnings (photo))
-        warnings++;
+        counts[PROP_N_WITH_WARNINGS]++;
       if (!atelier_training_photo_get_analyzed (photo) || _atelier_training_photo_get_checksum_pending (photo))
-        analyzing++;
+        counts[PROP_N_ANALYZING]++;
       if (atelier_training_photo_is_unusable (photo))
-        unusable++;
+        counts[PROP_N_UNUSABLE]++;
       switch (atelier_training_photo_get_inspection_state (photo))
         {
         case ATELIER_INSPECTION_STATE_PENDING:
         case ATELIER_INSPECTION_STATE_RUNNING:
-          inspecting++;
+          counts[PROP_N_INSPECTING]++;
           break;
         case ATELIER_INSPECTION_STATE_FAILED:
-          failed++;
+          counts[PROP_N_FAILED]++;
           break;
         case ATELIER_INSPECTION_STATE_NONE:
         case ATELIER_INSPECTION_STATE_DONE:
@@ -196,20 +181,17 @@ recount (AtelierPhotoList *self)
     }
 
   g_object_freeze_notify (G_OBJECT (self));
-  set_count (self, &self->n_with_warnings, warnings, PROP_N_WITH_WARNINGS);
-  set_count (self, &self->n_analyzing, analyzing, PROP_N_ANALYZING);
-  set_count (self, &self->n_inspecting, inspecting, PROP_N_INSPECTING);
-  set_count (self, &self->n_failed, failed, PROP_N_FAILED);
-  set_count (self, &self->n_unusable, unusable, PROP_N_UNUSABLE);
+  for (guint prop = PROP_N_WITH_WARNINGS; prop <= PROP_N_UNUSABLE; prop++)
+    _atelier_set_count (self, &self->counts[prop], counts[prop], properties[prop]);
 
   photos_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u photo", "%u photos", n), n);
-  if (warnings == 0)
+  if (counts[PROP_N_WITH_WARNINGS] == 0)
     /* Translators: "14 photos · no warnings"; %s is the number of photos */
     summary = g_strdup_printf (_("%s · no warnings"), photos_text);
   else
     /* Translators: "14 photos · 3 with warnings"; %s is the number of photos
      * ("14 photos"), %u the number of photos with warnings */
-    summary = g_strdup_printf (_("%s · %u with warnings"), photos_text, warnings);
+    summary = g_strdup_printf (_("%s · %u with warnings"), photos_text, counts[PROP_N_WITH_WARNINGS]);
   if (g_strcmp0 (summary, self->summary) != 0)
     {
       g_free (self->summary);
@@ -958,39 +940,42 @@ atelier_photo_list_clear (AtelierPhotoList *self)
   g_signal_emit (self, signals[INSPECTIONS_CHANGED], 0);
 }
 
+static guint
+get_count (AtelierPhotoList *self,
+           guint             prop)
+{
+  g_return_val_if_fail (ATELIER_IS_PHOTO_LIST (self), 0);
+  return self->counts[prop];
+}
+
 guint
 atelier_photo_list_get_n_with_warnings (AtelierPhotoList *self)
 {
-  g_return_val_if_fail (ATELIER_IS_PHOTO_LIST (self), 0);
-  return self->n_with_warnings;
+  return get_count (self, PROP_N_WITH_WARNINGS);
 }
 
 guint
 atelier_photo_list_get_n_analyzing (AtelierPhotoList *self)
 {
-  g_return_val_if_fail (ATELIER_IS_PHOTO_LIST (self), 0);
-  return self->n_analyzing;
+  return get_count (self, PROP_N_ANALYZING);
 }
 
 guint
 atelier_photo_list_get_n_inspecting (AtelierPhotoList *self)
 {
-  g_return_val_if_fail (ATELIER_IS_PHOTO_LIST (self), 0);
-  return self->n_inspecting;
+  return get_count (self, PROP_N_INSPECTING);
 }
 
 guint
 atelier_photo_list_get_n_failed (AtelierPhotoList *self)
 {
-  g_return_val_if_fail (ATELIER_IS_PHOTO_LIST (self), 0);
-  return self->n_failed;
+  return get_count (self, PROP_N_FAILED);
 }
 
 guint
 atelier_photo_list_get_n_unusable (AtelierPhotoList *self)
 {
-  g_return_val_if_fail (ATELIER_IS_PHOTO_LIST (self), 0);
-  return self->n_unusable;
+  return get_count (self, PROP_N_UNUSABLE);
 }
 
 const char *
@@ -1115,19 +1100,11 @@ atelier_photo_list_get_property (GObject    *object,
       g_value_set_uint (value, atelier_photo_list_get_n_photos (self));
       break;
     case PROP_N_WITH_WARNINGS:
-      g_value_set_uint (value, self->n_with_warnings);
-      break;
     case PROP_N_ANALYZING:
-      g_value_set_uint (value, self->n_analyzing);
-      break;
     case PROP_N_INSPECTING:
-      g_value_set_uint (value, self->n_inspecting);
-      break;
     case PROP_N_FAILED:
-      g_value_set_uint (value, self->n_failed);
-      break;
     case PROP_N_UNUSABLE:
-      g_value_set_uint (value, self->n_unusable);
+      g_value_set_uint (value, self->counts[prop_id]);
       break;
     case PROP_SUMMARY:
       g_value_set_string (value, self->summary);
@@ -1158,13 +1135,6 @@ atelier_photo_list_set_property (GObject      *object,
     }
 }
 
-static GParamSpec *
-count_pspec (const char *name)
-{
-  return g_param_spec_uint (name, NULL, NULL, 0, G_MAXUINT, 0,
-                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-}
-
 static void
 atelier_photo_list_class_init (AtelierPhotoListClass *klass)
 {
@@ -1175,12 +1145,12 @@ atelier_photo_list_class_init (AtelierPhotoListClass *klass)
   object_class->get_property = atelier_photo_list_get_property;
   object_class->set_property = atelier_photo_list_set_property;
 
-  properties[PROP_N_PHOTOS] = count_pspec ("n-photos");
-  properties[PROP_N_WITH_WARNINGS] = count_pspec ("n-with-warnings");
-  properties[PROP_N_ANALYZING] = count_pspec ("n-analyzing");
-  properties[PROP_N_INSPECTING] = count_pspec ("n-inspecting");
-  properties[PROP_N_FAILED] = count_pspec ("n-failed");
-  properties[PROP_N_UNUSABLE] = count_pspec ("n-unusable");
+  properties[PROP_N_PHOTOS] = _atelier_param_spec_count ("n-photos");
+  properties[PROP_N_WITH_WARNINGS] = _atelier_param_spec_count ("n-with-warnings");
+  properties[PROP_N_ANALYZING] = _atelier_param_spec_count ("n-analyzing");
+  properties[PROP_N_INSPECTING] = _atelier_param_spec_count ("n-inspecting");
+  properties[PROP_N_FAILED] = _atelier_param_spec_count ("n-failed");
+  properties[PROP_N_UNUSABLE] = _atelier_param_spec_count ("n-unusable");
   properties[PROP_SUMMARY] =
     g_param_spec_string ("summary", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

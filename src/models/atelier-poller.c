@@ -77,11 +77,7 @@ static void
 set_rate_limited (AtelierPoller *self,
                   gboolean       rate_limited)
 {
-  if (self->rate_limited == rate_limited)
-    return;
-
-  self->rate_limited = rate_limited;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_LIMITED]);
+  _atelier_set_flag (self, &self->rate_limited, rate_limited, properties[PROP_RATE_LIMITED]);
 }
 
 /* No poll before @delay_ms from now. */
@@ -535,9 +531,7 @@ atelier_poller_class_init (AtelierPollerClass *klass)
   object_class->finalize = atelier_poller_finalize;
   object_class->get_property = atelier_poller_get_property;
 
-  properties[PROP_RATE_LIMITED] =
-    g_param_spec_boolean ("rate-limited", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RATE_LIMITED] = _atelier_param_spec_flag ("rate-limited", FALSE);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[ANSWERED] =

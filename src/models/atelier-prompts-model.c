@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "atelier-models-private.h"
 #include "atelier-pager.h"
 #include "atelier-poller.h"
 #include "atelier-prompt-tags.h"
@@ -65,7 +66,6 @@ enum {
   PROP_LOADING,
   PROP_HAS_MORE,
   PROP_RATE_LIMITED,
-  PROP_N_PROMPTS,
   N_PROPS
 };
 
@@ -187,7 +187,6 @@ insert_prompts (AtelierPromptsModel *self,
   memcpy (self->items->pdata + position, items->pdata, items->len * sizeof (gpointer));
 
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, items->len);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PROMPTS]);
 
   return items->len;
 }
@@ -415,10 +414,7 @@ atelier_prompts_model_reload (AtelierPromptsModel *self)
   self->demand = 0;
 
   if (old_n > 0)
-    {
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PROMPTS]);
-    }
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
 
   /* The library: the liked block, and what to merge by date. */
   library_prompts = self->library != NULL ? atelier_library_dup_prompts (self->library)
@@ -495,7 +491,6 @@ atelier_prompts_model_remove_prompt (AtelierPromptsModel *self,
   atelier_pager_note_removed (self->pager, prompt_id);
   g_hash_table_remove (self->shown, &prompt_id);
   g_list_model_items_changed (G_LIST_MODEL (self), position, n, 0);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PROMPTS]);
 }
 
 void
@@ -594,13 +589,6 @@ fetch_prompt (AtelierAstriaClient *client,
   atelier_astria_client_get_prompt_async (client, atelier_prompt_get_tune_id (prompt),
                                           atelier_prompt_get_id (prompt), cancellable,
                                           callback, callback_data);
-}
-
-static void
-forward_notify_cb (AtelierPromptsModel *self,
-                   GParamSpec          *pspec)
-{
-  g_object_notify (G_OBJECT (self), pspec->name);
 }
 
 void
@@ -826,16 +814,12 @@ atelier_prompts_model_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_LOADING:
-      g_value_set_boolean (value, atelier_pager_get_loading (self->pager));
-      break;
     case PROP_HAS_MORE:
-      g_value_set_boolean (value, atelier_pager_get_has_more (self->pager));
+      /* The pager's, under the same names. */
+      g_object_get_property (G_OBJECT (self->pager), pspec->name, value);
       break;
     case PROP_RATE_LIMITED:
       g_value_set_boolean (value, atelier_poller_get_rate_limited (self->poller));
-      break;
-    case PROP_N_PROMPTS:
-      g_value_set_uint (value, g_hash_table_size (self->shown));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -851,18 +835,9 @@ atelier_prompts_model_class_init (AtelierPromptsModelClass *klass)
   object_class->finalize = atelier_prompts_model_finalize;
   object_class->get_property = atelier_prompts_model_get_property;
 
-  properties[PROP_LOADING] =
-    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_HAS_MORE] =
-    g_param_spec_boolean ("has-more", NULL, NULL, TRUE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_RATE_LIMITED] =
-    g_param_spec_boolean ("rate-limited", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_N_PROMPTS] =
-    g_param_spec_uint ("n-prompts", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] = _atelier_param_spec_flag ("loading", FALSE);
+  properties[PROP_HAS_MORE] = _atelier_param_spec_flag ("has-more", TRUE);
+  properties[PROP_RATE_LIMITED] = _atelier_param_spec_flag ("rate-limited", FALSE);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A page could not be fetched; load_more() tries again. */
@@ -885,7 +860,7 @@ atelier_prompts_model_init (AtelierPromptsModel *self)
                                    (AtelierPagerIdFunc) atelier_prompt_get_id, self);
   g_signal_connect_object (self->pager, "page", G_CALLBACK (page_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->pager, "failed", G_CALLBACK (page_failed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->pager, "notify", G_CALLBACK (forward_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->pager, "notify", G_CALLBACK (_atelier_forward_notify_cb), self, G_CONNECT_SWAPPED);
 
   /* Polling waits for the gallery to be shown. */
   self->poller = atelier_poller_new (fetch_prompt, (AtelierPollerFinishFunc) atelier_astria_client_get_prompt_finish);
@@ -893,7 +868,7 @@ atelier_prompts_model_init (AtelierPromptsModel *self)
   atelier_poller_set_base_ms (self->poller, DEFAULT_POLL_INTERVAL_MS);
   g_signal_connect_object (self->poller, "answered", G_CALLBACK (answered_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->poller, "gone", G_CALLBACK (atelier_prompts_model_remove_prompt), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->poller, "notify::rate-limited", G_CALLBACK (forward_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->poller, "notify::rate-limited", G_CALLBACK (_atelier_forward_notify_cb), self, G_CONNECT_SWAPPED);
 }
 
 AtelierPromptsModel *

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "atelier-models-private.h"
 #include "atelier-session.h"
 
 struct _AtelierSession
@@ -305,9 +306,7 @@ atelier_session_class_init (AtelierSessionClass *klass)
     g_param_spec_object ("fal-client", NULL, NULL,
                          ATELIER_TYPE_FAL_CLIENT,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_HAS_FAL_KEY] =
-    g_param_spec_boolean ("has-fal-key", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HAS_FAL_KEY] = _atelier_param_spec_flag ("has-fal-key", FALSE);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "atelier-models-private.h"
 #include "atelier-training-photo-private.h"
 
 struct _AtelierTrainingPhoto
@@ -584,23 +585,17 @@ atelier_training_photo_class_init (AtelierTrainingPhotoClass *klass)
   properties[PROP_DISPLAY_NAME] =
     g_param_spec_string ("display-name", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ANALYZED] =
-    g_param_spec_boolean ("analyzed", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ANALYZED] = _atelier_param_spec_flag ("analyzed", FALSE);
   properties[PROP_THUMBNAIL] =
     g_param_spec_object ("thumbnail", NULL, NULL, GDK_TYPE_TEXTURE,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CHECKS] =
-    g_param_spec_uint ("checks", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CHECKS] = _atelier_param_spec_count ("checks");
   properties[PROP_INSPECTION_STATE] =
     g_param_spec_int ("inspection-state", NULL, NULL,
                       ATELIER_INSPECTION_STATE_NONE, ATELIER_INSPECTION_STATE_FAILED,
                       ATELIER_INSPECTION_STATE_NONE,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_INSPECTION_WARNINGS] =
-    g_param_spec_uint ("inspection-warnings", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INSPECTION_WARNINGS] = _atelier_param_spec_count ("inspection-warnings");
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "atelier-models-private.h"
 #include "atelier-tune-choices.h"
 
 typedef struct
@@ -82,8 +83,5 @@ GPtrArray *
 atelier_tune_choices_fetch_finish (GAsyncResult  *result,
                                    GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_tune_choices_fetch_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return g_task_propagate_pointer (_atelier_task_check (result, NULL, atelier_tune_choices_fetch_async), error);
 }

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "atelier-models-private.h"
 #include "atelier-pager.h"
 #include "atelier-tune-list.h"
 
@@ -197,13 +198,6 @@ answered_cb (AtelierTuneList *self,
     atelier_poller_forget (self->poller, atelier_tune_get_id (tune));
 }
 
-static void
-forward_notify_cb (AtelierTuneList *self,
-                   GParamSpec      *pspec)
-{
-  g_object_notify (G_OBJECT (self), pspec->name);
-}
-
 void
 atelier_tune_list_reload (AtelierTuneList *self)
 {
@@ -386,10 +380,9 @@ atelier_tune_list_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_LOADING:
-      g_value_set_boolean (value, atelier_pager_get_loading (self->pager));
-      break;
     case PROP_HAS_MORE:
-      g_value_set_boolean (value, atelier_pager_get_has_more (self->pager));
+      /* The pager's, under the same names. */
+      g_object_get_property (G_OBJECT (self->pager), pspec->name, value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -405,12 +398,8 @@ atelier_tune_list_class_init (AtelierTuneListClass *klass)
   object_class->finalize = atelier_tune_list_finalize;
   object_class->get_property = atelier_tune_list_get_property;
 
-  properties[PROP_LOADING] =
-    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_HAS_MORE] =
-    g_param_spec_boolean ("has-more", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] = _atelier_param_spec_flag ("loading", FALSE);
+  properties[PROP_HAS_MORE] = _atelier_param_spec_flag ("has-more", FALSE);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[TUNE_READY] =
@@ -431,7 +420,7 @@ atelier_tune_list_init (AtelierTuneList *self)
                                    (AtelierPagerIdFunc) atelier_tune_get_id, self);
   g_signal_connect_object (self->pager, "page", G_CALLBACK (page_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->pager, "failed", G_CALLBACK (failed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->pager, "notify", G_CALLBACK (forward_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->pager, "notify", G_CALLBACK (_atelier_forward_notify_cb), self, G_CONNECT_SWAPPED);
 
   self->poller = atelier_poller_new (fetch_tune, (AtelierPollerFinishFunc) atelier_astria_client_get_tune_finish);
   g_signal_connect_object (self->poller, "answered", G_CALLBACK (answered_cb), self, G_CONNECT_SWAPPED);

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include "atelier-models-private.h"
 #include "atelier-photo-checks.h"
 #include "atelier-tune-upload.h"
 
@@ -66,12 +67,7 @@ static void
 set_may_have_arrived (AtelierTuneUpload *self,
                       gboolean           may_have_arrived)
 {
-  may_have_arrived = !!may_have_arrived;
-  if (self->may_have_arrived == may_have_arrived)
-    return;
-
-  self->may_have_arrived = may_have_arrived;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAY_HAVE_ARRIVED]);
+  _atelier_set_flag (self, &self->may_have_arrived, may_have_arrived, properties[PROP_MAY_HAVE_ARRIVED]);
 }
 
 /* {{{ The run */
@@ -354,10 +350,7 @@ atelier_tune_upload_run_finish (AtelierTuneUpload  *self,
                                 GAsyncResult       *result,
                                 GError            **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_tune_upload_run_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return g_task_propagate_pointer (_atelier_task_check (result, self, atelier_tune_upload_run_async), error);
 }
 
 /* }}} */
@@ -473,9 +466,7 @@ atelier_tune_upload_class_init (AtelierTuneUploadClass *klass)
     g_param_spec_enum ("phase", NULL, NULL,
                        ATELIER_TYPE_TUNE_UPLOAD_PHASE, ATELIER_TUNE_UPLOAD_PHASE_NONE,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MAY_HAVE_ARRIVED] =
-    g_param_spec_boolean ("may-have-arrived", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAY_HAVE_ARRIVED] = _atelier_param_spec_flag ("may-have-arrived", FALSE);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
