@@ -642,6 +642,102 @@ test_tune_properties (void)
   assert_date (expires_at, "2023-11-01T14:32:40.363Z");
 }
 
+/* The property @name of @object, as g_strdup_value_contents() shows it;
+ * a date as ISO 8601. */
+static char *
+dup_property (gpointer    object,
+              const char *name)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object), name);
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_assert_nonnull (pspec);
+  g_assert_true (pspec->flags & G_PARAM_READABLE);
+  g_assert_false (pspec->flags & G_PARAM_WRITABLE);
+  g_assert_true (pspec->flags & G_PARAM_EXPLICIT_NOTIFY);
+
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (object, name, &value);
+  if (G_VALUE_HOLDS (&value, G_TYPE_DATE_TIME))
+    return g_value_get_boxed (&value) != NULL
+           ? g_date_time_format_iso8601 (g_value_get_boxed (&value)) : g_strdup ("NULL");
+
+  return g_strdup_value_contents (&value);
+}
+
+static void
+assert_properties (gpointer            object,
+                   const char * const *names_and_values)
+{
+  guint n = 0;
+
+  for (guint i = 0; names_and_values[i] != NULL; i += 2, n++)
+    {
+      g_autofree char *value = dup_property (object, names_and_values[i]);
+
+      g_test_message ("%s", names_and_values[i]);
+      g_assert_cmpstr (value, ==, names_and_values[i + 1]);
+    }
+
+  /* Every property is checked. */
+  {
+    guint n_pspecs = 0;
+    g_autofree GParamSpec **pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (object),
+                                                                     &n_pspecs);
+
+    g_assert_cmpuint (n_pspecs, ==, n);
+  }
+}
+
+static GParamSpecInt64 *
+int64_pspec (gpointer    object,
+             const char *name)
+{
+  return G_PARAM_SPEC_INT64 (g_object_class_find_property (G_OBJECT_GET_CLASS (object), name));
+}
+
+static void
+test_model_properties (void)
+{
+  g_autoptr(AtelierTune) tune = tune_from (
+    "{\"id\": 7, \"title\": \"Jane\", \"name\": \"woman\", \"token\": \"ohwx\","
+    " \"branch\": \"sd15\", \"model_type\": \"lora\", \"url\": \"https://t/7\","
+    " \"base_tune_id\": -3, \"created_at\": \"2024-05-01T00:00:00Z\","
+    " \"trained_at\": \"2024-05-02T00:00:00Z\", \"eta\": \"2024-05-03T00:00:00Z\"}");
+  g_autoptr(AtelierPrompt) prompt = prompt_from (
+    "{\"id\": 8, \"tune_id\": 7, \"text\": \"ohwx woman\", \"negative_prompt\": \"hat\","
+    " \"images\": [\"https://i/1\"], \"user_error\": \"x\", \"created_at\": \"2024-05-04T00:00:00Z\"}");
+  g_autoptr(AtelierPack) pack = pack_from (
+    "{\"id\": 9, \"slug\": \"corporate\", \"title\": \"Corporate\", \"model_type\": \"faceid\"}");
+  const char * const tune_values[] = {
+    "id", "7", "title", "\"Jane\"", "name", "\"woman\"", "token", "\"ohwx\"",
+    "branch", "\"sd15\"", "model-type", "\"lora\"", "url", "\"https://t/7\"",
+    "base-tune-id", "-3", "trained", "TRUE",
+    "created-at", "2024-05-01T00:00:00Z", "trained-at", "2024-05-02T00:00:00Z",
+    "eta", "2024-05-03T00:00:00Z", "expires-at", "NULL",
+    NULL
+  };
+  const char * const prompt_values[] = {
+    "id", "8", "tune-id", "7", "text", "\"ohwx woman\"", "negative-prompt", "\"hat\"",
+    "user-error", "NULL", "n-images", "1", "created-at", "2024-05-04T00:00:00Z",
+    NULL
+  };
+  const char * const pack_values[] = {
+    "id", "9", "slug", "\"corporate\"", "title", "\"Corporate\"", "model-type", "\"faceid\"",
+    NULL
+  };
+
+  assert_properties (tune, tune_values);
+  assert_properties (prompt, prompt_values);
+  assert_properties (pack, pack_values);
+
+  g_assert_cmpint (int64_pspec (tune, "id")->minimum, ==, 0);
+  g_assert_cmpint (int64_pspec (tune, "base-tune-id")->minimum, ==, G_MININT64);
+  g_assert_cmpint (int64_pspec (prompt, "id")->minimum, ==, 0);
+  g_assert_cmpint (int64_pspec (prompt, "tune-id")->minimum, ==, G_MININT64);
+  g_assert_cmpint (int64_pspec (pack, "id")->minimum, ==, 0);
+}
+
 static void
 test_missing_id (void)
 {
@@ -1001,6 +1097,7 @@ main (int   argc,
   g_test_add_func ("/models/tune/characteristics", test_tune_characteristics);
   g_test_add_func ("/models/tune/states", test_tune_states);
   g_test_add_func ("/models/tune/properties", test_tune_properties);
+  g_test_add_func ("/models/properties", test_model_properties);
   g_test_add_func ("/models/missing-id", test_missing_id);
   g_test_add_func ("/models/list-garbage", test_list_garbage);
   g_test_add_func ("/models/prompt/wrong-types", test_prompt_wrong_types);

@@ -111,6 +111,38 @@ atelier_api_error_get_field_errors (const GError *error)
   return g_steal_pointer (&errors);
 }
 
+/* What an ATELIER_API_ERROR code says about its request; codes not
+ * listed (INVALID, UNAUTHORIZED, NOT_FOUND, HTTP, INVALID_PARAM,
+ * INSECURE_URL, FILE) say no to both. */
+typedef struct
+{
+  gboolean retryable;         /* atelier_api_error_is_retryable() */
+  gboolean may_have_arrived;  /* atelier_api_error_may_have_arrived() */
+} CodeTraits;
+
+static const CodeTraits code_traits[] = {
+  [ATELIER_API_ERROR_RATE_LIMITED]    = { TRUE,  FALSE },
+  [ATELIER_API_ERROR_SERVER]          = { TRUE,  TRUE },
+  [ATELIER_API_ERROR_GATEWAY_TIMEOUT] = { FALSE, TRUE },
+  [ATELIER_API_ERROR_TIMEOUT]         = { TRUE,  TRUE },
+  [ATELIER_API_ERROR_NETWORK]         = { TRUE,  TRUE },
+  [ATELIER_API_ERROR_PARSE]           = { FALSE, TRUE },
+  [ATELIER_API_ERROR_FAILED]          = { FALSE, TRUE },
+};
+
+/* @error's code traits; all FALSE for another domain or an unknown code. */
+static CodeTraits
+get_code_traits (const GError *error)
+{
+  static const CodeTraits none = { FALSE, FALSE };
+
+  if (error->domain != ATELIER_API_ERROR ||
+      error->code < 0 || (gsize) error->code >= G_N_ELEMENTS (code_traits))
+    return none;
+
+  return code_traits[error->code];
+}
+
 /**
  * atelier_api_error_is_retryable:
  * @error: a #GError
@@ -124,30 +156,7 @@ atelier_api_error_is_retryable (const GError *error)
 {
   g_return_val_if_fail (error != NULL, FALSE);
 
-  if (error->domain != ATELIER_API_ERROR)
-    return FALSE;
-
-  switch ((AtelierApiError) error->code)
-    {
-    case ATELIER_API_ERROR_NETWORK:
-    case ATELIER_API_ERROR_TIMEOUT:
-    case ATELIER_API_ERROR_SERVER:
-    case ATELIER_API_ERROR_RATE_LIMITED:
-      return TRUE;
-
-    case ATELIER_API_ERROR_INVALID:
-    case ATELIER_API_ERROR_UNAUTHORIZED:
-    case ATELIER_API_ERROR_NOT_FOUND:
-    case ATELIER_API_ERROR_GATEWAY_TIMEOUT:
-    case ATELIER_API_ERROR_PARSE:
-    case ATELIER_API_ERROR_HTTP:
-    case ATELIER_API_ERROR_INVALID_PARAM:
-    case ATELIER_API_ERROR_INSECURE_URL:
-    case ATELIER_API_ERROR_FILE:
-    case ATELIER_API_ERROR_FAILED:
-    default:
-      return FALSE;
-    }
+  return get_code_traits (error).retryable;
 }
 
 /**
@@ -218,25 +227,5 @@ atelier_api_error_may_have_arrived (const GError *error)
   if (error->domain != ATELIER_API_ERROR)
     return TRUE;
 
-  switch ((AtelierApiError) error->code)
-    {
-    case ATELIER_API_ERROR_GATEWAY_TIMEOUT:
-    case ATELIER_API_ERROR_TIMEOUT:
-    case ATELIER_API_ERROR_SERVER:
-    case ATELIER_API_ERROR_NETWORK:
-    case ATELIER_API_ERROR_PARSE:
-    case ATELIER_API_ERROR_FAILED:
-      return TRUE;
-
-    case ATELIER_API_ERROR_INVALID:
-    case ATELIER_API_ERROR_UNAUTHORIZED:
-    case ATELIER_API_ERROR_NOT_FOUND:
-    case ATELIER_API_ERROR_RATE_LIMITED:
-    case ATELIER_API_ERROR_HTTP:
-    case ATELIER_API_ERROR_INVALID_PARAM:
-    case ATELIER_API_ERROR_INSECURE_URL:
-    case ATELIER_API_ERROR_FILE:
-    default:
-      return FALSE;
-    }
+  return get_code_traits (error).may_have_arrived;
 }

@@ -11,6 +11,7 @@
 #include "atelier-form.h"
 #include "atelier-http-private.h"
 #include "atelier-json-private.h"
+#include "atelier-task-private.h"
 
 /* Bodies larger than this are parsed in a worker thread. */
 #define PARSE_IN_THREAD_BYTES (64 * 1024)
@@ -29,19 +30,11 @@ struct _AtelierAstriaClient
 G_DEFINE_FINAL_TYPE (AtelierAstriaClient, atelier_astria_client, G_TYPE_OBJECT)
 
 enum {
-  PROP_0,
-  PROP_BASE_URL,
-  PROP_RETRY_BASE_DELAY_MS,
-  N_PROPS
-};
-
-enum {
   RETRY_SCHEDULED,
   REQUEST_FINISHED,
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 typedef gpointer (*ParseFunc) (JsonNode  *root,
@@ -137,79 +130,11 @@ atelier_astria_client_finalize (GObject *object)
 }
 
 static void
-atelier_astria_client_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
-                                    GParamSpec *pspec)
-{
-  AtelierAstriaClient *self = ATELIER_ASTRIA_CLIENT (object);
-
-  switch (prop_id)
-    {
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->endpoint.base_url);
-      break;
-
-    case PROP_RETRY_BASE_DELAY_MS:
-      g_value_set_uint (value, self->policy.server_retry_base_ms);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-atelier_astria_client_set_property (GObject      *object,
-                                    guint         prop_id,
-                                    const GValue *value,
-                                    GParamSpec   *pspec)
-{
-  AtelierAstriaClient *self = ATELIER_ASTRIA_CLIENT (object);
-
-  switch (prop_id)
-    {
-    case PROP_BASE_URL:
-      self->endpoint.base_url = _atelier_base_url_normalize (g_value_get_string (value) != NULL
-                                                             ? g_value_get_string (value)
-                                                             : ATELIER_DEFAULT_ASTRIA_URL);
-      break;
-
-    case PROP_RETRY_BASE_DELAY_MS:
-      atelier_astria_client_set_retry_base_delay_ms (self, g_value_get_uint (value));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 atelier_astria_client_class_init (AtelierAstriaClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = atelier_astria_client_finalize;
-  object_class->get_property = atelier_astria_client_get_property;
-  object_class->set_property = atelier_astria_client_set_property;
-
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL,
-                         ATELIER_DEFAULT_ASTRIA_URL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  /**
-   * AtelierAstriaClient:retry-base-delay-ms:
-   *
-   * The first wait after a 5xx answer; each further try waits twice as
-   * long. The overview page asks for 30 seconds; tests shorten it.
-   */
-  properties[PROP_RETRY_BASE_DELAY_MS] =
-    g_param_spec_uint ("retry-base-delay-ms", NULL, NULL,
-                       0, G_MAXUINT, 30000,
-                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[RETRY_SCHEDULED] = _atelier_retry_signal_new (G_TYPE_FROM_CLASS (klass));
 
@@ -225,6 +150,7 @@ static void
 atelier_astria_client_init (AtelierAstriaClient *self)
 {
   self->session = _atelier_http_session_new ();
+  self->endpoint.base_url = _atelier_base_url_normalize (ATELIER_DEFAULT_ASTRIA_URL);
   self->endpoint.scheme = "Bearer";
   self->policy.emitter = G_OBJECT (self);
   self->policy.server_retry_base_ms = 30000;
@@ -245,7 +171,9 @@ atelier_astria_client_new (const char  *base_url,
   if (url == NULL)
     return NULL;
 
-  self = g_object_new (ATELIER_TYPE_ASTRIA_CLIENT, "base-url", url, NULL);
+  self = g_object_new (ATELIER_TYPE_ASTRIA_CLIENT, NULL);
+  g_free (self->endpoint.base_url);
+  self->endpoint.base_url = g_steal_pointer (&url);
   atelier_astria_client_set_api_key (self, api_key);
 
   return self;
@@ -284,6 +212,8 @@ atelier_astria_client_get_retry_base_delay_ms (AtelierAstriaClient *self)
   return self->policy.server_retry_base_ms;
 }
 
+/* The first wait after a 5xx answer; each further try waits twice as
+ * long. The overview page asks for 30 seconds; tests shorten it. */
 void
 atelier_astria_client_set_retry_base_delay_ms (AtelierAstriaClient *self,
                                                guint                delay_ms)
@@ -296,7 +226,6 @@ atelier_astria_client_set_retry_base_delay_ms (AtelierAstriaClient *self,
   self->policy.server_retry_base_ms = delay_ms;
   /* Rate-limit waits scale with it, so tests can shorten both. */
   self->policy.rate_limit_base_ms = MAX (delay_ms / 6, 1);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_BASE_DELAY_MS]);
 }
 
 SoupSession *
@@ -350,6 +279,20 @@ call_return_pointer (GTask          *task,
   g_task_return_pointer (task, result, result_free);
 }
 
+/* Returns the parsed @value, or @error when it is NULL. Takes both. */
+static void
+call_return_parsed (GTask    *task,
+                    gpointer  value,
+                    GError   *error)
+{
+  Call *call = g_task_get_task_data (task);
+
+  if (value == NULL)
+    call_return_error (task, error);
+  else
+    call_return_pointer (task, value, call->result_free);
+}
+
 /* The body as the call's model: an object or an array of them. */
 static gpointer
 call_parse (Call    *call,
@@ -370,10 +313,7 @@ parse_in_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   gpointer result = call_parse (call, &error);
 
-  if (result == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, result, call->result_free);
+  _atelier_task_return_pointer_or_error (task, result, call->result_free, g_steal_pointer (&error));
 }
 
 static void
@@ -382,15 +322,10 @@ parse_done_cb (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Call *call = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  gpointer value;
+  gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
 
-  value = g_task_propagate_pointer (G_TASK (result), &error);
-  if (value == NULL)
-    call_return_error (task, g_steal_pointer (&error));
-  else
-    call_return_pointer (task, value, call->result_free);
+  call_return_parsed (task, value, g_steal_pointer (&error));
 }
 
 static void
@@ -469,10 +404,7 @@ call_sent_cb (GObject      *source,
     {
       gpointer value = call_parse (call, &error);
 
-      if (value == NULL)
-        call_return_error (task, g_steal_pointer (&error));
-      else
-        call_return_pointer (task, value, call->result_free);
+      call_return_parsed (task, value, g_steal_pointer (&error));
     }
 }
 
@@ -615,10 +547,8 @@ call_finish (AtelierAstriaClient  *self,
              GError              **error)
 {
   g_return_val_if_fail (ATELIER_IS_ASTRIA_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _atelier_task_propagate_pointer (result, self, source_tag, error);
 }
 
 static gboolean

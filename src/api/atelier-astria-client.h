@@ -4,7 +4,7 @@
  * with a GCancellable. Error policy (overview page): 422 is never retried
  * and keeps the server's field messages; 401 means a wrong key; 429 backs
  * off (Retry-After honoured); 500 is retried with exponential backoff
- * starting at :retry-base-delay-ms (30 s), announced by ::retry-scheduled so
+ * starting at the retry base delay (30 s), announced by ::retry-scheduled so
  * a UI can show a countdown, and cancellable; 504 is never blindly retried:
  * a tune create that got 504 looks the tune up by its unique title.
  *

@@ -11,6 +11,7 @@
 #include "atelier-fal-client.h"
 #include "atelier-http-private.h"
 #include "atelier-json-private.h"
+#include "atelier-task-private.h"
 
 #define MAX_POLL_FACTOR 10
 
@@ -380,10 +381,8 @@ fal_sent_cb (GObject      *source,
     }
 
   root = _atelier_json_parse_bytes (bytes, &error);
-  if (root == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, root, (GDestroyNotify) json_node_unref);
+  _atelier_task_return_pointer_or_error (task, root, (GDestroyNotify) json_node_unref,
+                                         g_steal_pointer (&error));
 }
 
 static void
@@ -453,10 +452,8 @@ fal_send_finish (AtelierFalClient  *self,
                  GError           **error)
 {
   g_return_val_if_fail (ATELIER_IS_FAL_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _atelier_task_propagate_pointer (result, self, source_tag, error);
 }
 
 /* The answer of a fal_send() step and, when it is one, its object; or
@@ -623,9 +620,7 @@ atelier_fal_client_submit_finish (AtelierFalClient  *self,
                                   GAsyncResult      *result,
                                   GError           **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _atelier_task_propagate_pointer (result, self, NULL, error);
 }
 
 /* status */
@@ -694,9 +689,7 @@ atelier_fal_client_get_status_finish (AtelierFalClient  *self,
 {
   g_autofree StatusData *data = NULL;
 
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  data = g_task_propagate_pointer (G_TASK (result), error);
+  data = _atelier_task_propagate_pointer (result, self, NULL, error);
   if (data == NULL)
     return FALSE;
 
@@ -765,9 +758,7 @@ atelier_fal_client_get_result_finish (AtelierFalClient  *self,
                                       GAsyncResult      *result,
                                       GError           **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _atelier_task_propagate_pointer (result, self, NULL, error);
 }
 
 /* cancel */
@@ -962,8 +953,5 @@ atelier_fal_client_run_finish (AtelierFalClient  *self,
                                GAsyncResult      *result,
                                GError           **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atelier_fal_client_run_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _atelier_task_propagate_pointer (result, self, atelier_fal_client_run_async, error);
 }

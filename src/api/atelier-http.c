@@ -265,49 +265,57 @@ describe_error_body (GBytes *body)
   return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
 }
 
+/* Statuses with a fixed error; 422 and the rest are handled below. */
+static const struct
+{
+  guint            status;
+  AtelierApiError  code;
+  const char      *message;
+} status_errors[] = {
+  { SOUP_STATUS_UNAUTHORIZED, ATELIER_API_ERROR_UNAUTHORIZED,
+    N_("The API key was not accepted. Check it in Preferences.") },
+  { SOUP_STATUS_FORBIDDEN, ATELIER_API_ERROR_UNAUTHORIZED,
+    N_("The API key was not accepted. Check it in Preferences.") },
+  { SOUP_STATUS_NOT_FOUND, ATELIER_API_ERROR_NOT_FOUND,
+    N_("Not found on the server. It may have been deleted.") },
+  { STATUS_TOO_MANY_REQUESTS, ATELIER_API_ERROR_RATE_LIMITED,
+    N_("Too many requests. Try again in a little while.") },
+  { SOUP_STATUS_GATEWAY_TIMEOUT, ATELIER_API_ERROR_GATEWAY_TIMEOUT,
+    N_("The server took too long to answer. The request may still have been carried out.") },
+};
+
 GError *
 _atelier_http_error_for_status (guint       status,
                                 const char *reason,
                                 GBytes     *body)
 {
-  g_autofree char *detail = describe_error_body (body);
+  g_autofree char *detail = NULL;
 
-  switch (status)
+  for (guint i = 0; i < G_N_ELEMENTS (status_errors); i++)
     {
-    case SOUP_STATUS_UNAUTHORIZED:
-    case SOUP_STATUS_FORBIDDEN:
-      return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_UNAUTHORIZED,
-                          _("The API key was not accepted. Check it in Preferences."));
-
-    case SOUP_STATUS_NOT_FOUND:
-      return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_NOT_FOUND,
-                          _("Not found on the server. It may have been deleted."));
-
-    case SOUP_STATUS_UNPROCESSABLE_ENTITY:
-      /* One "field: message" line per field error; see
-       * atelier_api_error_get_field_errors(). */
-      return g_error_new_literal (ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID,
-                                  detail != NULL ? detail
-                                                 : _("base: The server refused the request."));
-
-    case STATUS_TOO_MANY_REQUESTS:
-      return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_RATE_LIMITED,
-                          _("Too many requests. Try again in a little while."));
-
-    case SOUP_STATUS_GATEWAY_TIMEOUT:
-      return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_GATEWAY_TIMEOUT,
-                          _("The server took too long to answer. The request may still have been carried out."));
-
-    default:
-      if (status >= 500)
-        return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_SERVER,
-                            _("The server had a problem (%u %s)."),
-                            status, reason != NULL ? reason : "");
-      return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_HTTP,
-                          _("Unexpected answer from the server (%u %s)%s%s"),
-                          status, reason != NULL ? reason : "",
-                          detail != NULL ? ": " : ".", detail != NULL ? detail : "");
+      if (status_errors[i].status == status)
+        return g_error_new_literal (ATELIER_API_ERROR, status_errors[i].code,
+                                    _(status_errors[i].message));
     }
+
+  detail = describe_error_body (body);
+
+  /* One "field: message" line per field error; see
+   * atelier_api_error_get_field_errors(). */
+  if (status == SOUP_STATUS_UNPROCESSABLE_ENTITY)
+    return g_error_new_literal (ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID,
+                                detail != NULL ? detail
+                                               : _("base: The server refused the request."));
+
+  if (status >= 500)
+    return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_SERVER,
+                        _("The server had a problem (%u %s)."),
+                        status, reason != NULL ? reason : "");
+
+  return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_HTTP,
+                      _("Unexpected answer from the server (%u %s)%s%s"),
+                      status, reason != NULL ? reason : "",
+                      detail != NULL ? ": " : ".", detail != NULL ? detail : "");
 }
 
 static guint

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "atelier-image-utils.h"
+#include "atelier-task-private.h"
 
 #define CHUNK_SIZE (64 * 1024)
 #define JPEG_QUALITY "85"
@@ -510,23 +511,25 @@ image_task_data_free (ImageTaskData *data)
   g_free (data);
 }
 
-static GTask *
-image_task_new (GFile               *file,
+/* Runs @thread_func on @file in a worker thread, for the _async
+ * functions below; @source_tag is the _async function. */
+static void
+image_task_run (GFile               *file,
                 int                  max_side,
                 gpointer             source_tag,
+                GTaskThreadFunc      thread_func,
                 GCancellable        *cancellable,
                 GAsyncReadyCallback  callback,
                 gpointer             user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   ImageTaskData *data = g_new0 (ImageTaskData, 1);
 
   data->file = g_object_ref (file);
   data->max_side = max_side;
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, data, (GDestroyNotify) image_task_data_free);
-
-  return task;
+  g_task_run_in_thread (task, thread_func);
 }
 
 static void
@@ -542,10 +545,7 @@ load_scaled_thread (GTask        *task,
   pixbuf = atelier_image_load_scaled (data->file, data->max_side,
                                       &data->orig_width, &data->orig_height,
                                       cancellable, &error);
-  if (pixbuf == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, pixbuf, g_object_unref);
+  _atelier_task_return_pointer_or_error (task, pixbuf, g_object_unref, error);
 }
 
 void
@@ -555,14 +555,11 @@ atelier_image_load_scaled_async (GFile               *file,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (G_IS_FILE (file));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = image_task_new (file, max_side, atelier_image_load_scaled_async,
-                         cancellable, callback, user_data);
-  g_task_run_in_thread (task, load_scaled_thread);
+  image_task_run (file, max_side, atelier_image_load_scaled_async, load_scaled_thread,
+                  cancellable, callback, user_data);
 }
 
 GdkPixbuf *
@@ -599,10 +596,7 @@ downscale_thread (GTask        *task,
   GBytes *bytes;
 
   bytes = atelier_image_downscale_to_jpeg (data->file, data->max_side, cancellable, &error);
-  if (bytes == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+  _atelier_task_return_pointer_or_error (task, bytes, (GDestroyNotify) g_bytes_unref, error);
 }
 
 void
@@ -612,26 +606,20 @@ atelier_image_downscale_to_jpeg_async (GFile               *file,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (G_IS_FILE (file));
   g_return_if_fail (max_side > 0);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = image_task_new (file, max_side, atelier_image_downscale_to_jpeg_async,
-                         cancellable, callback, user_data);
-  g_task_run_in_thread (task, downscale_thread);
+  image_task_run (file, max_side, atelier_image_downscale_to_jpeg_async, downscale_thread,
+                  cancellable, callback, user_data);
 }
 
 GBytes *
 atelier_image_downscale_to_jpeg_finish (GAsyncResult  *result,
                                         GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        atelier_image_downscale_to_jpeg_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _atelier_task_propagate_pointer (result, NULL, atelier_image_downscale_to_jpeg_async,
+                                          error);
 }
 
 /* }}} */

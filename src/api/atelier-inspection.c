@@ -21,18 +21,24 @@ struct _AtelierInspection
 
 G_DEFINE_FINAL_TYPE (AtelierInspection, atelier_inspection, G_TYPE_OBJECT)
 
+/* Each warning bit: the member that raises it (NULL for the two that
+ * come from the class name) and its short text. */
 static const struct
 {
   const char                *key;
   AtelierInspectionWarnings  warning;
-} flag_warnings[] = {
-  { "funny_face", ATELIER_INSPECTION_WARNING_FUNNY_FACE },
-  { "wearing_sunglasses", ATELIER_INSPECTION_WARNING_SUNGLASSES },
-  { "wearing_hat", ATELIER_INSPECTION_WARNING_HAT },
-  { "blurry", ATELIER_INSPECTION_WARNING_BLURRY },
-  { "includes_multiple_people", ATELIER_INSPECTION_WARNING_MULTIPLE_PEOPLE },
-  { "full_body_image_or_longshot", ATELIER_INSPECTION_WARNING_FULL_BODY },
-  { "selfie", ATELIER_INSPECTION_WARNING_SELFIE },
+  const char                *text;
+} warnings_info[] = {
+  { NULL, ATELIER_INSPECTION_WARNING_NO_CLASS, N_("Could not detect the class") },
+  { NULL, ATELIER_INSPECTION_WARNING_OTHER_CLASS, N_("Another class was detected") },
+  { "funny_face", ATELIER_INSPECTION_WARNING_FUNNY_FACE, N_("Funny face") },
+  { "wearing_sunglasses", ATELIER_INSPECTION_WARNING_SUNGLASSES, N_("Sunglasses") },
+  { "wearing_hat", ATELIER_INSPECTION_WARNING_HAT, N_("Hat") },
+  { "blurry", ATELIER_INSPECTION_WARNING_BLURRY, N_("Blurry") },
+  { "includes_multiple_people", ATELIER_INSPECTION_WARNING_MULTIPLE_PEOPLE, N_("Several people") },
+  { "full_body_image_or_longshot", ATELIER_INSPECTION_WARNING_FULL_BODY,
+    N_("Full body or long shot") },
+  { "selfie", ATELIER_INSPECTION_WARNING_SELFIE, N_("Selfie") },
 };
 
 static void
@@ -193,10 +199,11 @@ atelier_inspection_get_warnings (AtelierInspection *self,
            !same_class (name, expected_class))
     warnings |= ATELIER_INSPECTION_WARNING_OTHER_CLASS;
 
-  for (guint i = 0; i < G_N_ELEMENTS (flag_warnings); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (warnings_info); i++)
     {
-      if (atelier_inspection_get_flag (self, flag_warnings[i].key))
-        warnings |= flag_warnings[i].warning;
+      if (warnings_info[i].key != NULL &&
+          atelier_inspection_get_flag (self, warnings_info[i].key))
+        warnings |= warnings_info[i].warning;
     }
 
   return warnings;
@@ -212,30 +219,13 @@ atelier_inspection_get_warnings (AtelierInspection *self,
 const char *
 atelier_inspection_warning_describe (AtelierInspectionWarnings warning)
 {
-  switch (warning)
+  for (guint i = 0; i < G_N_ELEMENTS (warnings_info); i++)
     {
-    case ATELIER_INSPECTION_WARNING_NO_CLASS:
-      return _("Could not detect the class");
-    case ATELIER_INSPECTION_WARNING_OTHER_CLASS:
-      return _("Another class was detected");
-    case ATELIER_INSPECTION_WARNING_FUNNY_FACE:
-      return _("Funny face");
-    case ATELIER_INSPECTION_WARNING_SUNGLASSES:
-      return _("Sunglasses");
-    case ATELIER_INSPECTION_WARNING_HAT:
-      return _("Hat");
-    case ATELIER_INSPECTION_WARNING_BLURRY:
-      return _("Blurry");
-    case ATELIER_INSPECTION_WARNING_MULTIPLE_PEOPLE:
-      return _("Several people");
-    case ATELIER_INSPECTION_WARNING_FULL_BODY:
-      return _("Full body or long shot");
-    case ATELIER_INSPECTION_WARNING_SELFIE:
-      return _("Selfie");
-    case ATELIER_INSPECTION_WARNING_NONE:
-    default:
-      return NULL;
+      if (warnings_info[i].warning == warning)
+        return _(warnings_info[i].text);
     }
+
+  return NULL;
 }
 
 typedef struct

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "atelier-json-private.h"
+#include "atelier-model-property-private.h"
 #include "atelier-pack.h"
 
 #define MILLI_CENTS_PER_CENT 1000
@@ -39,8 +40,6 @@ enum {
   N_PROPS
 };
 
-static GParamSpec *properties[N_PROPS];
-
 static void
 atelier_pack_finalize (GObject *object)
 {
@@ -59,48 +58,21 @@ atelier_pack_finalize (GObject *object)
   G_OBJECT_CLASS (atelier_pack_parent_class)->finalize (object);
 }
 
-static void
-atelier_pack_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  AtelierPack *self = ATELIER_PACK (object);
-
-  switch (prop_id)
-    {
-    case PROP_ID:
-      g_value_set_int64 (value, self->id);
-      break;
-    case PROP_SLUG:
-      g_value_set_string (value, self->slug);
-      break;
-    case PROP_TITLE:
-      g_value_set_string (value, self->title);
-      break;
-    case PROP_MODEL_TYPE:
-      g_value_set_string (value, self->model_type);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const AtelierModelProperty pack_properties[N_PROPS] = {
+  [PROP_ID] = { "id", ATELIER_MODEL_INT64, G_STRUCT_OFFSET (AtelierPack, id), 0 },
+  [PROP_SLUG] = { "slug", ATELIER_MODEL_STRING, G_STRUCT_OFFSET (AtelierPack, slug) },
+  [PROP_TITLE] = { "title", ATELIER_MODEL_STRING, G_STRUCT_OFFSET (AtelierPack, title) },
+  [PROP_MODEL_TYPE] = { "model-type", ATELIER_MODEL_STRING,
+                        G_STRUCT_OFFSET (AtelierPack, model_type) },
+};
 
 static void
 atelier_pack_class_init (AtelierPackClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = atelier_pack_finalize;
-  object_class->get_property = atelier_pack_get_property;
-
-  properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, flags);
-  properties[PROP_SLUG] = g_param_spec_string ("slug", NULL, NULL, NULL, flags);
-  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
-  properties[PROP_MODEL_TYPE] = g_param_spec_string ("model-type", NULL, NULL, NULL, flags);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  _atelier_model_class_install_properties (object_class, pack_properties, N_PROPS);
 }
 
 static void

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "atelier-json-private.h"
+#include "atelier-model-property-private.h"
 #include "atelier-prompt.h"
 
 struct _AtelierPrompt
@@ -45,8 +46,6 @@ enum {
   N_PROPS
 };
 
-static GParamSpec *properties[N_PROPS];
-
 static void
 atelier_prompt_finalize (GObject *object)
 {
@@ -66,63 +65,39 @@ atelier_prompt_finalize (GObject *object)
 }
 
 static void
-atelier_prompt_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
+get_user_error (GObject *object,
+                GValue  *value)
 {
-  AtelierPrompt *self = ATELIER_PROMPT (object);
-
-  switch (prop_id)
-    {
-    case PROP_ID:
-      g_value_set_int64 (value, self->id);
-      break;
-    case PROP_TUNE_ID:
-      g_value_set_int64 (value, self->tune_id);
-      break;
-    case PROP_TEXT:
-      g_value_set_string (value, self->text);
-      break;
-    case PROP_NEGATIVE_PROMPT:
-      g_value_set_string (value, self->negative_prompt);
-      break;
-    case PROP_USER_ERROR:
-      g_value_set_string (value, atelier_prompt_get_user_error (self));
-      break;
-    case PROP_N_IMAGES:
-      g_value_set_uint (value, atelier_prompt_get_n_images (self));
-      break;
-    case PROP_CREATED_AT:
-      g_value_set_boxed (value, self->created_at);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  g_value_set_string (value, atelier_prompt_get_user_error (ATELIER_PROMPT (object)));
 }
+
+static void
+get_n_images (GObject *object,
+              GValue  *value)
+{
+  g_value_set_uint (value, atelier_prompt_get_n_images (ATELIER_PROMPT (object)));
+}
+
+static const AtelierModelProperty prompt_properties[N_PROPS] = {
+  [PROP_ID] = { "id", ATELIER_MODEL_INT64, G_STRUCT_OFFSET (AtelierPrompt, id), 0 },
+  [PROP_TUNE_ID] = { "tune-id", ATELIER_MODEL_INT64,
+                     G_STRUCT_OFFSET (AtelierPrompt, tune_id), G_MININT64 },
+  [PROP_TEXT] = { "text", ATELIER_MODEL_STRING, G_STRUCT_OFFSET (AtelierPrompt, text) },
+  [PROP_NEGATIVE_PROMPT] = { "negative-prompt", ATELIER_MODEL_STRING,
+                             G_STRUCT_OFFSET (AtelierPrompt, negative_prompt) },
+  [PROP_USER_ERROR] = { "user-error", ATELIER_MODEL_STRING, .get = get_user_error },
+  [PROP_N_IMAGES] = { "n-images", ATELIER_MODEL_UINT, .get = get_n_images },
+  [PROP_CREATED_AT] = { "created-at", ATELIER_MODEL_DATE_TIME,
+                        G_STRUCT_OFFSET (AtelierPrompt, created_at) },
+};
 
 static void
 atelier_prompt_class_init (AtelierPromptClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = atelier_prompt_finalize;
-  object_class->get_property = atelier_prompt_get_property;
-
-  properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, flags);
-  properties[PROP_TUNE_ID] = g_param_spec_int64 ("tune-id", NULL, NULL,
-                                                 G_MININT64, G_MAXINT64, 0, flags);
-  properties[PROP_TEXT] = g_param_spec_string ("text", NULL, NULL, NULL, flags);
-  properties[PROP_NEGATIVE_PROMPT] = g_param_spec_string ("negative-prompt", NULL, NULL,
-                                                         NULL, flags);
-  properties[PROP_USER_ERROR] = g_param_spec_string ("user-error", NULL, NULL, NULL, flags);
-  properties[PROP_N_IMAGES] = g_param_spec_uint ("n-images", NULL, NULL,
-                                                 0, G_MAXUINT, 0, flags);
-  properties[PROP_CREATED_AT] = g_param_spec_boxed ("created-at", NULL, NULL,
-                                                    G_TYPE_DATE_TIME, flags);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  _atelier_model_class_install_properties (object_class, prompt_properties, N_PROPS);
 }
 
 static void

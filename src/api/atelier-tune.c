@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "atelier-json-private.h"
+#include "atelier-model-property-private.h"
 #include "atelier-tune.h"
 #include "atelier-tune-params.h"
 
@@ -58,8 +59,6 @@ enum {
   N_PROPS
 };
 
-static GParamSpec *properties[N_PROPS];
-
 static void
 atelier_tune_finalize (GObject *object)
 {
@@ -85,87 +84,41 @@ atelier_tune_finalize (GObject *object)
 }
 
 static void
-atelier_tune_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
+get_trained (GObject *object,
+             GValue  *value)
 {
-  AtelierTune *self = ATELIER_TUNE (object);
-
-  switch (prop_id)
-    {
-    case PROP_ID:
-      g_value_set_int64 (value, self->id);
-      break;
-    case PROP_TITLE:
-      g_value_set_string (value, self->title);
-      break;
-    case PROP_NAME:
-      g_value_set_string (value, self->name);
-      break;
-    case PROP_TOKEN:
-      g_value_set_string (value, self->token);
-      break;
-    case PROP_BRANCH:
-      g_value_set_string (value, self->branch);
-      break;
-    case PROP_MODEL_TYPE:
-      g_value_set_string (value, self->model_type);
-      break;
-    case PROP_URL:
-      g_value_set_string (value, self->url);
-      break;
-    case PROP_BASE_TUNE_ID:
-      g_value_set_int64 (value, self->base_tune_id);
-      break;
-    case PROP_TRAINED:
-      g_value_set_boolean (value, atelier_tune_is_trained (self));
-      break;
-    case PROP_CREATED_AT:
-      g_value_set_boxed (value, self->created_at);
-      break;
-    case PROP_TRAINED_AT:
-      g_value_set_boxed (value, self->trained_at);
-      break;
-    case PROP_ETA:
-      g_value_set_boxed (value, self->eta);
-      break;
-    case PROP_EXPIRES_AT:
-      g_value_set_boxed (value, self->expires_at);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  g_value_set_boolean (value, atelier_tune_is_trained (ATELIER_TUNE (object)));
 }
+
+static const AtelierModelProperty tune_properties[N_PROPS] = {
+  [PROP_ID] = { "id", ATELIER_MODEL_INT64, G_STRUCT_OFFSET (AtelierTune, id), 0 },
+  [PROP_TITLE] = { "title", ATELIER_MODEL_STRING, G_STRUCT_OFFSET (AtelierTune, title) },
+  [PROP_NAME] = { "name", ATELIER_MODEL_STRING, G_STRUCT_OFFSET (AtelierTune, name) },
+  [PROP_TOKEN] = { "token", ATELIER_MODEL_STRING, G_STRUCT_OFFSET (AtelierTune, token) },
+  [PROP_BRANCH] = { "branch", ATELIER_MODEL_STRING,
+                    G_STRUCT_OFFSET (AtelierTune, branch) },
+  [PROP_MODEL_TYPE] = { "model-type", ATELIER_MODEL_STRING,
+                        G_STRUCT_OFFSET (AtelierTune, model_type) },
+  [PROP_URL] = { "url", ATELIER_MODEL_STRING, G_STRUCT_OFFSET (AtelierTune, url) },
+  [PROP_BASE_TUNE_ID] = { "base-tune-id", ATELIER_MODEL_INT64,
+                          G_STRUCT_OFFSET (AtelierTune, base_tune_id), G_MININT64 },
+  [PROP_TRAINED] = { "trained", ATELIER_MODEL_BOOLEAN, .get = get_trained },
+  [PROP_CREATED_AT] = { "created-at", ATELIER_MODEL_DATE_TIME,
+                        G_STRUCT_OFFSET (AtelierTune, created_at) },
+  [PROP_TRAINED_AT] = { "trained-at", ATELIER_MODEL_DATE_TIME,
+                        G_STRUCT_OFFSET (AtelierTune, trained_at) },
+  [PROP_ETA] = { "eta", ATELIER_MODEL_DATE_TIME, G_STRUCT_OFFSET (AtelierTune, eta) },
+  [PROP_EXPIRES_AT] = { "expires-at", ATELIER_MODEL_DATE_TIME,
+                        G_STRUCT_OFFSET (AtelierTune, expires_at) },
+};
 
 static void
 atelier_tune_class_init (AtelierTuneClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = atelier_tune_finalize;
-  object_class->get_property = atelier_tune_get_property;
-
-  properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, flags);
-  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
-  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
-  properties[PROP_TOKEN] = g_param_spec_string ("token", NULL, NULL, NULL, flags);
-  properties[PROP_BRANCH] = g_param_spec_string ("branch", NULL, NULL, NULL, flags);
-  properties[PROP_MODEL_TYPE] = g_param_spec_string ("model-type", NULL, NULL, NULL, flags);
-  properties[PROP_URL] = g_param_spec_string ("url", NULL, NULL, NULL, flags);
-  properties[PROP_BASE_TUNE_ID] = g_param_spec_int64 ("base-tune-id", NULL, NULL,
-                                                      G_MININT64, G_MAXINT64, 0, flags);
-  properties[PROP_TRAINED] = g_param_spec_boolean ("trained", NULL, NULL, FALSE, flags);
-  properties[PROP_CREATED_AT] = g_param_spec_boxed ("created-at", NULL, NULL,
-                                                    G_TYPE_DATE_TIME, flags);
-  properties[PROP_TRAINED_AT] = g_param_spec_boxed ("trained-at", NULL, NULL,
-                                                    G_TYPE_DATE_TIME, flags);
-  properties[PROP_ETA] = g_param_spec_boxed ("eta", NULL, NULL, G_TYPE_DATE_TIME, flags);
-  properties[PROP_EXPIRES_AT] = g_param_spec_boxed ("expires-at", NULL, NULL,
-                                                    G_TYPE_DATE_TIME, flags);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  _atelier_model_class_install_properties (object_class, tune_properties, N_PROPS);
 }
 
 static void
