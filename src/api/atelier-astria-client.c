@@ -1,4 +1,11 @@
-/* atelier-astria-client.c
+/* atelier-astria-client.c: the Astria client, one class
+ *
+ * AtelierAstriaClient and nothing else: how each endpoint of the API is
+ * asked (tunes, prompts, packs, likes, inspection, themes) as a Call —
+ * method, URL, body, how its answer is read — sent through atelier-http.c,
+ * which owns the error policy, retries and the JSON guard. The length is
+ * the number of endpoints, each a short _async/_finish pair; multipart
+ * bodies are built by atelier-form.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,10 @@
-/* atelier-fal-client.c
+/* atelier-fal-client.c: the fal.ai queue client, one class
+ *
+ * AtelierFalClient with its two boxed types (the queued request and the
+ * result): submit, status, result and cancel on fal's queue API, and run,
+ * which submits and polls with backoff until the job ends or is cancelled
+ * (then cancelling it on the queue too). The key only ever goes to the
+ * base URL's host, whatever URLs the queue answers with.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,5 +1,11 @@
 /* atelier-photo-list.c: the training photos of a tune being composed
  *
+ * One class, AtelierPhotoList (see the header for what it does): the
+ * list model, the worker pool for local checks and thumbnails, duplicate
+ * marking across photos, and the bounded queue of inspections with their
+ * cancellation and retry. These share the photos' state and the counts
+ * shown to the user, which is why they are one class.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
