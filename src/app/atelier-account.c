@@ -249,27 +249,39 @@ start_with_keys (AtelierAccount *self)
     ensure_sandbox_async (self, start_sandbox_done_cb, NULL);
 }
 
+/* Ends a key lookup into *@key (NULL when the keyring has none or fails,
+ * logged after @missing); FALSE when it was cancelled. */
+static gboolean
+lookup_key_finish (GAsyncResult  *result,
+                   char         **key,
+                   const char    *missing)
+{
+  g_autoptr(GError) error = NULL;
+  char *found;
+
+  found = atelier_secret_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  if (error != NULL)
+    g_message ("%s: %s", missing, error->message);
+
+  clear_key (key);
+  if (found != NULL && *found != '\0')
+    *key = g_strdup (found);
+  g_clear_pointer (&found, secret_password_free);
+
+  return TRUE;
+}
+
 static void
 lookup_fal_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
   g_autoptr(AtelierAccount) self = user_data;
-  g_autoptr(GError) error = NULL;
-  char *key;
 
-  key = atelier_secret_lookup_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (error != NULL)
-    g_message ("No fal.ai key from the keyring: %s", error->message);
-
-  clear_key (&self->fal_key);
-  if (key != NULL && *key != '\0')
-    self->fal_key = g_strdup (key);
-  g_clear_pointer (&key, secret_password_free);
-
-  start_with_keys (self);
+  if (lookup_key_finish (result, &self->fal_key, "No fal.ai key from the keyring"))
+    start_with_keys (self);
 }
 
 static void
@@ -278,19 +290,9 @@ lookup_astria_cb (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(AtelierAccount) self = user_data;
-  g_autoptr(GError) error = NULL;
-  char *key;
 
-  key = atelier_secret_lookup_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!lookup_key_finish (result, &self->astria_key, "No Astria key from the keyring, using the sandbox"))
     return;
-  if (error != NULL)
-    g_message ("No Astria key from the keyring, using the sandbox: %s", error->message);
-
-  clear_key (&self->astria_key);
-  if (key != NULL && *key != '\0')
-    self->astria_key = g_strdup (key);
-  g_clear_pointer (&key, secret_password_free);
 
   atelier_secret_lookup_async (ATELIER_SECRET_SERVICE_FAL, self->cancellable,
                                lookup_fal_cb, g_object_ref (self));

@@ -147,13 +147,31 @@ static const GActionEntry app_actions[] = {
 
 /* Notifications */
 
+/* Sends notification @id with the app's icon; clicking it activates
+ * @action with @target (NULL for none). */
+static void
+send_notification (AtelierApplication *self,
+                   const char         *id,
+                   const char         *title,
+                   const char         *body,
+                   const char         *action,
+                   GVariant           *target)
+{
+  g_autoptr(GNotification) notification = g_notification_new (title);
+  g_autoptr(GIcon) icon = g_themed_icon_new (APP_ID);
+
+  if (body != NULL)
+    g_notification_set_body (notification, body);
+  g_notification_set_icon (notification, icon);
+  g_notification_set_default_action_and_target_value (notification, action, target);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
 void
 atelier_application_notify_training_finished (AtelierApplication *self,
                                               const char         *tune_title,
                                               gint64              tune_id)
 {
-  g_autoptr(GNotification) notification = NULL;
-  g_autoptr(GIcon) icon = NULL;
   g_autofree char *id = NULL;
   g_autofree char *body = NULL;
 
@@ -163,14 +181,9 @@ atelier_application_notify_training_finished (AtelierApplication *self,
   body = g_strdup_printf (_("“%s” is ready: you can generate images now."),
                           tune_title != NULL && *tune_title != '\0' ? tune_title : _("Your tune"));
 
-  notification = g_notification_new (_("Training Finished"));
-  g_notification_set_body (notification, body);
-  icon = g_themed_icon_new (APP_ID);
-  g_notification_set_icon (notification, icon);
-  g_notification_set_default_action_and_target (notification, "app.show-tune", "x", tune_id);
-
   id = g_strdup_printf ("training-finished-%" G_GINT64_FORMAT, tune_id);
-  g_application_send_notification (G_APPLICATION (self), id, notification);
+  send_notification (self, id, _("Training Finished"), body,
+                     "app.show-tune", g_variant_new_int64 (tune_id));
 }
 
 void
@@ -178,8 +191,6 @@ atelier_application_notify_images_ready (AtelierApplication *self,
                                          const char         *prompt_text,
                                          guint               n_images)
 {
-  g_autoptr(GNotification) notification = NULL;
-  g_autoptr(GIcon) icon = NULL;
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
 
@@ -206,14 +217,7 @@ atelier_application_notify_images_ready (AtelierApplication *self,
         }
     }
 
-  notification = g_notification_new (title);
-  if (body != NULL)
-    g_notification_set_body (notification, body);
-  icon = g_themed_icon_new (APP_ID);
-  g_notification_set_icon (notification, icon);
-  g_notification_set_default_action (notification, "app.show-gallery");
-
-  g_application_send_notification (G_APPLICATION (self), "images-ready", notification);
+  send_notification (self, "images-ready", title, body, "app.show-gallery", NULL);
 }
 
 /* Screenshot (hidden option, for the README and the metainfo) */

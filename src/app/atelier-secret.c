@@ -22,18 +22,44 @@ atelier_secret_get_schema (void)
   return &schema;
 }
 
+/* The end of a store, lookup or clear (told apart by the task's source
+ * tag): the task returns the key (lookup) or TRUE, or the error. */
 static void
-store_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+secret_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
+  gpointer tag = g_task_get_source_tag (task);
+  char *key = NULL;
 
-  if (!secret_password_store_finish (result, &error))
+  if (tag == atelier_secret_store_async)
+    secret_password_store_finish (result, &error);
+  else if (tag == atelier_secret_lookup_async)
+    key = secret_password_lookup_finish (result, &error);
+  else
+    /* FALSE without error means there was nothing to remove. */
+    secret_password_clear_finish (result, &error);
+
+  if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
+  else if (tag == atelier_secret_lookup_async)
+    g_task_return_pointer (task, key, (GDestroyNotify) secret_password_free);
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static GTask *
+secret_task_new (gpointer             source_tag,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  return task;
 }
 
 void
@@ -49,8 +75,7 @@ atelier_secret_store_async (const char          *service,
   g_return_if_fail (service != NULL);
   g_return_if_fail (key != NULL && *key != '\0');
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, atelier_secret_store_async);
+  task = secret_task_new (atelier_secret_store_async, cancellable, callback, user_data);
 
   if (g_str_equal (service, ATELIER_SECRET_SERVICE_FAL))
     label = g_strdup (_("fal.ai key for Atelier"));
@@ -58,7 +83,7 @@ atelier_secret_store_async (const char          *service,
     label = g_strdup (_("Astria API key for Atelier"));
 
   secret_password_store (atelier_secret_get_schema (), SECRET_COLLECTION_DEFAULT,
-                         label, key, cancellable, store_cb, g_steal_pointer (&task),
+                         label, key, cancellable, secret_done_cb, g_steal_pointer (&task),
                          "service", service,
                          NULL);
 }
@@ -73,36 +98,16 @@ atelier_secret_store_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-lookup_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  char *key;
-
-  key = secret_password_lookup_finish (result, &error);
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, key, (GDestroyNotify) secret_password_free);
-}
-
 void
 atelier_secret_lookup_async (const char          *service,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (service != NULL);
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, atelier_secret_lookup_async);
-  secret_password_lookup (atelier_secret_get_schema (), cancellable,
-                          lookup_cb, g_steal_pointer (&task),
+  secret_password_lookup (atelier_secret_get_schema (), cancellable, secret_done_cb,
+                          secret_task_new (atelier_secret_lookup_async, cancellable, callback, user_data),
                           "service", service,
                           NULL);
 }
@@ -117,36 +122,16 @@ atelier_secret_lookup_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-clear_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* FALSE without error means there was nothing to remove. */
-  secret_password_clear_finish (result, &error);
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 void
 atelier_secret_clear_async (const char          *service,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (service != NULL);
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, atelier_secret_clear_async);
-  secret_password_clear (atelier_secret_get_schema (), cancellable,
-                         clear_cb, g_steal_pointer (&task),
+  secret_password_clear (atelier_secret_get_schema (), cancellable, secret_done_cb,
+                         secret_task_new (atelier_secret_clear_async, cancellable, callback, user_data),
                          "service", service,
                          NULL);
 }

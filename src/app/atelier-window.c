@@ -590,15 +590,25 @@ shell_open_prompt_editor (AtelierShell        *shell,
   gtk_window_present (GTK_WINDOW (editor));
 }
 
+/* The desktop notifications go through the application; a window
+ * without one (in tests) sends none. */
+static AtelierApplication *
+shell_get_application (AtelierShell *shell)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (shell));
+
+  return ATELIER_IS_APPLICATION (app) ? ATELIER_APPLICATION (app) : NULL;
+}
+
 static void
 shell_notify_training_finished (AtelierShell *shell,
                                 const char   *tune_title,
                                 gint64        tune_id)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (shell));
+  AtelierApplication *app = shell_get_application (shell);
 
-  if (ATELIER_IS_APPLICATION (app))
-    atelier_application_notify_training_finished (ATELIER_APPLICATION (app), tune_title, tune_id);
+  if (app != NULL)
+    atelier_application_notify_training_finished (app, tune_title, tune_id);
 }
 
 static void
@@ -606,10 +616,10 @@ shell_notify_images_ready (AtelierShell *shell,
                            const char   *prompt_text,
                            guint         n_images)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (shell));
+  AtelierApplication *app = shell_get_application (shell);
 
-  if (ATELIER_IS_APPLICATION (app))
-    atelier_application_notify_images_ready (ATELIER_APPLICATION (app), prompt_text, n_images);
+  if (app != NULL)
+    atelier_application_notify_images_ready (app, prompt_text, n_images);
 }
 
 static void

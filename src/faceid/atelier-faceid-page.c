@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "atelier-faceid-page.h"
+#include "atelier-widget-utils.h"
 
 struct _AtelierFaceidPage
 {
@@ -79,10 +80,7 @@ atelier_faceid_page_dispose (GObject *object)
 {
   AtelierFaceidPage *self = ATELIER_FACEID_PAGE (object);
 
-  /* The bin's child is the template's top widget: let the bin drop it
-   * before the template's children are disposed, not after. */
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), ATELIER_TYPE_FACEID_PAGE);
+  atelier_bin_dispose_template (ADW_BIN (self), ATELIER_TYPE_FACEID_PAGE);
   g_clear_object (&self->client);
 
   G_OBJECT_CLASS (atelier_faceid_page_parent_class)->dispose (object);

@@ -18,6 +18,7 @@
 #include "atelier-tune-choices.h"
 #include "atelier-viewer.h"
 #include "atelier-shell.h"
+#include "atelier-widget-utils.h"
 
 #define MAX_TUNE_PAGES 10
 
@@ -394,17 +395,10 @@ tunes_cb (GObject      *source,
           gpointer      user_data)
 {
   AtelierGalleryPage *self = user_data;
-  g_autoptr(GPtrArray) tunes = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tunes = atelier_widget_fetch_tune_choices_finish (user_data, result);
 
-  tunes = atelier_tune_choices_fetch_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
   if (tunes == NULL)
-    {
-      atelier_widget_show_error (GTK_WIDGET (self), error);
-      return;
-    }
+    return;
 
   set_tunes (self, tunes);
 }
@@ -741,10 +735,7 @@ atelier_gallery_page_dispose (GObject *object)
     gtk_window_destroy (self->viewer);
   g_clear_weak_pointer (&self->viewer);
 
-  /* The bin's child is the template's top widget: let the bin drop it
-   * before the template's children are disposed, not after. */
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), ATELIER_TYPE_GALLERY_PAGE);
+  atelier_bin_dispose_template (ADW_BIN (self), ATELIER_TYPE_GALLERY_PAGE);
 
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);

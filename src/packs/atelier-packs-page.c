@@ -6,9 +6,8 @@
 
 #include <glib/gi18n.h>
 
-#include "atelier-error-presenter.h"
 #include "atelier-packs-page.h"
-#include "atelier-shell.h"
+#include "atelier-widget-utils.h"
 
 struct _AtelierPacksPage
 {
@@ -155,10 +154,7 @@ load_done (AtelierPacksPage *self)
 
   if (self->error != NULL)
     {
-      g_autofree char *text = atelier_error_describe (self->error);
-
-      atelier_widget_show_error (GTK_WIDGET (self), self->error);
-      adw_status_page_set_description (self->error_page, text);
+      atelier_widget_show_load_error (GTK_WIDGET (self), self->error_page, self->error);
       if (g_list_model_get_n_items (G_LIST_MODEL (self->my_packs)) == 0 &&
           g_list_model_get_n_items (G_LIST_MODEL (self->gallery_packs)) == 0)
         {
@@ -299,10 +295,7 @@ atelier_packs_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
-  /* The bin's child is the template's top widget: let the bin drop it
-   * before the template's children are disposed, not after. */
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), ATELIER_TYPE_PACKS_PAGE);
+  atelier_bin_dispose_template (ADW_BIN (self), ATELIER_TYPE_PACKS_PAGE);
 
   g_clear_object (&self->client);
   g_clear_object (&self->my_packs);

@@ -9,6 +9,7 @@
 #include "atelier-photo-tile.h"
 #include "atelier-picker.h"
 #include "atelier-shell.h"
+#include "atelier-widget-utils.h"
 
 struct _AtelierPicker
 {
@@ -279,8 +280,7 @@ atelier_picker_dispose (GObject *object)
   if (self->list != NULL)
     g_signal_handlers_disconnect_by_data (self->list, self);
 
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), ATELIER_TYPE_PICKER);
+  atelier_bin_dispose_template (ADW_BIN (self), ATELIER_TYPE_PICKER);
 
   /* Stops the photos' work. */
   g_clear_object (&self->list);

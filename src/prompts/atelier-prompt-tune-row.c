@@ -12,6 +12,7 @@
 #include "atelier-prompt-tune-row.h"
 #include "atelier-shell.h"
 #include "atelier-tune-choices.h"
+#include "atelier-widget-utils.h"
 
 #define MAX_TUNE_PAGES 10
 
@@ -183,17 +184,10 @@ tunes_cb (GObject      *source,
           gpointer      user_data)
 {
   AtelierPromptTuneRow *self = user_data;
-  g_autoptr(GPtrArray) tunes = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tunes = atelier_widget_fetch_tune_choices_finish (user_data, result);
 
-  tunes = atelier_tune_choices_fetch_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
   if (tunes == NULL)
-    {
-      atelier_widget_show_error (GTK_WIDGET (self), error);
-      return;
-    }
+    return;
 
   g_clear_pointer (&self->tunes, g_ptr_array_unref);
   self->tunes = g_ptr_array_ref (tunes);

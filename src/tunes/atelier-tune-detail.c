@@ -9,6 +9,7 @@
 #include "atelier-tune-detail.h"
 #include "atelier-tune-ui.h"
 #include "atelier-shell.h"
+#include "atelier-widget-utils.h"
 
 #define PHOTO_SIZE 112
 
@@ -401,8 +402,7 @@ atelier_tune_detail_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
 
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), ATELIER_TYPE_TUNE_DETAIL);
+  atelier_bin_dispose_template (ADW_BIN (self), ATELIER_TYPE_TUNE_DETAIL);
 
   g_clear_object (&self->tune);
   g_clear_object (&self->session);

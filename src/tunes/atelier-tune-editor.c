@@ -29,6 +29,7 @@
 #include "atelier-tune-ui.h"
 #include "atelier-tune-upload.h"
 #include "atelier-shell.h"
+#include "atelier-widget-utils.h"
 
 /* After the last keystroke in the custom class entry, inspect for it. */
 #define CLASS_TYPING_DELAY_MS 600
@@ -1071,8 +1072,7 @@ atelier_tune_editor_dispose (GObject *object)
 
   g_clear_pointer (&self->error_widgets, g_ptr_array_unref);
 
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), ATELIER_TYPE_TUNE_EDITOR);
+  atelier_bin_dispose_template (ADW_BIN (self), ATELIER_TYPE_TUNE_EDITOR);
 
   g_clear_object (&self->draft);
   g_clear_object (&self->client);

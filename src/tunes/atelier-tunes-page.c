@@ -7,10 +7,10 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "atelier-error-presenter.h"
 #include "atelier-tune-ui.h"
 #include "atelier-tunes-page.h"
 #include "atelier-shell.h"
+#include "atelier-widget-utils.h"
 
 /* Load the next page when the end of the list is this close (px). */
 #define LOAD_MORE_DISTANCE 600
@@ -237,11 +237,8 @@ static void
 load_failed_cb (AtelierTunesPage *self,
                 GError           *error)
 {
-  g_autofree char *text = atelier_error_describe (error);
-
   self->failed = TRUE;
-  atelier_widget_show_error (GTK_WIDGET (self), error);
-  adw_status_page_set_description (self->error_page, text);
+  atelier_widget_show_load_error (GTK_WIDGET (self), self->error_page, error);
   update_view (self);
 }
 
@@ -705,12 +702,9 @@ atelier_tunes_page_dispose (GObject *object)
   if (self->draft != NULL)
     g_signal_handlers_disconnect_by_data (self->draft, self);
 
-  /* The bin's child is the template's top widget: let the bin drop it
-   * before the template's children are disposed, not after. The editor
-   * saves the draft as it goes. */
+  /* The editor saves the draft as it goes. */
   self->editor = NULL;
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), ATELIER_TYPE_TUNES_PAGE);
+  atelier_bin_dispose_template (ADW_BIN (self), ATELIER_TYPE_TUNES_PAGE);
 
   g_clear_object (&self->client);
   g_clear_object (&self->filtered);
