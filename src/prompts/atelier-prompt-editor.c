@@ -46,6 +46,7 @@ struct _AtelierPromptEditor
   AtelierPromptForm    *form;
   gboolean              updating;       /* filling the text from params */
   gboolean              show_required;  /* the user tried to generate */
+  char                 *tag_added;      /* the tune's tag Generate put back */
   GCancellable         *create_cancellable;
 };
 
@@ -317,7 +318,14 @@ created_cb (GObject      *source,
       guint n = (guint) MAX (atelier_prompt_get_num_images (prompt), 1);
 
       atelier_shell_show_page (shell, "gallery");
-      toast = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Generating %u image", "Generating %u images", n), n);
+      if (self->tag_added != NULL)
+        /* Translators: %u is a number of images, %s a tag such as <lora:123:1> */
+        toast = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "Generating %u image, with the tune’s tag %s added back to the prompt",
+                                              "Generating %u images, with the tune’s tag %s added back to the prompt", n),
+                                 n, self->tag_added);
+      else
+        toast = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Generating %u image", "Generating %u images", n), n);
       atelier_widget_show_toast (GTK_WIDGET (self), toast);
     }
 
@@ -332,7 +340,18 @@ generate_action (GtkWidget  *widget,
   AtelierPromptEditor *self = ATELIER_PROMPT_EDITOR (widget);
   AtelierAstriaClient *client = atelier_session_get_astria_client (self->session);
   gint64 tune_id = atelier_prompt_editor_get_target_tune_id (self);
+  AtelierPromptTarget target;
   const char *first = NULL;
+
+  /* A LoRA or FaceID prompt runs on a base model: without the tune's tag
+   * (a pasted prompt replaces the one the editor put in) it would show
+   * nobody. Put it back, and say so when the images come. */
+  g_clear_pointer (&self->tag_added, g_free);
+  atelier_prompt_tune_row_get_target (self->tune_row, &target);
+  if (atelier_prompt_text_ensure_tag (self->text_view, &target))
+    self->tag_added = target.tag_kind == ATELIER_PROMPT_TAG_FACEID
+                      ? atelier_prompt_tag_format_faceid (target.tag_tune_id)
+                      : atelier_prompt_tag_format_lora (target.tag_tune_id, 1.0);
 
   self->show_required = TRUE;
   if (revalidate_full (self, &first) > 0)
@@ -398,6 +417,7 @@ atelier_prompt_editor_finalize (GObject *object)
   AtelierPromptEditor *self = ATELIER_PROMPT_EDITOR (object);
 
   g_clear_object (&self->form);
+  g_free (self->tag_added);
   g_clear_object (&self->params);
 
   G_OBJECT_CLASS (atelier_prompt_editor_parent_class)->finalize (object);

@@ -169,7 +169,7 @@ atelier_prompt_text_insert_tag (AtelierPromptText *self,
   gtk_widget_grab_focus (GTK_WIDGET (self));
 }
 
-void
+gboolean
 atelier_prompt_text_ensure_tag (AtelierPromptText         *self,
                                 const AtelierPromptTarget *target)
 {
@@ -177,20 +177,22 @@ atelier_prompt_text_ensure_tag (AtelierPromptText         *self,
   g_autofree char *tag = NULL;
   g_autofree char *new_text = NULL;
 
-  g_return_if_fail (ATELIER_IS_PROMPT_TEXT (self));
+  g_return_val_if_fail (ATELIER_IS_PROMPT_TEXT (self), FALSE);
 
   if (target->tag_tune_id == 0)
-    return;
+    return FALSE;
 
   text = atelier_prompt_text_dup_text (self);
   if (atelier_prompt_tags_has_tune (text, target->tag_tune_id))
-    return;
+    return FALSE;
 
   tag = target->tag_kind == ATELIER_PROMPT_TAG_FACEID
         ? atelier_prompt_tag_format_faceid (target->tag_tune_id)
         : atelier_prompt_tag_format_lora (target->tag_tune_id, 1.0);
   new_text = g_strconcat (tag, *text != '\0' ? " " : "", text, NULL);
   atelier_prompt_text_set_text (self, new_text);
+
+  return TRUE;
 }
 
 static void

@@ -34,8 +34,8 @@ const char *atelier_prompt_text_get_notes   (AtelierPromptText         *self);
 void        atelier_prompt_text_insert_tag  (AtelierPromptText         *self,
                                              const char                *tag);
 /* Puts the tag of @target's LoRA or FaceID tune in front of the text
- * unless the text has it already. */
-void        atelier_prompt_text_ensure_tag  (AtelierPromptText         *self,
+ * unless the text has it already; TRUE when it did. */
+gboolean    atelier_prompt_text_ensure_tag  (AtelierPromptText         *self,
                                              const AtelierPromptTarget *target);
 
 /* The "Insert Tag" menu: the tags of the LoRA and FaceID tunes among

@@ -14,6 +14,7 @@
 #include "atelier-gallery-cell.h"
 #include "atelier-gallery-page-private.h"
 #include "atelier-prompt-editor.h"
+#include "atelier-shell.h"
 #include "atelier-test-utils.h"
 #include "atelier-ui-test-utils.h"
 #include "atelier-viewer.h"
@@ -772,6 +773,41 @@ test_editor_tags_and_tips (void)
   gtk_window_destroy (GTK_WINDOW (editor));
 }
 
+/* A pasted prompt that lost the LoRA tune's tag gets it back at Generate
+ * (else the base model would draw nobody), and the user is told. */
+static void
+test_editor_tag_added_back (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *trained = g_date_time_format_iso8601 (now);
+  g_autofree char *json = g_strdup_printf ("{\"id\": 777001, \"title\": \"Lora Lee\", \"name\": \"woman\","
+                                           " \"model_type\": \"lora\", \"branch\": \"flux1\", \"token\": \"ohwx\","
+                                           " \"trained_at\": \"%s\"}", trained);
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(AtelierTune) tune = atelier_tune_new_from_json (node, NULL);
+  g_autofree char *path = g_strdup_printf ("/tunes/%d/prompts", ATELIER_SANDBOX_FLUX_TUNE_ID);
+  g_autoptr(AtelierSandboxRequest) request = NULL;
+  AtelierPromptEditor *editor;
+
+  g_assert_nonnull (tune);
+  atelier_shell_open_prompt_editor (ATELIER_SHELL (window), NULL, tune, 0, NULL);
+  editor = find_editor ();
+  g_assert_cmpint (atelier_prompt_editor_get_target_tune_id (editor), ==, ATELIER_SANDBOX_FLUX_TUNE_ID);
+
+  /* Select all, paste: the tag the editor put in is gone. */
+  type_text (editor, "portrait of a woman in the rain");
+  atelier_sandbox_server_clear_requests (sandbox);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.generate", NULL));
+  atelier_test_wait_until (atelier_ui_find_toplevel (ATELIER_TYPE_PROMPT_EDITOR) == NULL, WAIT_MS);
+
+  request = atelier_sandbox_server_dup_last_request (sandbox, "POST", path);
+  g_assert_nonnull (request);
+  g_assert_cmpstr (atelier_sandbox_request_get_field (request, "prompt[text]"), ==,
+                   "<lora:777001:1> portrait of a woman in the rain");
+  g_assert_cmpstr (_atelier_window_get_last_toast (window), ==,
+                   "Generating 4 images, with the tune’s tag <lora:777001:1> added back to the prompt");
+}
+
 /* A liked image the service deleted stays, marked as kept locally. */
 static void
 test_local_only (void)
@@ -851,6 +887,7 @@ main (int   argc,
   atelier_ui_test_add ("/gallery/editor-validation", start, test_editor_validation);
   atelier_ui_test_add ("/gallery/editor-round-trip", start, test_editor_round_trip);
   atelier_ui_test_add ("/gallery/editor-tags-and-tips", start, test_editor_tags_and_tips);
+  atelier_ui_test_add ("/gallery/editor-tag-added-back", start, test_editor_tag_added_back);
   atelier_ui_test_add ("/gallery/local-only", start, test_local_only);
   atelier_ui_test_add ("/gallery/narrow", start, test_narrow);
 
