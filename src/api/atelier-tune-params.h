@@ -26,6 +26,10 @@
 
 G_BEGIN_DECLS
 
+/* The number of training photos the docs ask for. */
+#define ATELIER_TUNE_MIN_IMAGES 4
+#define ATELIER_TUNE_MAX_IMAGES 30
+
 #define ATELIER_TYPE_TUNE_PARAMS (atelier_tune_params_get_type ())
 G_DECLARE_FINAL_TYPE (AtelierTuneParams, atelier_tune_params, ATELIER, TUNE_PARAMS, AtelierParams)
 

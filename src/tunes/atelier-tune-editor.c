@@ -81,6 +81,7 @@ struct _AtelierTuneEditor
   AtelierTuneUpload           *upload;        /* (nullable) the one running */
   GCancellable                *cancellable;
   gboolean                     busy;
+  gboolean                     leave_out_warned;   /* the last upload's choice */
 };
 
 G_DEFINE_FINAL_TYPE (AtelierTuneEditor, atelier_tune_editor, ADW_TYPE_BIN)
@@ -658,6 +659,7 @@ update_status (AtelierTuneEditor *self)
 
   gtk_label_set_label (self->status_label, text);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.submit", ready && !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.retry", ready && !self->busy);
 }
 
 static void
@@ -817,12 +819,46 @@ ensure_unique_title (AtelierTuneEditor *self)
   set_uncertain (self, FALSE);
 }
 
-static void
-submit_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
+/* What a paid upload would send: readable photos, those with warnings
+ * (local or from the inspection) and those showing another subject. */
+typedef struct
 {
-  AtelierTuneEditor *self = ATELIER_TUNE_EDITOR (widget);
+  guint usable;
+  guint warned;
+  guint other_class;
+} PhotoCounts;
+
+static void
+count_photos (AtelierPhotoList *list,
+              PhotoCounts      *counts)
+{
+  *counts = (PhotoCounts) { 0 };
+  for (guint i = 0; i < atelier_photo_list_get_n_photos (list); i++)
+    {
+      AtelierTrainingPhoto *photo = atelier_photo_list_get_photo (list, i);
+
+      if (atelier_training_photo_is_unusable (photo))
+        continue;
+      counts->usable++;
+      if (atelier_training_photo_has_warnings (photo))
+        counts->warned++;
+      if (atelier_training_photo_get_inspection_warnings (photo) & ATELIER_INSPECTION_WARNING_OTHER_CLASS)
+        counts->other_class++;
+    }
+}
+
+static gboolean
+count_in_range (guint n)
+{
+  return n >= ATELIER_TUNE_MIN_IMAGES && n <= ATELIER_TUNE_MAX_IMAGES;
+}
+
+/* Uploads the readable photos, without those with warnings when
+ * @leave_out_warned. */
+static void
+start_upload (AtelierTuneEditor *self,
+              gboolean           leave_out_warned)
+{
   AtelierPhotoList *list = atelier_picker_get_photo_list (self->picker);
   g_autoptr(AtelierTuneParams) params = NULL;
   g_autoptr(GPtrArray) huge = g_ptr_array_new ();
@@ -831,6 +867,7 @@ submit_action (GtkWidget  *widget,
   if (self->busy || self->client == NULL)
     return;
 
+  self->leave_out_warned = leave_out_warned;
   clear_field_errors (self);
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
   ensure_unique_title (self);
@@ -841,7 +878,8 @@ submit_action (GtkWidget  *widget,
     {
       AtelierTrainingPhoto *photo = atelier_photo_list_get_photo (list, i);
 
-      if (atelier_training_photo_is_unusable (photo))
+      if (atelier_training_photo_is_unusable (photo) ||
+          (leave_out_warned && atelier_training_photo_has_warnings (photo)))
         continue;
       atelier_tune_params_add_image (params, atelier_training_photo_get_file (photo));
       if (atelier_training_photo_get_checks (photo) & ATELIER_PHOTO_CHECK_HUGE)
@@ -861,6 +899,123 @@ submit_action (GtkWidget  *widget,
   editor_ref = g_new0 (GWeakRef, 1);
   g_weak_ref_init (editor_ref, self);
   atelier_tune_upload_run_async (self->upload, self->cancellable, upload_done_cb, editor_ref);
+}
+
+static void
+upload_choice_cb (AtelierTuneEditor *self,
+                  const char        *response)
+{
+  if (g_str_equal (response, "leave-out"))
+    start_upload (self, TRUE);
+  else if (g_str_equal (response, "all"))
+    start_upload (self, FALSE);
+}
+
+/* Before a paid upload: photos with warnings are left out unless the
+ * user says otherwise, and a count outside what the docs ask is said. */
+static void
+ask_upload_choice (AtelierTuneEditor *self,
+                   const PhotoCounts *counts)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *class_name = dup_class_name (self);
+  guint clean = counts->usable - counts->warned;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdwMessageDialog *dialog;
+
+  if (counts->other_class > 0)
+    {
+      /* Translators: the second %s is the class, e.g. "woman" */
+      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u photo shows someone or something other than a %s. ",
+                                                 "%u photos show someone or something other than a %s. ",
+                                                 counts->other_class),
+                              counts->other_class, class_name != NULL ? class_name : _("subject"));
+    }
+  if (counts->warned > 0)
+    g_string_append (body, _("Photos with warnings, marked in the list, make a tune less like its subject."));
+
+  if (counts->warned > 0 && !count_in_range (clean))
+    g_string_append_printf (body,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "\n\nWithout them %u photo is left; Astria trains on %u to %u.",
+                                         "\n\nWithout them %u photos are left; Astria trains on %u to %u.", clean),
+                            clean, ATELIER_TUNE_MIN_IMAGES, ATELIER_TUNE_MAX_IMAGES);
+  if (!count_in_range (counts->usable))
+    {
+      if (body->len > 0)
+        g_string_append (body, "\n\n");
+      g_string_append_printf (body,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "All of them are %u photo; Astria trains on %u to %u.",
+                                           "All of them are %u photos; Astria trains on %u to %u.", counts->usable),
+                              counts->usable, ATELIER_TUNE_MIN_IMAGES, ATELIER_TUNE_MAX_IMAGES);
+    }
+
+  if (counts->warned > 0)
+    {
+      g_autofree char *heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                               "%u Photo Has Warnings",
+                                                               "%u Photos Have Warnings", counts->warned),
+                                                  counts->warned);
+      g_autofree char *leave_out = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                 "_Leave Out %u Photo",
+                                                                 "_Leave Out %u Photos", counts->warned),
+                                                    counts->warned);
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                           heading, body->str));
+      adw_message_dialog_add_responses (dialog,
+                                        "cancel", _("_Cancel"),
+                                        "all", _("_Upload All"),
+                                        "leave-out", leave_out,
+                                        NULL);
+      adw_message_dialog_set_response_appearance (dialog, "leave-out", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_response_enabled (dialog, "leave-out", clean > 0);
+      adw_message_dialog_set_default_response (dialog, clean > 0 ? "leave-out" : "cancel");
+    }
+  else
+    {
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                           _("Unusual Number of Photos"), body->str));
+      adw_message_dialog_add_responses (dialog,
+                                        "cancel", _("_Cancel"),
+                                        "all", _("_Upload Anyway"),
+                                        NULL);
+      adw_message_dialog_set_default_response (dialog, "cancel");
+    }
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (upload_choice_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+submit_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  AtelierTuneEditor *self = ATELIER_TUNE_EDITOR (widget);
+  PhotoCounts counts;
+
+  if (self->busy || self->client == NULL)
+    return;
+
+  count_photos (atelier_picker_get_photo_list (self->picker), &counts);
+  if (counts.warned > 0 || !count_in_range (counts.usable))
+    ask_upload_choice (self, &counts);
+  else
+    start_upload (self, FALSE);
+}
+
+/* Retry: the same photos as the upload that failed, not asked again. */
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  AtelierTuneEditor *self = ATELIER_TUNE_EDITOR (widget);
+
+  start_upload (self, self->leave_out_warned);
 }
 
 static void
@@ -1154,6 +1309,7 @@ atelier_tune_editor_class_init (AtelierTuneEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtelierTuneEditor, cancel_button);
 
   gtk_widget_class_install_action (widget_class, "editor.submit", NULL, submit_action);
+  gtk_widget_class_install_action (widget_class, "editor.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "editor.discard", NULL, discard_action);
   gtk_widget_class_install_action (widget_class, "editor.back", NULL, back_action);

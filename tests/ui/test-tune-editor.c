@@ -143,11 +143,23 @@ submit_enabled (AtelierTuneEditor *editor)
   return gtk_widget_is_sensitive (child (editor, "submit_button"));
 }
 
+/* Before a paid upload the editor asks about photos with warnings and
+ * about fewer than 4 photos: @response answers, when it asks. */
+static void
+answer_upload_choice (const char *response)
+{
+  GtkWindow *dialog = atelier_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+  if (dialog != NULL)
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+}
+
 static void
 submit (AtelierTuneEditor *editor)
 {
   atelier_test_wait_until (submit_enabled (editor), WAIT_MS);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.submit", NULL));
+  answer_upload_choice ("all");
   g_assert_true (atelier_tune_editor_get_busy (editor));
   atelier_test_wait_until (!atelier_tune_editor_get_busy (editor), WAIT_MS);
 }
@@ -488,6 +500,88 @@ test_huge_photo (void)
   atelier_test_wait_until (uploads_dir_empty (uploads), WAIT_MS);
 }
 
+/* A photo of one flat colour @rgb: green-dominant shows "another class"
+ * to the sandbox's inspection, any flat one is "blurry". */
+static GFile *
+write_flat (const char *name,
+            guint32     rgb)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 800, 600);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  gdk_pixbuf_fill (pixbuf, rgb << 8 | 0xff);
+  gdk_pixbuf_save (pixbuf, path, "jpeg", &error, NULL);
+  g_assert_no_error (error);
+  return g_file_new_for_path (path);
+}
+
+/* Photos with warnings are a choice: the editor says how many, leaving
+ * them out is the default, and a count outside 4 to 30 is said. */
+static void
+test_warnings_choice (void)
+{
+  AtelierTuneEditor *editor = open_editor ();
+  g_autoptr(AtelierSandboxRequest) request = NULL;
+  AdwMessageDialog *dialog;
+
+  discard (editor);
+  set_text (editor, "title_row", "Warned Wendy");
+  select_row (editor, "class_row", 1);               /* woman */
+  select_row (editor, "branch_row", 3);              /* fast: free */
+  add_photos (editor,
+              atelier_test_write_image (dir, "wendy-1.jpg", 800, 600, 81, "jpeg"),
+              atelier_test_write_image (dir, "wendy-2.jpg", 800, 600, 82, "jpeg"),
+              atelier_test_write_image (dir, "wendy-3.jpg", 800, 600, 83, "jpeg"),
+              atelier_test_write_image (dir, "wendy-4.jpg", 800, 600, 84, "jpeg"),
+              write_flat ("wendy-cat.jpg", 0x20c030),
+              write_flat ("wendy-grey.jpg", 0x909090),
+              NULL);
+  g_assert_cmpuint (atelier_photo_list_get_n_with_warnings (photos (editor)), ==, 2);
+
+  atelier_sandbox_server_clear_requests (sandbox);
+  atelier_test_wait_until (submit_enabled (editor), WAIT_MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.submit", NULL));
+  /* Asked first: nothing is sent yet. */
+  g_assert_false (atelier_tune_editor_get_busy (editor));
+  dialog = ADW_MESSAGE_DIALOG (atelier_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "2 Photos Have Warnings");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 photo shows someone or something other than a woman."));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "leave-out");
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "leave-out"), ==, "_Leave Out 2 Photos");
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "all"), ==, "_Upload All");
+  atelier_ui_save_screenshot (GTK_WINDOW (dialog), "editor-warnings-choice");
+
+  adw_message_dialog_response (dialog, "leave-out");
+  g_assert_true (atelier_tune_editor_get_busy (editor));
+  atelier_test_wait_until (!atelier_tune_editor_get_busy (editor), WAIT_MS);
+  request = atelier_sandbox_server_dup_last_request (sandbox, "POST", "/tunes");
+  g_assert_nonnull (request);
+  g_assert_cmpuint (atelier_sandbox_request_count_files (request, "tune[images][]"), ==, 4);
+
+  /* Two photos: fewer than the docs ask; Cancel sends nothing. */
+  editor = open_editor ();
+  discard (editor);
+  set_text (editor, "title_row", "Few Fiona");
+  select_row (editor, "branch_row", 3);
+  add_photos (editor,
+              atelier_test_write_image (dir, "fiona-1.jpg", 800, 600, 91, "jpeg"),
+              atelier_test_write_image (dir, "fiona-2.jpg", 800, 600, 92, "jpeg"),
+              NULL);
+  atelier_sandbox_server_clear_requests (sandbox);
+  atelier_test_wait_until (submit_enabled (editor), WAIT_MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.submit", NULL));
+  dialog = ADW_MESSAGE_DIALOG (atelier_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Unusual Number of Photos");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "All of them are 2 photos; Astria trains on 4 to 30."));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  adw_message_dialog_response (dialog, "cancel");
+  g_assert_false (atelier_tune_editor_get_busy (editor));
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", "/tunes"), ==, 0);
+}
+
 /* The tune being composed survives the window. */
 static void
 test_draft_restored (void)
@@ -636,6 +730,7 @@ test_504_and_retry (void)
   atelier_sandbox_server_add_fault (sandbox, &slow);
   atelier_test_wait_until (submit_enabled (editor), WAIT_MS);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.submit", NULL));
+  answer_upload_choice ("all");
   g_assert_true (atelier_ui_is_shown (child (editor, "progress_bar")));
   g_assert_true (atelier_ui_is_shown (child (editor, "cancel_button")));
   atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-uploading");
@@ -701,6 +796,7 @@ main (int   argc,
   atelier_ui_test_add ("/tune-editor/model-fields", start, test_model_fields);
   atelier_ui_test_add ("/tune-editor/create", start, test_create);
   atelier_ui_test_add ("/tune-editor/huge-photo", start, test_huge_photo);
+  atelier_ui_test_add ("/tune-editor/warnings-choice", start, test_warnings_choice);
   atelier_ui_test_add ("/tune-editor/draft-restored", start, test_draft_restored);
   atelier_ui_test_add ("/tune-editor/504-and-retry", start, test_504_and_retry);
   atelier_ui_test_add ("/tune-editor/field-errors", start, test_field_errors);
