@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "atelier-base-models.h"
 #include "atelier-prompt-route.h"
 
@@ -230,6 +232,53 @@ test_tunes (void)
   g_assert_cmpint (target.tag_kind, ==, ATELIER_PROMPT_TAG_FACEID);
 }
 
+static guint
+n_problems (const AtelierPromptTarget *target,
+            const char                *text)
+{
+  g_auto(GStrv) problems = atelier_prompt_target_text_problems (target, text);
+
+  return g_strv_length (problems);
+}
+
+/* 20-sdxl-api.md: "With SDXL you cannot combine multiple LoRAs." */
+static void
+test_sdxl_one_lora (void)
+{
+  AtelierPromptTarget sdxl_tune, sdxl_base, flux_tune, faceid_on_sdxl;
+  g_auto(GStrv) problems = NULL;
+
+  atelier_prompt_route ("lora", "sdxl1", TUNE, 0, &sdxl_tune);
+  atelier_prompt_target_for_tune_id (ATELIER_SDXL_TUNE_ID, &sdxl_base);
+  atelier_prompt_route ("lora", "flux1", TUNE, 0, &flux_tune);
+  atelier_prompt_route ("faceid", "sd15", TUNE, ATELIER_SDXL_TUNE_ID, &faceid_on_sdxl);
+  g_assert_cmpstr (faceid_on_sdxl.branch, ==, "sdxl1");
+
+  /* The tune's own tag, written or added at Generate: one LoRA. */
+  g_assert_cmpuint (n_problems (&sdxl_tune, "<lora:7001:1> ohwx man"), ==, 0);
+  g_assert_cmpuint (n_problems (&sdxl_tune, "ohwx man"), ==, 0);
+  g_assert_cmpuint (n_problems (&sdxl_tune, "<lora:7001:0.5> ohwx man <lora:7001:1>"), ==, 0);
+  g_assert_cmpuint (n_problems (&sdxl_tune, NULL), ==, 0);
+
+  /* Another LoRA besides the tune's, even when the editor adds the tune's. */
+  problems = atelier_prompt_target_text_problems (&sdxl_tune, "<lora:7001:1> ohwx man <lora:42:0.8>");
+  g_assert_cmpuint (g_strv_length (problems), ==, 1);
+  g_assert_nonnull (strstr (problems[0], "SDXL loads one LoRA per prompt"));
+  g_assert_nonnull (strstr (problems[0], "loads 2 (tunes 7001, 42)"));
+  g_assert_cmpuint (n_problems (&sdxl_tune, "ohwx man <lora:42:0.8>"), ==, 1);
+
+  /* On SDXL 1.0 itself, no tag is added: two written LoRAs are too many. */
+  g_assert_cmpuint (n_problems (&sdxl_base, "<lora:1:1> a man"), ==, 0);
+  g_assert_cmpuint (n_problems (&sdxl_base, "<lora:1:1> <lora:2:1> a man"), ==, 1);
+  /* Invalid tags are the notes' business; a FaceID tag is no LoRA. */
+  g_assert_cmpuint (n_problems (&sdxl_base, "<lora:1:1> <lora:x:1> a man"), ==, 0);
+  g_assert_cmpuint (n_problems (&faceid_on_sdxl, "<faceid:7001:1> <lora:1:1> a man"), ==, 0);
+  g_assert_cmpuint (n_problems (&faceid_on_sdxl, "<lora:1:1> <lora:2:1> a man"), ==, 1);
+
+  /* Flux combines LoRAs. */
+  g_assert_cmpuint (n_problems (&flux_tune, "<lora:7001:1> <lora:42:1> <lora:43:1>"), ==, 0);
+}
+
 static void
 test_base_models (void)
 {
@@ -275,6 +324,7 @@ main (int   argc,
   g_test_add_func ("/prompt-route/faceid", test_faceid);
   g_test_add_func ("/prompt-route/defaults", test_defaults);
   g_test_add_func ("/prompt-route/tunes", test_tunes);
+  g_test_add_func ("/prompt-route/sdxl-one-lora", test_sdxl_one_lora);
   g_test_add_func ("/base-models/table", test_base_models);
 
   return g_test_run ();

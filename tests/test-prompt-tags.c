@@ -255,6 +255,40 @@ test_has (void)
   g_assert_false (atelier_prompt_tags_has_kind (NULL, ATELIER_PROMPT_TAG_LORA));
 }
 
+static guint
+n_problems (const char *text,
+            const char *family,
+            gint64      added_lora)
+{
+  g_auto(GStrv) problems = atelier_prompt_tags_problems (text, family, added_lora);
+
+  return g_strv_length (problems);
+}
+
+/* 20-sdxl-api.md: "With SDXL you cannot combine multiple LoRAs." */
+static void
+test_problems (void)
+{
+  g_auto(GStrv) problems = atelier_prompt_tags_problems ("<lora:1:1> <lora:2:0.5> <lora:1:0.3>", "sdxl1", 0);
+
+  g_assert_cmpuint (g_strv_length (problems), ==, 1);
+  g_assert_cmpstr (problems[0], ==,
+                   "SDXL loads one LoRA per prompt, and this prompt loads 2 (tunes 1, 2): keep one LoRA tag.");
+
+  /* One LoRA, however often it is written; the added one counts. */
+  g_assert_cmpuint (n_problems ("<lora:1:1> a <lora:1:0.5>", "sdxl1", 0), ==, 0);
+  g_assert_cmpuint (n_problems ("<lora:1:1> a", "sdxl1", 1), ==, 0);
+  g_assert_cmpuint (n_problems ("<lora:2:1> a", "sdxl1", 1), ==, 1);
+  g_assert_cmpuint (n_problems ("a", "sdxl1", 1), ==, 0);
+  g_assert_cmpuint (n_problems (NULL, "sdxl1", 0), ==, 0);
+  /* Malformed tags and FaceID tags are no LoRA. */
+  g_assert_cmpuint (n_problems ("<lora:1:1> <lora:2> <lora:3:x> <faceid:4:1>", "sdxl1", 0), ==, 0);
+  /* Other families combine LoRAs. */
+  g_assert_cmpuint (n_problems ("<lora:1:1> <lora:2:1>", "flux1", 0), ==, 0);
+  g_assert_cmpuint (n_problems ("<lora:1:1> <lora:2:1>", "sd15", 0), ==, 0);
+  g_assert_cmpuint (n_problems ("<lora:1:1> <lora:2:1>", NULL, 0), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,6 +301,7 @@ main (int   argc,
   g_test_add_func ("/prompt-tags/unicode", test_unicode);
   g_test_add_func ("/prompt-tags/format", test_format);
   g_test_add_func ("/prompt-tags/has", test_has);
+  g_test_add_func ("/prompt-tags/problems", test_problems);
 
   return g_test_run ();
 }

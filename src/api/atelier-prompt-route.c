@@ -24,6 +24,8 @@
  *              422 "model_type=faceid is not supported" → 690204. Its
  *              examples create the tune with branch=fast and still prompt
  *              690204.
+ *              "With SDXL you cannot combine multiple LoRAs"
+ *              (atelier_prompt_target_text_problems()).
  *   [overview] docs/api/0-overview.md, Mock testing: a fast tune is free
  *              "and subsequent prompt calls will return mock images":
  *              fast stands in for a real tune, so it is prompted the way
@@ -264,4 +266,16 @@ atelier_prompt_target_for_tune_id (gint64               tune_id,
     .branch = model != NULL ? model->branch : NULL,
   };
   target->flux = g_strcmp0 (target->branch, "flux1") == 0;
+}
+
+GStrv
+atelier_prompt_target_text_problems (const AtelierPromptTarget *target,
+                                     const char                *text)
+{
+  g_return_val_if_fail (target != NULL, NULL);
+
+  /* [sdxl] "With SDXL you cannot combine multiple LoRAs": the family's
+   * rule, with the tag the editor puts in at Generate. */
+  return atelier_prompt_tags_problems (text, target->branch,
+                                       target->tag_kind == ATELIER_PROMPT_TAG_LORA ? target->tag_tune_id : 0);
 }

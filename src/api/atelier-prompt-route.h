@@ -47,4 +47,14 @@ void      atelier_prompt_target_for_tune      (AtelierTune          *tune,
 void      atelier_prompt_target_for_tune_id   (gint64                tune_id,
                                                AtelierPromptTarget  *target);
 
+/* What in @text Astria cannot run on @target, one translated sentence
+ * each; empty when nothing. Today: SDXL takes one LoRA per prompt
+ * (20-sdxl-api.md: "With SDXL you cannot combine multiple LoRAs"), so a
+ * prompt on an SDXL model that loads two or more different LoRAs is one
+ * problem. The tag the editor puts in at Generate (@target's LoRA when
+ * @text lacks it) counts as loaded. Invalid tags are not counted: the
+ * text's notes report them. (transfer full) */
+GStrv     atelier_prompt_target_text_problems (const AtelierPromptTarget *target,
+                                               const char                *text);
+
 G_END_DECLS

@@ -296,3 +296,63 @@ atelier_prompt_tags_has_tune (const char *text,
   return tune_id != 0 &&
          has_valid_tag (text, (1u << ATELIER_PROMPT_TAG_LORA) | (1u << ATELIER_PROMPT_TAG_FACEID), tune_id);
 }
+
+/* The different LoRA tunes of @text's valid tags, @added_lora first
+ * unless 0. (transfer full) (element-type gint64) */
+static GArray *
+loaded_loras (const char *text,
+              gint64      added_lora)
+{
+  g_autoptr(GArray) tags = atelier_prompt_tags_parse (text);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (added_lora != 0)
+    g_array_append_val (ids, added_lora);
+
+  for (guint i = 0; i < tags->len; i++)
+    {
+      const AtelierPromptTag *tag = &g_array_index (tags, AtelierPromptTag, i);
+      gboolean seen = FALSE;
+
+      if (!tag->valid || tag->kind != ATELIER_PROMPT_TAG_LORA)
+        continue;
+      for (guint j = 0; j < ids->len && !seen; j++)
+        seen = g_array_index (ids, gint64, j) == tag->tune_id;
+      if (!seen)
+        g_array_append_val (ids, tag->tune_id);
+    }
+
+  return ids;
+}
+
+GStrv
+atelier_prompt_tags_problems (const char *text,
+                              const char *family,
+                              gint64      added_lora)
+{
+  g_autoptr(GStrvBuilder) problems = g_strv_builder_new ();
+
+  /* 20-sdxl-api.md: "With SDXL you cannot combine multiple LoRAs." */
+  if (g_strcmp0 (family, "sdxl1") == 0)
+    {
+      g_autoptr(GArray) ids = loaded_loras (text, added_lora);
+
+      if (ids->len > 1)
+        {
+          g_autoptr(GString) list = g_string_new (NULL);
+          g_autofree char *problem = NULL;
+
+          for (guint i = 0; i < ids->len; i++)
+            g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
+                                    g_array_index (ids, gint64, i));
+          /* Translators: %u is at least 2; %s lists the LoRA tune IDs */
+          problem = g_strdup_printf (ngettext ("SDXL loads one LoRA per prompt, and this prompt loads %u (tunes %s): keep one LoRA tag.",
+                                               "SDXL loads one LoRA per prompt, and this prompt loads %u (tunes %s): keep one LoRA tag.",
+                                               ids->len),
+                                     ids->len, list->str);
+          g_strv_builder_add (problems, problem);
+        }
+    }
+
+  return g_strv_builder_end (problems);
+}

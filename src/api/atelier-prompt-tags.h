@@ -55,5 +55,16 @@ gboolean  atelier_prompt_tags_has_kind            (const char           *text,
 gboolean  atelier_prompt_tags_has_tune            (const char           *text,
                                                    gint64                tune_id);
 
+/* What in @text Astria cannot run on a model of @family ("sd15", "sdxl1",
+ * "flux1"; NULL when unknown), one translated sentence each; empty when
+ * nothing. @added_lora (0: none) is a LoRA tune the prompt loads besides
+ * the tags of @text. Today: SDXL takes one LoRA per prompt (20-sdxl-api.md:
+ * "With SDXL you cannot combine multiple LoRAs"), counted in different
+ * tune IDs of valid tags. Invalid tags are not counted: the parser
+ * reports them. (transfer full) */
+GStrv     atelier_prompt_tags_problems            (const char  *text,
+                                                   const char  *family,
+                                                   gint64       added_lora);
+
 G_END_DECLS
 

@@ -40,11 +40,11 @@ update (AtelierFaceidPage *self)
   const char *text;
 
   if (!self->has_key)
-    text = _("A likeness from a single photo, with no training, made by fal.ai. Add your fal.ai key in Preferences to use it.");
+    text = _("Coming soon: a likeness from a single photo, with no training, made by fal.ai. Add your fal.ai key in Preferences to be ready for it.");
   else if (self->sandbox)
-    text = _("A likeness from a single photo, with no training, made by fal.ai. In the Sandbox the results are placeholders.");
+    text = _("Coming soon: a likeness from a single photo, with no training, made by fal.ai. In the Sandbox its results will be placeholders.");
   else
-    text = _("A likeness from a single photo, with no training, made by fal.ai with your key.");
+    text = _("Coming soon: a likeness from a single photo, with no training, made by fal.ai with your key.");
 
   adw_status_page_set_description (self->status_page, text);
   gtk_widget_set_visible (self->add_key_button, !self->has_key);

@@ -1,8 +1,9 @@
 /* atelier-prompt-tips.c: the FaceID and Flux tips of the prompt editor
  *
- * Which tips apply (FaceID pages: a gallery checkpoint, CFG scale 3, face
- * swap unless animated, face correct for realistic images, LCM for speed;
- * Flux page: tunes are LoRAs loaded by their tag) and their fixes.
+ * Which tips apply (first what the api says Astria cannot run, such as
+ * several LoRAs on SDXL; FaceID pages: a gallery checkpoint, CFG scale 3,
+ * face swap unless animated, face correct for realistic images, LCM for
+ * speed; Flux page: tunes are LoRAs loaded by their tag) and their fixes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -84,18 +85,25 @@ add_faceid_tips (AtelierPromptTips         *self,
              _("Use _LCM"), "lcm");
 }
 
-void
+guint
 atelier_prompt_tips_update (AtelierPromptTips         *self,
                             AtelierParams             *params,
                             const char                *text,
                             const AtelierPromptTarget *target)
 {
-  g_return_if_fail (ATELIER_IS_PROMPT_TIPS (self));
-  g_return_if_fail (ATELIER_IS_PARAMS (params));
+  g_auto(GStrv) problems = NULL;
+
+  g_return_val_if_fail (ATELIER_IS_PROMPT_TIPS (self), 0);
+  g_return_val_if_fail (ATELIER_IS_PARAMS (params), 0);
 
   for (guint i = 0; i < self->rows->len; i++)
     adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), g_ptr_array_index (self->rows, i));
   g_ptr_array_set_size (self->rows, 0);
+
+  /* What Astria cannot run comes first: the user must change the text. */
+  problems = atelier_prompt_target_text_problems (target, text);
+  for (guint i = 0; problems[i] != NULL; i++)
+    add_tip (self, "dialog-error-symbolic", problems[i], NULL, NULL);
 
   if (atelier_prompt_tags_has_kind (text, ATELIER_PROMPT_TAG_FACEID) ||
       (target->tag_tune_id != 0 && target->tag_kind == ATELIER_PROMPT_TAG_FACEID))
@@ -110,6 +118,8 @@ atelier_prompt_tips_update (AtelierPromptTips         *self,
              _("LoRA tunes run on their base model and are loaded with their <lora:ID:WEIGHT> tag."), NULL, NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self), self->rows->len > 0);
+
+  return g_strv_length (problems);
 }
 
 gboolean
