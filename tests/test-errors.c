@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "atelier-astria-client.h"
 #include "atelier-test-utils.h"
 
@@ -145,6 +147,80 @@ test_422_field_errors (Fixture       *fixture,
   /* Never retried */
   g_assert_cmpuint (atelier_sandbox_server_count_requests (fixture->server, "GET", "/tunes"), ==, 1);
   g_assert_cmpuint (fixture->retry_delays->len, ==, 0);
+}
+
+/* Messages of the api layer, while a test listens. */
+static GString *captured_log;
+
+static GLogWriterOutput
+capture_log_writer (GLogLevelFlags   level,
+                    const GLogField *fields,
+                    gsize            n_fields,
+                    gpointer         user_data)
+{
+  const char *domain = NULL;
+  const char *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0)
+        domain = fields[i].value;
+      else if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
+        message = fields[i].value;
+    }
+
+  if (captured_log != NULL && g_strcmp0 (domain, "Atelier-Api") == 0 && message != NULL)
+    {
+      g_string_append (captured_log, message);
+      g_string_append_c (captured_log, '\n');
+      return G_LOG_WRITER_HANDLED;
+    }
+
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+/* "Log these errors, specifically the response body": the method, the
+ * path and the body, bounded, and never the key, even echoed. */
+static void
+test_422_logged (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) tunes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) long_body = g_string_new ("{\"base\": \"");
+
+  captured_log = g_string_new (NULL);
+  add_fault (fixture, "GET", "/tunes", ATELIER_SANDBOX_FAULT_STATUS, 422,
+             "{\"title\": [\"has already been taken\"], \"echo\": \"Bearer sd_test\"}", 1);
+  tunes = list_tunes (fixture, &error);
+  g_assert_null (tunes);
+  g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID);
+  g_assert_nonnull (strstr (captured_log->str, "GET /tunes"));
+  g_assert_nonnull (strstr (captured_log->str, "has already been taken"));
+  g_assert_nonnull (strstr (captured_log->str, "\"echo\""));
+  g_assert_null (strstr (captured_log->str, "sd_test"));
+  g_assert_null (strstr (captured_log->str, "offset"));
+
+  /* A huge body is cut. */
+  g_string_truncate (captured_log, 0);
+  g_clear_error (&error);
+  for (guint i = 0; i < 10000; i++)
+    g_string_append (long_body, "refused ");
+  g_string_append (long_body, "\"}");
+  add_fault (fixture, "GET", "/tunes/", ATELIER_SANDBOX_FAULT_STATUS, 422, long_body->str, 1);
+  g_assert_null (get_tune (fixture, 1, &error));
+  g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID);
+  g_assert_nonnull (strstr (captured_log->str, "GET /tunes/1: {\"base\": \"refused refused"));
+  g_assert_cmpuint (captured_log->len, <, 4096);
+
+  /* Other errors are not logged this way. */
+  g_string_truncate (captured_log, 0);
+  g_clear_error (&error);
+  add_fault (fixture, "GET", "/tunes", ATELIER_SANDBOX_FAULT_STATUS, 404, NULL, 1);
+  g_assert_null (get_tune (fixture, 1, &error));
+  g_assert_cmpstr (captured_log->str, ==, "");
+
+  g_string_free (g_steal_pointer (&captured_log), TRUE);
 }
 
 static void
@@ -551,12 +627,14 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_log_set_writer_func (capture_log_writer, NULL, NULL);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("/errors/422/field-errors", test_422_field_errors);
   ADD ("/errors/422/server-validation", test_422_real_validation);
+  ADD ("/errors/422/logged", test_422_logged);
   ADD ("/errors/401", test_401_not_retried);
   ADD ("/errors/429/backs-off", test_429_backs_off);
   ADD ("/errors/429/gives-up", test_429_gives_up);

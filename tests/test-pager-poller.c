@@ -380,6 +380,81 @@ test_pager_failure (Fixture       *f,
   g_assert_cmpuint (f->repeats->len, ==, 0);
 }
 
+/* A first page of ATELIER_PAGE_SIZE forged tunes, the one at @hole
+ * without an id: the parser skips it. */
+static void
+add_page_with_hole (Fixture *f,
+                    guint    hole)
+{
+  g_autoptr(GString) body = g_string_new ("[");
+  AtelierSandboxFault fault = { 0 };
+
+  for (guint i = 0; i < ATELIER_PAGE_SIZE; i++)
+    {
+      if (i > 0)
+        g_string_append_c (body, ',');
+      if (i == hole)
+        g_string_append (body, "{\"title\": \"No id\", \"name\": \"man\"}");
+      else
+        g_string_append_printf (body, "{\"id\": %u, \"title\": \"Forged %02u\", \"name\": \"man\"}",
+                                900000 + i, i);
+    }
+  g_string_append_c (body, ']');
+
+  fault.method = "GET";
+  fault.path = "/tunes";
+  fault.kind = ATELIER_SANDBOX_FAULT_STATUS;
+  fault.status = 200;
+  fault.body = body->str;
+  fault.times = 1;
+  atelier_sandbox_server_add_fault (f->server, &fault);
+}
+
+/* An element the app skips (no id) still takes its place in the
+ * service's page: the next page starts after it, and the page is not
+ * taken for the last one. */
+static void
+test_pager_skipped_element (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(AtelierPager) pager = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(AtelierTune) found = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  seed_tunes (f);
+  n = count_tunes (f);
+  g_assert_cmpuint (n, >, 2 * ATELIER_PAGE_SIZE);
+  pager = new_pager (f);
+
+  add_page_with_hole (f, 5);
+  atelier_pager_reload (pager);
+  wait_page (pager);
+  g_assert_cmpuint (f->n_pages, ==, 1);
+  g_assert_cmpuint (f->items->len, ==, ATELIER_PAGE_SIZE - 1);
+  g_assert_cmpuint (atelier_pager_get_offset (pager), ==, ATELIER_PAGE_SIZE);
+  g_assert_true (atelier_pager_get_has_more (pager));
+
+  /* The rest comes from the service from offset 20: nothing repeated,
+   * nothing lost. */
+  load_all (pager);
+  g_assert_cmpuint (f->repeats->len, ==, 0);
+  g_assert_cmpuint (f->items->len, ==, (ATELIER_PAGE_SIZE - 1) + (n - ATELIER_PAGE_SIZE));
+  g_assert_true (all_distinct (f->items));
+
+  /* Looking a tune up by title pages on past such a page too: the
+   * oldest tune is on the last page. */
+  add_page_with_hole (f, 0);
+  atelier_astria_client_find_tune_by_title_async (f->client, "Seeded 01", NULL,
+                                                  atelier_test_store_result, &result);
+  found = atelier_astria_client_find_tune_by_title_finish (f->client, atelier_test_wait_result (&result),
+                                                           &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (atelier_tune_get_title (found), ==, "Seeded 01");
+}
+
 /* A reload drops the page on its way; a reset forgets everything. */
 static void
 test_pager_reload_reset (Fixture       *f,
@@ -692,6 +767,7 @@ main (int   argc,
   ADD ("/pager/note-removed", test_pager_note_removed);
   ADD ("/pager/failure", test_pager_failure);
   ADD ("/pager/reload-reset", test_pager_reload_reset);
+  ADD ("/pager/skipped-element", test_pager_skipped_element);
   ADD ("/poller/backoff", test_poller_backoff);
   ADD ("/poller/rate-limit", test_poller_rate_limit);
   ADD ("/poller/stops", test_poller_stops);

@@ -61,6 +61,8 @@ typedef struct
   AtelierProgressFunc  progress;
   gpointer             progress_data;
   char                *tune_title;    /* (nullable) a tune create: 504 looks it up */
+  gboolean             listed;        /* the answer was a JSON array */
+  guint                n_listed;      /* its length, parsed or skipped */
 } Call;
 
 static void
@@ -307,7 +309,18 @@ call_parse (Call    *call,
 {
   g_autoptr(JsonNode) root = _atelier_json_parse_bytes (call->body, error);
 
-  return root != NULL ? call->parse (root, error) : NULL;
+  if (root == NULL)
+    return NULL;
+
+  /* A list's elements as the service sent them: the parser skips the
+   * unreadable ones, and paging must not count them out. */
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    {
+      call->listed = TRUE;
+      call->n_listed = json_array_get_length (json_node_get_array (root));
+    }
+
+  return call->parse (root, error);
 }
 
 static void
@@ -677,6 +690,31 @@ atelier_astria_client_list_tunes_finish (AtelierAstriaClient  *self,
   return call_finish (self, result, atelier_astria_client_list_tunes_async, error);
 }
 
+gboolean
+atelier_astria_client_get_page_length (AtelierAstriaClient *self,
+                                       GAsyncResult        *result,
+                                       guint               *length)
+{
+  Call *call;
+
+  g_return_val_if_fail (ATELIER_IS_ASTRIA_CLIENT (self), FALSE);
+  g_return_val_if_fail (length != NULL, FALSE);
+
+  if (!G_IS_TASK (result) || !g_task_is_valid (result, self))
+    return FALSE;
+  if (g_task_get_source_tag (G_TASK (result)) != atelier_astria_client_list_tunes_async &&
+      g_task_get_source_tag (G_TASK (result)) != atelier_astria_client_list_prompts_async &&
+      g_task_get_source_tag (G_TASK (result)) != atelier_astria_client_list_packs_async)
+    return FALSE;
+
+  call = g_task_get_task_data (G_TASK (result));
+  if (call == NULL || !call->listed)
+    return FALSE;
+
+  *length = call->n_listed;
+  return TRUE;
+}
+
 typedef struct
 {
   char  *title;
@@ -701,6 +739,7 @@ find_page_cb (GObject      *source,
   GCancellable *cancellable;
   g_autoptr(GPtrArray) page = NULL;
   g_autoptr(GError) error = NULL;
+  guint n_listed;
 
   page = atelier_astria_client_list_tunes_finish (self, result, &error);
   if (page == NULL)
@@ -708,6 +747,9 @@ find_page_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* A skipped element does not make the page short. */
+  n_listed = page->len;
+  atelier_astria_client_get_page_length (self, result, &n_listed);
 
   for (guint i = 0; i < page->len; i++)
     {
@@ -721,7 +763,7 @@ find_page_cb (GObject      *source,
     }
 
   data->offset += ATELIER_PAGE_SIZE;
-  if (page->len < ATELIER_PAGE_SIZE || data->offset >= MAX_TITLE_PAGES * ATELIER_PAGE_SIZE)
+  if (n_listed < ATELIER_PAGE_SIZE || data->offset >= MAX_TITLE_PAGES * ATELIER_PAGE_SIZE)
     {
       g_task_return_pointer (task, NULL, NULL);
       return;

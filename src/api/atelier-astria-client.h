@@ -96,6 +96,13 @@ void          atelier_astria_client_list_tunes_async       (AtelierAstriaClient 
 GPtrArray    *atelier_astria_client_list_tunes_finish      (AtelierAstriaClient  *self,
                                                             GAsyncResult         *result,
                                                             GError              **error);
+/* How many elements the service's list answered in @result (a list
+ * call of @self: tunes, prompts, packs), including those the parser
+ * skipped (no id, unreadable). Paging goes by this, not by the parsed
+ * count. FALSE, @length untouched, when @result holds no such list. */
+gboolean      atelier_astria_client_get_page_length       (AtelierAstriaClient  *self,
+                                                            GAsyncResult         *result,
+                                                            guint                *length);
 /* Pages through the tunes; the finish returns NULL without error when no
  * tune has that title. */
 void          atelier_astria_client_find_tune_by_title_async  (AtelierAstriaClient *self,

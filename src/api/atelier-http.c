@@ -22,6 +22,8 @@
 #define MAX_DELAY_MS   (10 * 60 * 1000)
 /* Not named by libsoup 3.2. */
 #define STATUS_TOO_MANY_REQUESTS 429
+/* How much of a 422 body the log keeps. */
+#define LOG_BODY_MAX   2048
 
 typedef struct
 {
@@ -318,6 +320,50 @@ _atelier_http_error_for_status (guint       status,
                       detail != NULL ? ": " : ".", detail != NULL ? detail : "");
 }
 
+/* The documentation asks to log 422 answers with their body. Logged:
+ * the method, the path (no query) and at most LOG_BODY_MAX bytes of the
+ * body on one line. Never the request's headers, and should the body
+ * echo the key, it is blanked out. */
+static void
+log_invalid (SoupMessage *message,
+             GBytes      *body)
+{
+  const char *auth = soup_message_headers_get_one (soup_message_get_request_headers (message),
+                                                   "Authorization");
+  const char *key = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GString) line = NULL;
+  gsize size = 0;
+  const char *data = NULL;
+  gboolean cut;
+
+  if (body != NULL)
+    data = g_bytes_get_data (body, &size);
+  cut = size > LOG_BODY_MAX;
+  text = g_utf8_make_valid (data != NULL ? data : "", MIN (size, LOG_BODY_MAX));
+  line = g_string_new (text);
+
+  /* "Bearer KEY", "Key KEY": the last word is the secret. */
+  if (auth != NULL)
+    {
+      key = strrchr (auth, ' ');
+      key = key != NULL ? key + 1 : auth;
+    }
+  if (key != NULL && *key != '\0')
+    g_string_replace (line, key, "[key]", 0);
+
+  for (gsize i = 0; i < line->len; i++)
+    {
+      if ((guchar) line->str[i] < 0x20)
+        line->str[i] = ' ';
+    }
+
+  g_message ("422 from %s %s: %s%s",
+             soup_message_get_method (message),
+             g_uri_get_path (soup_message_get_uri (message)),
+             line->str, cut ? "…" : "");
+}
+
 static guint
 backoff_ms (guint base_ms,
             guint attempt)
@@ -550,6 +596,8 @@ send_cb (GObject      *source,
     }
 
   api_error = _atelier_http_error_for_status (status, soup_message_get_reason_phrase (message), body);
+  if (status == SOUP_STATUS_UNPROCESSABLE_ENTITY)
+    log_invalid (message, body);
 
   if (status == STATUS_TOO_MANY_REQUESTS &&
       data->rate_limit_retries < data->policy.max_rate_limit_retries)

@@ -25,7 +25,8 @@ static const char * const schedulers[] = {
   "euler", "euler_a", "dpm++2m_karras", "dpm++sde_karras", "dpm++2m", "dpm++sde",
   "lcm", "tcd", NULL
 };
-static const char * const backend_versions[] = { "0", "1", NULL };
+/* "enum: null, `1`": unset (the account's version) or 1; 0 is not offered. */
+static const char * const backend_versions[] = { "1", NULL };
 static const char * const styles[] = {
   "Cinematic", "Animated", "Digital Art", "Photographic", "Fantasy art", "Neonpunk",
   "Enhance", "Comic book", "Lowpoly", "Line art", NULL

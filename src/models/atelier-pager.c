@@ -79,6 +79,7 @@ page_cb (GObject      *source,
   g_autoptr(GPtrArray) page = NULL;
   g_autoptr(GPtrArray) fresh = NULL;
   g_autoptr(GError) error = NULL;
+  guint n_listed;
 
   /* Dropped meanwhile: the call was cancelled, its result is of no use. */
   if (self == NULL)
@@ -99,18 +100,24 @@ page_cb (GObject      *source,
       return;
     }
 
+  /* The service's page length, not the parsed count: an element the
+   * parser skipped (no id, unreadable) still takes its place in the
+   * service's list, so it moves the offset and does not end the paging. */
+  n_listed = page->len;
+  atelier_astria_client_get_page_length (ATELIER_ASTRIA_CLIENT (source), result, &n_listed);
+
   fresh = g_ptr_array_new ();
   for (guint i = 0; i < page->len; i++)
     {
       if (see (self, self->get_id (g_ptr_array_index (page, i))))
         g_ptr_array_add (fresh, g_ptr_array_index (page, i));
     }
-  self->offset += page->len;
+  self->offset += n_listed;
 
   /* The owner shows the page before anyone hears that loading ended. */
   g_object_freeze_notify (G_OBJECT (self));
   _atelier_set_flag (self, &self->loading, FALSE, properties[PROP_LOADING]);
-  _atelier_set_flag (self, &self->has_more, page->len >= ATELIER_PAGE_SIZE, properties[PROP_HAS_MORE]);
+  _atelier_set_flag (self, &self->has_more, n_listed >= ATELIER_PAGE_SIZE, properties[PROP_HAS_MORE]);
   g_signal_emit (self, signals[PAGE], 0, page, fresh, self->first);
   g_object_thaw_notify (G_OBJECT (self));
 }

@@ -2,7 +2,8 @@
  *
  * The paging the tunes list and the gallery share. Pages of
  * ATELIER_PAGE_SIZE come from an offset; the offset of the next page is
- * the last one plus the page's length. Items the service lists twice
+ * the last one plus the page's length as the service sent it (elements
+ * the parser skipped count too, and do not make a page short). Items the service lists twice
  * (added between two pages move the rest down) come back as repeats: the
  * pager remembers every id listed since the last reload and hands each
  * page over as the whole page and its fresh part. Items the owner adds or

@@ -8,6 +8,12 @@
  * of the text and of fields without a row under the text, and the tips
  * (atelier-prompt-tips.c) follow. "Generate" sends the prompt.
  *
+ * A 504 on create may still have created the prompt: the documentation
+ * asks to wait 60 s before sending it again (so that idempotency can
+ * answer with the first one). The editor then shows a countdown, keeps
+ * the form and Generate locked, and offers Retry only once it ran out;
+ * "Don't Retry" (or Cancel) ends the wait and unlocks the form.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -30,6 +36,8 @@ struct _AtelierPromptEditor
   GtkWidget            *generate_button;
   GtkRevealer          *progress_revealer;
   GtkProgressBar       *progress_bar;
+  GtkRevealer          *retry_revealer;
+  GtkLabel             *retry_label;
   GtkScrolledWindow    *scrolled_window;
   AtelierPromptTuneRow *tune_row;
   GtkMenuButton        *insert_button;
@@ -48,6 +56,11 @@ struct _AtelierPromptEditor
   gboolean              show_required;  /* the user tried to generate */
   char                 *tag_added;      /* the tune's tag Generate put back */
   GCancellable         *create_cancellable;
+
+  /* After a 504 */
+  guint                 retry_wait_ms;  /* the documented 60 s; tests shorten it */
+  gint64                retry_at;       /* monotonic µs Retry is offered from; 0: no wait */
+  guint                 retry_tick_id;
 };
 
 G_DEFINE_FINAL_TYPE (AtelierPromptEditor, atelier_prompt_editor, ADW_TYPE_WINDOW)
@@ -58,6 +71,19 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_RETRY_WAIT_MS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* "When retrying a 504 error […] wait 60 seconds before retrying". */
+#define DEFAULT_RETRY_WAIT_MS (60 * 1000)
+/* How often the countdown looks at the clock. */
+#define RETRY_TICK_MS 250
 
 static AtelierParams *
 params (AtelierPromptEditor *self)
@@ -128,7 +154,8 @@ revalidate_full (AtelierPromptEditor  *self,
   guint n = show_errors (self, errors, first);
 
   atelier_prompt_tune_row_get_target (self->tune_row, &target);
-  atelier_prompt_tips_update (self->tips_group, params (self), text, &target);
+  /* A prompt the target model refuses (two LoRAs on SDXL) is not sent. */
+  n += atelier_prompt_tips_update (self->tips_group, params (self), text, &target);
   return n;
 }
 
@@ -280,6 +307,92 @@ progress_cb (goffset  sent,
     gtk_progress_bar_pulse (self->progress_bar);
 }
 
+/* {{{ Waiting to retry after a 504 */
+
+static void
+stop_retry_wait (AtelierPromptEditor *self)
+{
+  g_clear_handle_id (&self->retry_tick_id, g_source_remove);
+  self->retry_at = 0;
+  gtk_revealer_set_reveal_child (self->retry_revealer, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.retry", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel-retry", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.generate", TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->scrolled_window), TRUE);
+}
+
+/* Shows the seconds left; once none are, offers Retry. */
+static gboolean
+retry_tick_cb (gpointer user_data)
+{
+  AtelierPromptEditor *self = user_data;
+  gint64 left_us = self->retry_at - g_get_monotonic_time ();
+  g_autofree char *text = NULL;
+
+  if (left_us > 0)
+    {
+      guint seconds = (guint) ((left_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+
+      /* Translators: %u is a number of seconds */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "The server took too long to answer, and the prompt may still be created. "
+                                           "To avoid a duplicate, Retry is possible in %u second.",
+                                           "The server took too long to answer, and the prompt may still be created. "
+                                           "To avoid a duplicate, Retry is possible in %u seconds.", seconds),
+                              seconds);
+      gtk_label_set_label (self->retry_label, text);
+      return G_SOURCE_CONTINUE;
+    }
+
+  self->retry_tick_id = 0;
+  gtk_label_set_label (self->retry_label,
+                       _("The server took too long to answer, and the prompt may have been created: "
+                         "check the gallery before you retry."));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.retry", TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_retry_wait (AtelierPromptEditor *self)
+{
+  g_clear_handle_id (&self->retry_tick_id, g_source_remove);
+  self->retry_at = g_get_monotonic_time () + (gint64) self->retry_wait_ms * 1000;
+
+  /* Nothing may be sent, nor changed, before Retry. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.generate", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.retry", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel-retry", TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->scrolled_window), FALSE);
+  gtk_revealer_set_reveal_child (self->retry_revealer, TRUE);
+
+  if (retry_tick_cb (self))
+    self->retry_tick_id = g_timeout_add (MIN (RETRY_TICK_MS, MAX (self->retry_wait_ms, 1)), retry_tick_cb, self);
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  AtelierPromptEditor *self = ATELIER_PROMPT_EDITOR (widget);
+
+  if (self->retry_at == 0 || self->retry_tick_id != 0)
+    return;
+
+  stop_retry_wait (self);
+  gtk_widget_activate_action (widget, "editor.generate", NULL);
+}
+
+static void
+cancel_retry_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  stop_retry_wait (ATELIER_PROMPT_EDITOR (widget));
+}
+
+/* }}} */
+
 static void
 created_cb (GObject      *source,
             GAsyncResult *result,
@@ -293,6 +406,13 @@ created_cb (GObject      *source,
   prompt = atelier_astria_client_create_prompt_finish (ATELIER_ASTRIA_CLIENT (source), result, &error);
   g_clear_object (&self->create_cancellable);
   set_busy (self, FALSE);
+
+  if (prompt == NULL &&
+      g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_GATEWAY_TIMEOUT))
+    {
+      start_retry_wait (self);
+      return;
+    }
 
   if (prompt == NULL)
     {
@@ -383,10 +503,16 @@ cancel_action (GtkWidget  *widget,
 {
   AtelierPromptEditor *self = ATELIER_PROMPT_EDITOR (widget);
 
-  /* Sending: stop it and stay. Otherwise close. */
+  /* Sending: stop it and stay. Waiting to retry: stop waiting and stay.
+   * Otherwise close. */
   if (self->create_cancellable != NULL)
     {
       g_cancellable_cancel (self->create_cancellable);
+      return;
+    }
+  if (self->retry_at != 0)
+    {
+      stop_retry_wait (self);
       return;
     }
 
@@ -403,6 +529,7 @@ atelier_prompt_editor_dispose (GObject *object)
 
   g_cancellable_cancel (self->create_cancellable);
   g_clear_object (&self->create_cancellable);
+  g_clear_handle_id (&self->retry_tick_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ATELIER_TYPE_PROMPT_EDITOR);
 
@@ -424,6 +551,46 @@ atelier_prompt_editor_finalize (GObject *object)
 }
 
 static void
+atelier_prompt_editor_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  AtelierPromptEditor *self = ATELIER_PROMPT_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_RETRY_WAIT_MS:
+      g_value_set_uint (value, self->retry_wait_ms);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+atelier_prompt_editor_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  AtelierPromptEditor *self = ATELIER_PROMPT_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_RETRY_WAIT_MS:
+      if (self->retry_wait_ms != g_value_get_uint (value))
+        {
+          self->retry_wait_ms = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 atelier_prompt_editor_class_init (AtelierPromptEditorClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -431,6 +598,15 @@ atelier_prompt_editor_class_init (AtelierPromptEditorClass *klass)
 
   object_class->dispose = atelier_prompt_editor_dispose;
   object_class->finalize = atelier_prompt_editor_finalize;
+  object_class->get_property = atelier_prompt_editor_get_property;
+  object_class->set_property = atelier_prompt_editor_set_property;
+
+  /* After a 504 on create, how long before Retry is offered: the
+   * documented 60 s. Tests shorten it. */
+  properties[PROP_RETRY_WAIT_MS] =
+    g_param_spec_uint ("retry-wait-ms", NULL, NULL, 0, G_MAXUINT, DEFAULT_RETRY_WAIT_MS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The prompt the service created (pending). */
   signals[PROMPT_CREATED] = g_signal_new ("prompt-created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -445,6 +621,8 @@ atelier_prompt_editor_class_init (AtelierPromptEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtelierPromptEditor, generate_button);
   gtk_widget_class_bind_template_child (widget_class, AtelierPromptEditor, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, AtelierPromptEditor, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, AtelierPromptEditor, retry_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AtelierPromptEditor, retry_label);
   gtk_widget_class_bind_template_child (widget_class, AtelierPromptEditor, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, AtelierPromptEditor, tune_row);
   gtk_widget_class_bind_template_child (widget_class, AtelierPromptEditor, insert_button);
@@ -460,6 +638,8 @@ atelier_prompt_editor_class_init (AtelierPromptEditorClass *klass)
 
   gtk_widget_class_install_action (widget_class, "editor.generate", NULL, generate_action);
   gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "editor.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "editor.cancel-retry", NULL, cancel_retry_action);
   gtk_widget_class_install_action (widget_class, "editor.insert-tag", "s", insert_tag_action);
   gtk_widget_class_install_action (widget_class, "editor.apply-tip", "s", apply_tip_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "editor.generate", NULL);
@@ -470,6 +650,10 @@ static void
 atelier_prompt_editor_init (AtelierPromptEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->retry_wait_ms = DEFAULT_RETRY_WAIT_MS;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.retry", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel-retry", FALSE);
 
   self->params = atelier_prompt_params_new ();
   g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->text_view)), "changed",

@@ -622,7 +622,8 @@ test_editor_round_trip (void)
   /* Portrait 4:5 fills in width and height. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (atelier_ui_find_labelled (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, "Aspect")), 2);
   adw_combo_row_set_selected (ADW_COMBO_ROW (field_row (editor, "scheduler")), 3);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (field_row (editor, "backend_version")), 2);
+  /* Account Default, then 1: the only documented version. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (field_row (editor, "backend_version")), 1);
   adw_combo_row_set_selected (ADW_COMBO_ROW (field_row (editor, "style")), 4);
   adw_combo_row_set_selected (ADW_COMBO_ROW (field_row (editor, "color_grading")), 2);
   set_switch (editor, "film_grain", TRUE);
@@ -870,6 +871,115 @@ test_narrow (void)
   gtk_window_destroy (GTK_WINDOW (viewer));
 }
 
+/* SDXL takes one LoRA per prompt: a second LoRA tag in a prompt for an
+ * SDXL tune is flagged before sending. */
+static void
+test_editor_sdxl_one_lora (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *trained = g_date_time_format_iso8601 (now);
+  g_autofree char *json = g_strdup_printf ("{\"id\": 777002, \"title\": \"Sam Xl\", \"name\": \"man\","
+                                           " \"model_type\": \"pti\", \"branch\": \"sdxl1\", \"token\": \"ohwx\","
+                                           " \"trained_at\": \"%s\"}", trained);
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(AtelierTune) tune = atelier_tune_new_from_json (node, NULL);
+  AtelierPromptEditor *editor;
+  GtkWidget *tips;
+
+  g_assert_nonnull (tune);
+  atelier_shell_open_prompt_editor (ATELIER_SHELL (window), NULL, tune, 0, NULL);
+  editor = find_editor ();
+  tips = atelier_ui_find_by_id (GTK_WIDGET (editor), "tips_group");
+  g_assert_cmpint (atelier_prompt_editor_get_target_tune_id (editor), ==, 666678);
+
+  type_text (editor, "<lora:777002:1> ohwx man in a suit");
+  g_assert_false (atelier_ui_shows_text (tips, "SDXL loads one LoRA per prompt"));
+
+  /* Another LoRA, or the tune's tag lost and another one written (the
+   * editor puts the tune's back at Generate): two LoRAs. */
+  type_text (editor, "<lora:777002:1> ohwx man in a suit <lora:42:0.7>");
+  g_assert_true (gtk_widget_get_visible (tips));
+  g_assert_true (atelier_ui_shows_text (tips, "SDXL loads one LoRA per prompt, and this prompt loads 2 (tunes 777002, 42)"));
+  type_text (editor, "ohwx man in a suit <lora:42:0.7>");
+  g_assert_true (atelier_ui_shows_text (tips, "SDXL loads one LoRA per prompt"));
+
+  type_text (editor, "<lora:777002:0.8> ohwx man in a suit");
+  g_assert_false (atelier_ui_shows_text (tips, "SDXL loads one LoRA per prompt"));
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
+/* Generate and wait for the answer: a 504 shows the retry countdown. */
+static void
+generate_into_504 (AtelierPromptEditor *editor,
+                   const char          *prompts_path)
+{
+  AtelierSandboxFault fault = { 0 };
+  GtkRevealer *revealer = GTK_REVEALER (atelier_ui_find_by_id (GTK_WIDGET (editor), "retry_revealer"));
+
+  fault.method = "POST";
+  fault.path = prompts_path;
+  fault.kind = ATELIER_SANDBOX_FAULT_STATUS;
+  fault.status = 504;
+  fault.times = 1;
+  atelier_sandbox_server_add_fault (sandbox, &fault);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.generate", NULL));
+  atelier_test_wait_until (gtk_revealer_get_reveal_child (revealer), WAIT_MS);
+}
+
+/* "When retrying a 504 error […] wait 60 seconds": Retry comes only after
+ * the countdown (shortened here), which can be cancelled. */
+static void
+test_editor_504_retry (void)
+{
+  AtelierPromptEditor *editor = open_editor ();
+  g_autofree char *prompts_path = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts", tune_id);
+  GtkWidget *retry_button = atelier_ui_find_by_id (GTK_WIDGET (editor), "retry_button");
+  GtkWidget *generate_button = atelier_ui_find_by_id (GTK_WIDGET (editor), "generate_button");
+  GtkWidget *retry_label = atelier_ui_find_by_id (GTK_WIDGET (editor), "retry_label");
+  GtkRevealer *revealer = GTK_REVEALER (atelier_ui_find_by_id (GTK_WIDGET (editor), "retry_revealer"));
+  guint wait_ms = 0;
+  gint64 started;
+
+  g_object_get (editor, "retry-wait-ms", &wait_ms, NULL);
+  g_assert_cmpuint (wait_ms, ==, 60000);
+  atelier_prompt_editor_set_target_tune_id (editor, tune_id);
+  type_text (editor, "ohwx woman, portrait");
+  atelier_sandbox_server_clear_requests (sandbox);
+
+  /* The documented minute: counting down, nothing can be sent. */
+  generate_into_504 (editor, prompts_path);
+  g_assert_true (strstr (gtk_label_get_label (GTK_LABEL (retry_label)), "in 60 seconds") != NULL);
+  g_assert_false (gtk_widget_is_sensitive (retry_button));
+  g_assert_false (gtk_widget_is_sensitive (generate_button));
+  g_assert_false (gtk_widget_get_sensitive (atelier_ui_find_by_id (GTK_WIDGET (editor), "scrolled_window")));
+  g_assert_null (_atelier_window_get_last_toast (window));
+
+  /* Cancel ends the wait; the editor stays. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.cancel", NULL));
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+  g_assert_true (gtk_widget_is_sensitive (generate_button));
+  g_assert_nonnull (atelier_ui_find_toplevel (ATELIER_TYPE_PROMPT_EDITOR));
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", prompts_path), ==, 1);
+
+  /* A short wait: Retry only once it ran out, and it sends again. */
+  g_object_set (editor, "retry-wait-ms", 1500, NULL);
+  generate_into_504 (editor, prompts_path);
+  started = g_get_monotonic_time ();
+  g_assert_true (strstr (gtk_label_get_label (GTK_LABEL (retry_label)), "in 2 seconds") != NULL ||
+                 strstr (gtk_label_get_label (GTK_LABEL (retry_label)), "in 1 second") != NULL);
+  g_assert_false (gtk_widget_is_sensitive (retry_button));
+  atelier_ui_save_screenshot (GTK_WINDOW (editor), "editor-504");
+  atelier_test_wait_until (gtk_widget_is_sensitive (retry_button), WAIT_MS);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 1000 * 1000);
+  g_assert_true (strstr (gtk_label_get_label (GTK_LABEL (retry_label)), "check the gallery") != NULL);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", prompts_path), ==, 2);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.retry", NULL));
+  atelier_test_wait_until (atelier_ui_find_toplevel (ATELIER_TYPE_PROMPT_EDITOR) == NULL, WAIT_MS);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", prompts_path), ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -890,6 +1000,8 @@ main (int   argc,
   atelier_ui_test_add ("/gallery/editor-tag-added-back", start, test_editor_tag_added_back);
   atelier_ui_test_add ("/gallery/local-only", start, test_local_only);
   atelier_ui_test_add ("/gallery/narrow", start, test_narrow);
+  atelier_ui_test_add ("/gallery/editor-sdxl-one-lora", start, test_editor_sdxl_one_lora);
+  atelier_ui_test_add ("/gallery/editor-504-retry", start, test_editor_504_retry);
 
   status = g_test_run ();
 
