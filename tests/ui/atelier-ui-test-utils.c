@@ -506,10 +506,7 @@ atelier_ui_test_add (const char  *path,
 AtelierAccount *
 atelier_ui_get_account (void)
 {
-  GApplication *app = g_application_get_default ();
-
-  g_assert_true (ATELIER_IS_APPLICATION (app));
-  return atelier_application_get_account (ATELIER_APPLICATION (app));
+  return atelier_application_get_account (atelier_ui_get_app ());
 }
 
 AtelierSandboxServer *
