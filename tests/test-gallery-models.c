@@ -875,6 +875,168 @@ test_library_saved (Fixture       *f,
   }
 }
 
+
+/* Prompt units: one item per prompt */
+
+/* A copy of the units kept only from their ::items-changed (read without
+ * get_item(), which would fetch pages). */
+typedef struct
+{
+  AtelierPromptsModel *model;
+  GPtrArray           *items;
+} Mirror;
+
+static void
+mirror_cb (GListModel *units,
+           guint       position,
+           guint       removed,
+           guint       added,
+           Mirror     *mirror)
+{
+  g_ptr_array_remove_range (mirror->items, position, removed);
+  for (guint i = 0; i < added; i++)
+    {
+      guint first = atelier_prompt_units_get_item_position (ATELIER_PROMPT_UNITS (units), position + i);
+
+      g_ptr_array_insert (mirror->items, position + i,
+                          g_object_ref (_atelier_prompts_model_peek_item (mirror->model, first)));
+    }
+}
+
+/* The units are the first item of each prompt of the model, in order,
+ * and what their signals said agrees. */
+static void
+assert_units (AtelierPromptsModel *model,
+              GPtrArray           *mirror)
+{
+  GListModel *list = G_LIST_MODEL (model);
+  GListModel *units = atelier_prompts_model_get_units (model);
+  AtelierPromptUnits *prompt_units = ATELIER_PROMPT_UNITS (units);
+  guint n_units = 0;
+  gint64 previous = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(AtelierGalleryItem) item = g_list_model_get_item (list, i);
+      gint64 id = atelier_gallery_item_get_prompt_id (item);
+
+      if (i > 0 && id == previous)
+        continue;
+      previous = id;
+
+      {
+        g_autoptr(AtelierGalleryItem) unit = g_list_model_get_item (units, n_units);
+
+        g_assert_true (unit == item);
+        g_assert_true (g_ptr_array_index (mirror, n_units) == item);
+        g_assert_cmpuint (atelier_prompt_units_get_item_position (prompt_units, n_units), ==, i);
+        g_assert_cmpint (atelier_prompt_units_find (prompt_units, id), ==, n_units);
+      }
+      n_units++;
+    }
+
+  g_assert_cmpuint (g_list_model_get_n_items (units), ==, n_units);
+  g_assert_cmpuint (mirror->len, ==, n_units);
+  g_assert_cmpuint (n_units, ==, atelier_prompts_model_get_n_prompts (model));
+}
+
+/* Whatever the prompts model does (pages, a new prompt on top, a prompt
+ * that renders its images, one deleted, the liked block, a reload), the
+ * units follow with one unit per prompt; asking for the last unit
+ * fetches the next page. */
+static void
+test_units (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(AtelierPromptsModel) model = new_model (f);
+  g_autoptr(GPtrArray) mirrored = g_ptr_array_new_with_free_func (g_object_unref);
+  Mirror mirror = { model, mirrored };
+  g_autoptr(AtelierPrompt) fresh = NULL;
+  GListModel *units = atelier_prompts_model_get_units (model);
+  guint n;
+  gint64 removed_id;
+
+  for (guint i = 0; i < 45; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("prompt %u", i);
+
+      atelier_sandbox_server_seed_prompt (f->server, f->tune_id, text, 1 + i % 4);
+    }
+  g_signal_connect (units, "items-changed", G_CALLBACK (mirror_cb), &mirror);
+
+  atelier_prompts_model_reload (model);
+  wait_idle (model);
+  drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (units), ==, 20);
+  assert_units (model, mirrored);
+
+  /* The last unit asked for: the next pages come. */
+  n = g_list_model_get_n_items (units);
+  {
+    g_autoptr(AtelierGalleryItem) last = g_list_model_get_item (units, n - 1);
+
+    g_assert_nonnull (last);
+  }
+  wait_idle (model);
+  g_assert_cmpuint (g_list_model_get_n_items (units), >, n);
+  {
+    g_autoptr(AtelierGalleryItem) last = g_list_model_get_item (units, g_list_model_get_n_items (units) - 1);
+  }
+  wait_idle (model);
+  g_assert_false (atelier_prompts_model_has_more (model));
+  g_assert_cmpuint (g_list_model_get_n_items (units), ==, 45);
+  assert_units (model, mirrored);
+
+  /* A new prompt: pending, one placeholder, on top; then its 2 images. */
+  fresh = create_prompt (f, "a new one");
+  atelier_prompts_model_add_prompt (model, fresh);
+  g_assert_cmpuint (g_list_model_get_n_items (units), ==, 46);
+  g_assert_cmpint (item_prompt_id (units, 0), ==, atelier_prompt_get_id (fresh));
+  assert_units (model, mirrored);
+  {
+    g_autoptr(AtelierPrompt) done = fetch_prompt (f, atelier_prompt_get_id (fresh));
+
+    for (guint tries = 0; atelier_prompt_get_state (done) != ATELIER_PROMPT_STATE_DONE; tries++)
+      {
+        g_assert_cmpuint (tries, <, WAIT_MS / 20);
+        g_object_unref (done);
+        g_usleep (20 * 1000);
+        done = fetch_prompt (f, atelier_prompt_get_id (fresh));
+      }
+    atelier_prompts_model_update_prompt (model, done);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (units), ==, 46);
+  g_assert_true (item_is_image (model, 1));
+  assert_units (model, mirrored);
+
+  /* One in the middle goes. */
+  removed_id = item_prompt_id (units, 20);
+  atelier_prompts_model_remove_prompt (model, removed_id);
+  g_assert_cmpuint (g_list_model_get_n_items (units), ==, 45);
+  g_assert_cmpint (atelier_prompt_units_find (ATELIER_PROMPT_UNITS (units), removed_id), ==, -1);
+  assert_units (model, mirrored);
+
+  /* Liked first: the liked prompt leads, once. */
+  g_assert_true (set_liked (f, f->likes, atelier_prompts_model_lookup_prompt (model, item_prompt_id (units, 30)),
+                            TRUE, NULL));
+  atelier_prompts_model_set_sort (model, ATELIER_PROMPTS_SORT_MOST_LIKED);
+  assert_units (model, mirrored);
+  wait_idle (model);
+  {
+    g_autoptr(AtelierGalleryItem) last = g_list_model_get_item (units, g_list_model_get_n_items (units) - 1);
+  }
+  wait_idle (model);
+  /* The removed one too: only the model forgot it, not the server. */
+  g_assert_cmpuint (g_list_model_get_n_items (units), ==, 46);
+  assert_units (model, mirrored);
+
+  /* Liked only: just that one. */
+  atelier_prompts_model_set_liked_only (model, TRUE);
+  wait_idle (model);
+  g_assert_cmpuint (g_list_model_get_n_items (units), ==, 1);
+  assert_units (model, mirrored);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -896,6 +1058,7 @@ main (int   argc,
   ADD ("/gallery-models/likes-rollback", test_likes_rollback);
   ADD ("/gallery-models/library-outlives-server", test_library_outlives_server);
   ADD ("/gallery-models/library-saved", test_library_saved);
+  ADD ("/gallery-models/units", test_units);
 
   return g_test_run ();
 }

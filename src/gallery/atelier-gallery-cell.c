@@ -1,8 +1,8 @@
-/* atelier-gallery-cell.c: one thumbnail of the gallery grid
+/* atelier-gallery-cell.c: one thumbnail of a prompt in the gallery
  *
- * Built in code, not from a template: the grid keeps about 180 of these
- * and rebinds them while scrolling, so they stay small (a picture, a
- * button, two icons) and never change size.
+ * Built in code, not from a template: the gallery keeps about 130 of
+ * these and rebinds them while scrolling, so they stay small (a picture
+ * and two icons) and never change size.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,11 +19,9 @@ struct _AtelierGalleryCell
 
   GtkWidget          *picture;
   GtkWidget          *status;       /* spinner or icon, centred */
-  GtkWidget          *like_button;
   GtkWidget          *local_icon;
 
   AtelierGalleryItem *item;
-  AtelierLikes       *likes;
   GCancellable       *cancellable;
   gboolean            ready;
 };
@@ -32,6 +30,7 @@ G_DEFINE_FINAL_TYPE (AtelierGalleryCell, atelier_gallery_cell, GTK_TYPE_WIDGET)
 
 enum {
   LOAD_FAILED,
+  ACTIVATE,
   N_SIGNALS
 };
 
@@ -87,50 +86,6 @@ set_status_icon (AtelierGalleryCell *self,
 }
 
 static void
-update_like (AtelierGalleryCell *self)
-{
-  gboolean liked = FALSE;
-  gboolean can_like;
-
-  if (self->item == NULL)
-    return;
-
-  can_like = atelier_gallery_item_get_kind (self->item) == ATELIER_GALLERY_ITEM_IMAGE &&
-             !atelier_gallery_item_is_local_only (self->item) && self->likes != NULL;
-  if (self->likes != NULL)
-    liked = atelier_likes_is_liked (self->likes, atelier_gallery_item_get_prompt_id (self->item));
-
-  gtk_widget_set_visible (self->like_button, can_like || liked);
-  gtk_widget_set_sensitive (self->like_button, can_like);
-  if (liked)
-    {
-      gtk_widget_add_css_class (self->like_button, "liked");
-      gtk_widget_add_css_class (GTK_WIDGET (self), "liked");
-      gtk_widget_set_tooltip_text (self->like_button, _("Unlike"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->like_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Unlike"), -1);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (self->like_button, "liked");
-      gtk_widget_remove_css_class (GTK_WIDGET (self), "liked");
-      gtk_widget_set_tooltip_text (self->like_button, _("Like"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->like_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Like"), -1);
-    }
-}
-
-static void
-likes_changed_cb (AtelierGalleryCell *self,
-                  gint64              prompt_id,
-                  gboolean            liked)
-{
-  if (self->item != NULL &&
-      (prompt_id == 0 || prompt_id == atelier_gallery_item_get_prompt_id (self->item)))
-    update_like (self);
-}
-
-static void
 loaded_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -174,8 +129,8 @@ describe (AtelierGalleryItem *item)
       return g_strdup_printf (_("Failed: %s"), text != NULL ? text : "");
     case ATELIER_GALLERY_ITEM_IMAGE:
     default:
-      return g_strdup_printf (_("Image %u of “%s”"), atelier_gallery_item_get_index (item) + 1,
-                              text != NULL ? text : "");
+      return g_strdup_printf (_("Image %u of %u: %s"), atelier_gallery_item_get_index (item) + 1,
+                              atelier_prompt_get_n_images (prompt), text != NULL ? text : "");
     }
 }
 
@@ -183,11 +138,9 @@ void
 atelier_gallery_cell_bind (AtelierGalleryCell *self,
                            AtelierGalleryItem *item,
                            AtelierImageCache  *cache,
-                           AtelierLikes       *likes,
                            AtelierLibrary     *library)
 {
   g_autofree char *label = NULL;
-  GVariant *target;
 
   g_return_if_fail (ATELIER_IS_GALLERY_CELL (self));
   g_return_if_fail (ATELIER_IS_GALLERY_ITEM (item));
@@ -195,19 +148,11 @@ atelier_gallery_cell_bind (AtelierGalleryCell *self,
   atelier_gallery_cell_unbind (self);
 
   self->item = g_object_ref (item);
-  if (likes != NULL)
-    {
-      self->likes = g_object_ref (likes);
-      g_signal_connect_swapped (likes, "changed", G_CALLBACK (likes_changed_cb), self);
-    }
 
   label = describe (item);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), atelier_prompt_get_text (atelier_gallery_item_get_prompt (item)));
-
-  target = g_variant_new_int64 (atelier_gallery_item_get_prompt_id (item));
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->like_button), target);
-  update_like (self);
+  gtk_widget_set_focusable (GTK_WIDGET (self),
+                            atelier_gallery_item_get_kind (item) == ATELIER_GALLERY_ITEM_IMAGE);
 
   gtk_widget_set_visible (self->local_icon, atelier_gallery_item_is_local_only (item));
 
@@ -261,16 +206,11 @@ atelier_gallery_cell_unbind (AtelierGalleryCell *self)
   /* The cell is about to show another item: stop this one's download. */
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-
-  if (self->likes != NULL)
-    g_signal_handlers_disconnect_by_func (self->likes, likes_changed_cb, self);
-  g_clear_object (&self->likes);
   g_clear_object (&self->item);
 
   gtk_picture_set_paintable (GTK_PICTURE (self->picture), NULL);
   set_status (self, NULL);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
-  gtk_widget_remove_css_class (GTK_WIDGET (self), "liked");
   self->ready = FALSE;
 }
 
@@ -286,6 +226,29 @@ atelier_gallery_cell_is_ready (AtelierGalleryCell *self)
 {
   g_return_val_if_fail (ATELIER_IS_GALLERY_CELL (self), FALSE);
   return self->item == NULL || self->ready;
+}
+
+/* Click, Enter or Space: the image in the viewer. */
+static void
+activate_cb (AtelierGalleryCell *self)
+{
+  if (self->item == NULL || atelier_gallery_item_get_kind (self->item) != ATELIER_GALLERY_ITEM_IMAGE)
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "gallery.open-image", "(xu)",
+                              atelier_gallery_item_get_prompt_id (self->item),
+                              atelier_gallery_item_get_index (self->item));
+}
+
+static void
+released_cb (GtkGestureClick    *gesture,
+             int                 n_press,
+             double              x,
+             double              y,
+             AtelierGalleryCell *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  g_signal_emit (self, signals[ACTIVATE], 0);
 }
 
 static void
@@ -313,16 +276,27 @@ atelier_gallery_cell_class_init (AtelierGalleryCellClass *klass)
   /* An image could not be shown (its error is in the cell's tooltip). */
   signals[LOAD_FAILED] = g_signal_new ("load-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /* Opens the image in the viewer ("gallery.open-image"). */
+  signals[ACTIVATE] = g_signal_new_class_handler ("activate", G_TYPE_FROM_CLASS (klass),
+                                                  G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+                                                  G_CALLBACK (activate_cb), NULL, NULL, NULL,
+                                                  G_TYPE_NONE, 0);
+  gtk_widget_class_set_activate_signal (widget_class, signals[ACTIVATE]);
+  gtk_widget_class_add_binding_signal (widget_class, GDK_KEY_Return, 0, "activate", NULL);
+  gtk_widget_class_add_binding_signal (widget_class, GDK_KEY_KP_Enter, 0, "activate", NULL);
+  gtk_widget_class_add_binding_signal (widget_class, GDK_KEY_space, 0, "activate", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "atelier-gallery-cell");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  /* Pressed, it opens the image: a button to a screen reader. */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_BUTTON);
 }
 
 static void
 atelier_gallery_cell_init (AtelierGalleryCell *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
+  GtkGesture *click = gtk_gesture_click_new ();
 
   gtk_widget_set_size_request (widget, ATELIER_GALLERY_CELL_SIZE, ATELIER_GALLERY_CELL_SIZE);
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
@@ -331,19 +305,6 @@ atelier_gallery_cell_init (AtelierGalleryCell *self)
   gtk_picture_set_can_shrink (GTK_PICTURE (self->picture), TRUE);
   gtk_picture_set_content_fit (GTK_PICTURE (self->picture), GTK_CONTENT_FIT_COVER);
   gtk_widget_set_parent (self->picture, widget);
-
-  self->like_button = gtk_button_new_from_icon_name ("emblem-favorite-symbolic");
-  gtk_widget_set_halign (self->like_button, GTK_ALIGN_END);
-  gtk_widget_set_valign (self->like_button, GTK_ALIGN_START);
-  gtk_widget_set_margin_top (self->like_button, 6);
-  gtk_widget_set_margin_end (self->like_button, 6);
-  gtk_widget_add_css_class (self->like_button, "circular");
-  gtk_widget_add_css_class (self->like_button, "osd");
-  gtk_widget_add_css_class (self->like_button, "like-button");
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->like_button), g_variant_new_int64 (0));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->like_button), "gallery.toggle-like");
-  gtk_widget_set_tooltip_text (self->like_button, _("Like"));
-  gtk_widget_set_parent (self->like_button, widget);
 
   self->local_icon = gtk_image_new_from_icon_name ("computer-symbolic");
   gtk_widget_set_halign (self->local_icon, GTK_ALIGN_START);
@@ -356,6 +317,10 @@ atelier_gallery_cell_init (AtelierGalleryCell *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Only on this computer"), -1);
   gtk_widget_set_visible (self->local_icon, FALSE);
   gtk_widget_set_parent (self->local_icon, widget);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "released", G_CALLBACK (released_cb), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
 }
 
 GtkWidget *

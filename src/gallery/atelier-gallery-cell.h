@@ -1,10 +1,12 @@
-/* atelier-gallery-cell.h: one thumbnail of the gallery grid
+/* atelier-gallery-cell.h: one thumbnail of a prompt in the gallery
  *
  * A fixed-size square: the image (from the cache, loaded when bound and
- * cancelled when unbound), a like button, a mark for images kept only on
- * this computer, a spinner for prompts still rendering.
+ * cancelled when unbound), a mark for images kept only on this computer,
+ * a spinner for prompts still rendering. No heart: a like is for the
+ * whole prompt (AtelierGalleryRow has it).
  *
- * The like button activates "gallery.toggle-like" with the prompt id.
+ * Clicked, or Enter or Space, it activates "gallery.open-image" with
+ * (prompt id, image index).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,11 +27,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AtelierGalleryCell, atelier_gallery_cell, ATELIER, GALLERY_CELL, GtkWidget)
 
 GtkWidget          *atelier_gallery_cell_new         (void);
-/* @likes, @library may be NULL. */
+/* @library may be NULL. */
 void                atelier_gallery_cell_bind        (AtelierGalleryCell *self,
                                                       AtelierGalleryItem *item,
                                                       AtelierImageCache  *cache,
-                                                      AtelierLikes       *likes,
                                                       AtelierLibrary     *library);
 void                atelier_gallery_cell_unbind      (AtelierGalleryCell *self);
 AtelierGalleryItem *atelier_gallery_cell_get_item    (AtelierGalleryCell *self);

@@ -1,9 +1,11 @@
 /* atelier-gallery-page.c: every image of every tune, liked, kept, reviewed
  *
- * A GtkGridView over AtelierPromptsModel, one AtelierGalleryCell per
- * visible item: the cells bind and unbind as the grid scrolls, and each
- * unbind cancels the cell's image load. The toolbar sets the model's
- * filters; activating a cell opens the viewer.
+ * A one-column GtkGridView over the prompts model's units, one
+ * AtelierGalleryRow per visible prompt (a grid view keeps about 33 rows
+ * alive where a list view keeps 200): the rows and their cells bind and
+ * unbind as the view scrolls, and each unbind cancels the cell's image
+ * load. The toolbar sets the model's filters; activating an image opens
+ * the viewer.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,7 +15,10 @@
 
 #include "atelier-gallery-cell.h"
 #include "atelier-gallery-page-private.h"
+#include "atelier-gallery-row.h"
+#include "atelier-prompt-actions.h"
 #include "atelier-prompt-route.h"
+#include "atelier-base-models.h"
 #include "atelier-prompt-tags.h"
 #include "atelier-tune-choices.h"
 #include "atelier-viewer.h"
@@ -122,9 +127,9 @@ update_view (AtelierGalleryPage *self)
 
       if (gtk_toggle_button_get_active (self->liked_button))
         {
-          adw_status_page_set_title (self->empty_page, _("No Liked Images"));
+          adw_status_page_set_title (self->empty_page, _("No Liked Prompts"));
           adw_status_page_set_description (self->empty_page,
-                                           _("Like images with the heart on their thumbnail or in the viewer. Liked images are kept on this computer."));
+                                           _("A like is for a prompt and all its images: press Like beside them or in the viewer. The images of liked prompts are kept on this computer."));
         }
       else if (filtered)
         {
@@ -135,7 +140,7 @@ update_view (AtelierGalleryPage *self)
         {
           adw_status_page_set_title (self->empty_page, _("No Images Yet"));
           adw_status_page_set_description (self->empty_page,
-                                           _("Write a prompt for one of your tunes and its images appear here. Liked images are kept on this computer, since the service deletes images 30 days after training."));
+                                           _("Write a prompt for one of your tunes and its images appear here. The images of liked prompts are kept on this computer, since the service deletes images 30 days after training."));
         }
       gtk_stack_set_visible_child_name (self->stack, "empty");
     }
@@ -191,9 +196,64 @@ library_error_cb (AtelierGalleryPage *self,
   atelier_widget_show_error (GTK_WIDGET (self), error);
 }
 
+/* Rows */
+
+static AtelierTune *
+lookup_tune (AtelierGalleryPage *self,
+             gint64              tune_id)
+{
+  for (guint i = 0; tune_id != 0 && i < self->tunes->len; i++)
+    {
+      if (atelier_tune_get_id (g_ptr_array_index (self->tunes, i)) == tune_id)
+        return g_ptr_array_index (self->tunes, i);
+    }
+
+  return NULL;
+}
+
+/* What to call the prompt's tune: its own, else (a prompt on a base
+ * model) the tune its LoRA or FaceID tag loads, on that base model. */
+static char *
+dup_tune_title (AtelierGalleryPage *self,
+                AtelierPrompt      *prompt)
+{
+  gint64 tune_id = atelier_prompt_get_tune_id (prompt);
+  AtelierTune *tune = lookup_tune (self, tune_id);
+  const char *base = atelier_base_model_name (tune_id);
+  g_autoptr(GArray) tags = NULL;
+
+  if (tune != NULL && base == NULL)
+    return atelier_tune_dup_short_title (tune);
+
+  tags = atelier_prompt_tags_parse (atelier_prompt_get_text (prompt));
+  for (guint i = 0; i < tags->len; i++)
+    {
+      AtelierPromptTag *tag = &g_array_index (tags, AtelierPromptTag, i);
+      AtelierTune *tagged;
+
+      if (!tag->valid || tag->kind == ATELIER_PROMPT_TAG_CHARACTERISTIC ||
+          (tagged = lookup_tune (self, tag->tune_id)) == NULL)
+        continue;
+
+      {
+        g_autofree char *title = atelier_tune_dup_short_title (tagged);
+
+        if (base == NULL)
+          return g_steal_pointer (&title);
+        /* Translators: a tune on the base model it was prompted on, "Anna on Flux.1 dev" */
+        return g_strdup_printf (_("%s on %s"), title, base);
+      }
+    }
+
+  if (tune != NULL)
+    return atelier_tune_dup_short_title (tune);
+
+  return g_strdup (base);
+}
+
 static void
-cell_load_failed_cb (AtelierGalleryPage *self,
-                     GError             *error)
+row_load_failed_cb (AtelierGalleryPage *self,
+                    GError             *error)
 {
   /* Once per load: a dead server would otherwise toast per cell. */
   if (self->error_shown)
@@ -202,17 +262,17 @@ cell_load_failed_cb (AtelierGalleryPage *self,
   atelier_widget_show_error (GTK_WIDGET (self), error);
 }
 
-/* Cells */
-
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
           AtelierGalleryPage       *self)
 {
-  GtkWidget *cell = atelier_gallery_cell_new ();
+  GtkWidget *row = atelier_gallery_row_new ();
 
-  g_signal_connect_object (cell, "load-failed", G_CALLBACK (cell_load_failed_cb), self, G_CONNECT_SWAPPED);
-  gtk_list_item_set_child (list_item, cell);
+  g_signal_connect_object (row, "load-failed", G_CALLBACK (row_load_failed_cb), self, G_CONNECT_SWAPPED);
+  gtk_list_item_set_child (list_item, row);
+  /* The row's own buttons and images act; the row itself does not. */
+  gtk_list_item_set_activatable (list_item, FALSE);
 }
 
 static void
@@ -220,13 +280,16 @@ bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *list_item,
          AtelierGalleryPage       *self)
 {
+  AtelierGalleryItem *unit = gtk_list_item_get_item (list_item);
+  g_autofree char *title = NULL;
+
   if (self->session == NULL)
     return;
 
-  atelier_gallery_cell_bind (ATELIER_GALLERY_CELL (gtk_list_item_get_child (list_item)),
-                             gtk_list_item_get_item (list_item),
-                             atelier_session_get_image_cache (self->session),
-                             self->likes, self->library);
+  title = dup_tune_title (self, atelier_gallery_item_get_prompt (unit));
+  atelier_gallery_row_bind (ATELIER_GALLERY_ROW (gtk_list_item_get_child (list_item)), unit, title,
+                            atelier_session_get_image_cache (self->session),
+                            self->likes, self->library);
 }
 
 static void
@@ -234,7 +297,27 @@ unbind_cb (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
            AtelierGalleryPage       *self)
 {
-  atelier_gallery_cell_unbind (ATELIER_GALLERY_CELL (gtk_list_item_get_child (list_item)));
+  atelier_gallery_row_unbind (ATELIER_GALLERY_ROW (gtk_list_item_get_child (list_item)));
+}
+
+/* The tunes came after the rows: name them now. */
+static void
+update_tune_titles (AtelierGalleryPage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->grid_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      AtelierPrompt *prompt;
+      g_autofree char *title = NULL;
+
+      if (!ATELIER_IS_GALLERY_ROW (row) || (prompt = atelier_gallery_row_get_prompt (ATELIER_GALLERY_ROW (row))) == NULL)
+        continue;
+
+      title = dup_tune_title (self, prompt);
+      atelier_gallery_row_set_tune_title (ATELIER_GALLERY_ROW (row), title);
+    }
 }
 
 /* Likes */
@@ -253,6 +336,62 @@ toggle_like_action (GtkWidget  *widget,
   prompt = atelier_prompts_model_lookup_prompt (self->model, g_variant_get_int64 (param));
   if (prompt != NULL)
     atelier_gallery_toggle_like (widget, self->likes, prompt);
+}
+
+/* What the rows do with their prompt */
+
+static AtelierPrompt *
+prompt_for_action (AtelierGalleryPage *self,
+                   GVariant           *param)
+{
+  if (self->model == NULL)
+    return NULL;
+
+  return atelier_prompts_model_lookup_prompt (self->model, g_variant_get_int64 (param));
+}
+
+static void
+reuse_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  AtelierPrompt *prompt = prompt_for_action (ATELIER_GALLERY_PAGE (widget), param);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (prompt != NULL)
+    atelier_prompt_action_reuse (widget, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, prompt, NULL);
+}
+
+static void
+copy_prompt_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  AtelierPrompt *prompt = prompt_for_action (ATELIER_GALLERY_PAGE (widget), param);
+
+  if (prompt != NULL)
+    atelier_prompt_action_copy (widget, prompt);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  AtelierGalleryPage *self = ATELIER_GALLERY_PAGE (widget);
+  AtelierPrompt *prompt = prompt_for_action (self, param);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(AtelierGalleryItem) first = NULL;
+  int position;
+
+  if (prompt == NULL)
+    return;
+
+  position = atelier_prompts_model_find_prompt (self->model, atelier_prompt_get_id (prompt));
+  first = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  atelier_prompt_action_delete (widget, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                self->model, self->library, prompt,
+                                first != NULL && atelier_gallery_item_is_local_only (first));
 }
 
 /* Filters */
@@ -387,6 +526,7 @@ set_tunes (AtelierGalleryPage *self,
 
   self->wanted_tune = 0;
   apply_tune_filter (self);
+  update_tune_titles (self);
 }
 
 static void
@@ -458,7 +598,7 @@ rebuild (AtelierGalleryPage *self)
       apply_tune_filter (self);
       atelier_prompts_model_set_polling (self->model, gtk_widget_get_mapped (GTK_WIDGET (self)));
 
-      selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model))));
+      selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (atelier_prompts_model_get_units (self->model))));
       atelier_prompts_model_reload (self->model);
       fetch_tunes (self);
     }
@@ -560,25 +700,36 @@ atelier_gallery_page_add_prompt (AtelierGalleryPage *self,
 
 /* Viewer and editor */
 
+/* An image of a row: the viewer, from that image on. */
 static void
-grid_activate_cb (AtelierGalleryPage *self,
-                  guint               position)
+open_image_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
 {
+  AtelierGalleryPage *self = ATELIER_GALLERY_PAGE (widget);
   g_autoptr(AtelierGalleryItem) item = NULL;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkRoot *root = gtk_widget_get_root (widget);
   AtelierViewer *viewer;
+  gint64 prompt_id;
+  guint32 index;
+  int position;
 
   if (self->model == NULL || self->session == NULL)
     return;
 
-  item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
-  if (item == NULL || atelier_gallery_item_get_kind (item) != ATELIER_GALLERY_ITEM_IMAGE)
+  g_variant_get (param, "(xu)", &prompt_id, &index);
+  position = atelier_prompts_model_find_prompt (self->model, prompt_id);
+  if (position < 0)
+    return;
+  item = g_list_model_get_item (G_LIST_MODEL (self->model), position + index);
+  if (item == NULL || atelier_gallery_item_get_prompt_id (item) != prompt_id ||
+      atelier_gallery_item_get_kind (item) != ATELIER_GALLERY_ITEM_IMAGE)
     return;
 
   if (self->viewer != NULL)
     gtk_window_destroy (self->viewer);
 
-  viewer = atelier_viewer_new (self->session, self->model, position);
+  viewer = atelier_viewer_new (self->session, self->model, position + index);
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (viewer), GTK_WINDOW (root));
   g_set_weak_pointer (&self->viewer, GTK_WINDOW (viewer));
@@ -662,37 +813,49 @@ _atelier_gallery_page_get_viewer (AtelierGalleryPage *self)
   return self->viewer;
 }
 
+static void
+count_cells (GtkWidget *widget,
+             GtkWidget *viewport,
+             guint     *visible,
+             guint     *waiting)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_get_visible (child) || !gtk_widget_get_child_visible (child))
+        continue;
+
+      if (!ATELIER_IS_GALLERY_CELL (child))
+        {
+          count_cells (child, viewport, visible, waiting);
+          continue;
+        }
+
+      if (atelier_gallery_cell_get_item (ATELIER_GALLERY_CELL (child)) == NULL ||
+          !gtk_widget_compute_bounds (child, viewport, &bounds))
+        continue;
+
+      if (bounds.origin.y + bounds.size.height <= 0 || bounds.origin.y >= gtk_widget_get_height (viewport) ||
+          bounds.origin.x + bounds.size.width <= 0 || bounds.origin.x >= gtk_widget_get_width (viewport))
+        continue;
+
+      (*visible)++;
+      if (!atelier_gallery_cell_is_ready (ATELIER_GALLERY_CELL (child)))
+        (*waiting)++;
+    }
+}
+
 guint
 _atelier_gallery_page_count_visible_cells (AtelierGalleryPage *self,
                                            guint              *n_waiting)
 {
-  GtkWidget *viewport = GTK_WIDGET (self->scrolled_window);
-  int height = gtk_widget_get_height (viewport);
-  int width = gtk_widget_get_width (viewport);
   guint visible = 0;
   guint waiting = 0;
 
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->grid_view));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *cell = gtk_widget_get_first_child (child);
-      graphene_rect_t bounds;
-
-      if (!ATELIER_IS_GALLERY_CELL (cell) || atelier_gallery_cell_get_item (ATELIER_GALLERY_CELL (cell)) == NULL ||
-          !gtk_widget_get_child_visible (child) ||
-          !gtk_widget_compute_bounds (cell, viewport, &bounds))
-        continue;
-
-      if (bounds.origin.y + bounds.size.height <= 0 || bounds.origin.y >= height ||
-          bounds.origin.x + bounds.size.width <= 0 || bounds.origin.x >= width)
-        continue;
-
-      visible++;
-      if (!atelier_gallery_cell_is_ready (ATELIER_GALLERY_CELL (cell)))
-        waiting++;
-    }
-
+  count_cells (GTK_WIDGET (self->grid_view), GTK_WIDGET (self->scrolled_window), &visible, &waiting);
   if (n_waiting != NULL)
     *n_waiting = waiting;
 
@@ -858,12 +1021,15 @@ atelier_gallery_page_class_init (AtelierGalleryPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, liked_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, grid_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "page.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "page.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "page.new-prompt", NULL, new_prompt_action);
   gtk_widget_class_install_action (widget_class, "gallery.toggle-like", "x", toggle_like_action);
+  gtk_widget_class_install_action (widget_class, "gallery.open-image", "(xu)", open_image_action);
+  gtk_widget_class_install_action (widget_class, "gallery.reuse", "x", reuse_action);
+  gtk_widget_class_install_action (widget_class, "gallery.copy-prompt", "x", copy_prompt_action);
+  gtk_widget_class_install_action (widget_class, "gallery.delete", "x", delete_action);
   gtk_widget_class_install_property_action (widget_class, "gallery.sort", "sort");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "page.new-prompt", NULL);
 }

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "atelier-gallery-cell.h"
+#include "atelier-prompt-actions.h"
 #include "atelier-prompt-params.h"
 #include "atelier-viewer.h"
 #include "atelier-shell.h"
@@ -24,6 +25,7 @@ struct _AtelierViewer
   /* template */
   AdwWindowTitle      *window_title;
   GtkWidget           *like_button;
+  AdwButtonContent    *like_content;
   GtkToggleButton     *info_button;
   AtelierZoomView     *zoom_view;
   GtkSpinner          *spinner;
@@ -58,15 +60,32 @@ update_like (AtelierViewer *self)
 {
   gint64 id = self->item != NULL ? atelier_gallery_item_get_prompt_id (self->item) : 0;
   gboolean liked = self->likes != NULL && atelier_likes_is_liked (self->likes, id);
-  const char *label = liked ? _("Unlike (L)") : _("Like (L)");
+  guint n_images = self->item != NULL ? atelier_prompt_get_n_images (atelier_gallery_item_get_prompt (self->item)) : 0;
+  g_autofree char *tooltip = NULL;
 
+  /* A like is for the prompt: say so, and how many images it covers. */
   if (liked)
-    gtk_widget_add_css_class (self->like_button, "liked");
+    {
+      gtk_widget_add_css_class (self->like_button, "liked");
+      tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "You like this prompt and its image; press to unlike (L)",
+                                              "You like this prompt and its %u images; press to unlike (L)",
+                                              n_images),
+                                 n_images);
+    }
   else
-    gtk_widget_remove_css_class (self->like_button, "liked");
-  gtk_widget_set_tooltip_text (self->like_button, label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->like_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, liked ? _("Unlike") : _("Like"), -1);
+    {
+      gtk_widget_remove_css_class (self->like_button, "liked");
+      tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "Like this prompt and its image (L)",
+                                              "Like this prompt, all its %u images (L)",
+                                              n_images),
+                                 n_images);
+    }
+  adw_button_content_set_label (self->like_content, liked ? _("Prompt Liked") : _("Like Prompt"));
+  gtk_widget_set_tooltip_text (self->like_button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->like_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  liked ? _("Unlike This Prompt") : _("Like This Prompt"), -1);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.like",
                                  self->item != NULL && !atelier_gallery_item_is_local_only (self->item));
 }
@@ -338,25 +357,18 @@ copy_prompt_action (GtkWidget  *widget,
 {
   AtelierViewer *self = ATELIER_VIEWER (widget);
 
-  if (self->item == NULL)
-    return;
-
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget),
-                          atelier_prompt_get_text (atelier_gallery_item_get_prompt (self->item)));
-  atelier_widget_show_toast (widget, _("Prompt copied"));
+  if (self->item != NULL)
+    atelier_prompt_action_copy (widget, atelier_gallery_item_get_prompt (self->item));
 }
 
 static void
 open_editor (AtelierViewer       *self,
              AtelierPromptParams *params)
 {
-  AtelierPrompt *prompt = atelier_gallery_item_get_prompt (self->item);
-  AtelierShell *shell = atelier_shell_find (GTK_WIDGET (self));
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
 
-  if (shell != NULL)
-    atelier_shell_open_prompt_editor (shell, parent != NULL ? parent : GTK_WINDOW (self),
-                                      NULL, atelier_prompt_get_tune_id (prompt), params);
+  atelier_prompt_action_reuse (GTK_WIDGET (self), parent != NULL ? parent : GTK_WINDOW (self),
+                               atelier_gallery_item_get_prompt (self->item), params);
 }
 
 static void
@@ -365,13 +377,9 @@ reuse_action (GtkWidget  *widget,
               GVariant   *param)
 {
   AtelierViewer *self = ATELIER_VIEWER (widget);
-  g_autoptr(AtelierPromptParams) params = NULL;
 
-  if (self->item == NULL)
-    return;
-
-  params = atelier_prompt_params_new_from_prompt (atelier_gallery_item_get_prompt (self->item));
-  open_editor (self, params);
+  if (self->item != NULL)
+    open_editor (self, NULL);
 }
 
 static void
@@ -578,74 +586,8 @@ cancel_save_action (GtkWidget  *widget,
   save_finished (self);
 }
 
-/* Deleting */
-
-typedef struct
-{
-  AtelierViewer *self;      /* (owned) */
-  gint64         prompt_id;
-} Delete;
-
-static void
-deleted_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Delete *data = user_data;
-  g_autoptr(AtelierViewer) self = data->self;
-  gint64 prompt_id = data->prompt_id;
-  g_autoptr(GError) error = NULL;
-
-  g_free (data);
-
-  if (!atelier_astria_client_delete_prompt_finish (ATELIER_ASTRIA_CLIENT (source), result, &error) &&
-      !g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NOT_FOUND))
-    {
-      atelier_widget_show_error (GTK_WIDGET (self), error);
-      return;
-    }
-
-  if (self->library != NULL)
-    {
-      atelier_library_release (self->library, prompt_id, ATELIER_LIBRARY_SAVED);
-      atelier_library_release (self->library, prompt_id, ATELIER_LIBRARY_LIKED);
-    }
-  /* Closes this window through ::items-changed when it shows the prompt. */
-  atelier_prompts_model_remove_prompt (self->model, prompt_id);
-}
-
-static void
-delete_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    gpointer          user_data)
-{
-  AtelierViewer *self = user_data;
-  AtelierAstriaClient *client = atelier_prompts_model_get_client (self->model);
-  AtelierPrompt *prompt;
-  Delete *data;
-
-  if (!g_str_equal (response, "delete") || self->item == NULL || client == NULL)
-    return;
-
-  prompt = atelier_gallery_item_get_prompt (self->item);
-  data = g_new0 (Delete, 1);
-  data->self = g_object_ref (self);
-  data->prompt_id = atelier_prompt_get_id (prompt);
-
-  if (atelier_gallery_item_is_local_only (self->item))
-    {
-      /* The server has nothing left: only the local copy goes. */
-      atelier_library_release (self->library, data->prompt_id, ATELIER_LIBRARY_SAVED);
-      atelier_library_release (self->library, data->prompt_id, ATELIER_LIBRARY_LIKED);
-      atelier_prompts_model_remove_prompt (self->model, data->prompt_id);
-      g_object_unref (data->self);
-      g_free (data);
-      return;
-    }
-
-  atelier_astria_client_delete_prompt_async (client, atelier_prompt_get_tune_id (prompt), data->prompt_id,
-                                             NULL, deleted_cb, data);
-}
+/* Deleting: the viewer closes through ::items-changed when the prompt
+ * leaves the model. */
 
 static void
 delete_action (GtkWidget  *widget,
@@ -653,33 +595,11 @@ delete_action (GtkWidget  *widget,
                GVariant   *param)
 {
   AtelierViewer *self = ATELIER_VIEWER (widget);
-  AtelierPrompt *prompt;
-  GtkWidget *dialog;
-  g_autofree char *body = NULL;
-  guint n_images;
 
-  if (self->item == NULL)
-    return;
-
-  prompt = atelier_gallery_item_get_prompt (self->item);
-  n_images = MAX (atelier_prompt_get_n_images (prompt), 1);
-  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "The prompt and its image are deleted from the service and from this computer.",
-                                       "The prompt and its %u images are deleted from the service and from this computer.",
-                                       n_images),
-                          n_images);
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Delete This Prompt?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  if (self->item != NULL)
+    atelier_prompt_action_delete (widget, GTK_WINDOW (self), self->model, self->library,
+                                  atelier_gallery_item_get_prompt (self->item),
+                                  atelier_gallery_item_is_local_only (self->item));
 }
 
 static void
@@ -815,6 +735,7 @@ atelier_viewer_class_init (AtelierViewerClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/atelier/Atelier/gallery/atelier-viewer.ui");
   gtk_widget_class_bind_template_child (widget_class, AtelierViewer, window_title);
   gtk_widget_class_bind_template_child (widget_class, AtelierViewer, like_button);
+  gtk_widget_class_bind_template_child (widget_class, AtelierViewer, like_content);
   gtk_widget_class_bind_template_child (widget_class, AtelierViewer, info_button);
   gtk_widget_class_bind_template_child (widget_class, AtelierViewer, zoom_view);
   gtk_widget_class_bind_template_child (widget_class, AtelierViewer, spinner);

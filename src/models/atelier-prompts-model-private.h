@@ -1,4 +1,4 @@
-/* atelier-prompts-model-private.h: for the tests
+/* atelier-prompts-model-private.h: for the tests and AtelierPromptUnits
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,5 +11,13 @@ G_BEGIN_DECLS
 
 /* The poller of the pending prompts. (transfer none) */
 AtelierPoller *_atelier_prompts_model_get_poller (AtelierPromptsModel *self);
+
+/* Item @position without the side effect of get_item(). (transfer none) */
+AtelierGalleryItem *_atelier_prompts_model_peek_item   (AtelierPromptsModel *self,
+                                                        guint                position);
+/* Item @position was asked for: fetches the next page when it is near
+ * the end, as get_item() does. */
+void                _atelier_prompts_model_note_wanted (AtelierPromptsModel *self,
+                                                        guint                position);
 
 G_END_DECLS

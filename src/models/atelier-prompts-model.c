@@ -54,6 +54,8 @@ struct _AtelierPromptsModel
 
   /* the pending prompts, while :polling */
   AtelierPoller       *poller;
+
+  AtelierPromptUnits  *units;         /* made on demand */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -238,25 +240,52 @@ get_n_items (GListModel *list)
   return ATELIER_PROMPTS_MODEL (list)->items->len;
 }
 
+void
+_atelier_prompts_model_note_wanted (AtelierPromptsModel *self,
+                                    guint                position)
+{
+  if (position + LOOKAHEAD < self->items->len || !self->started)
+    return;
+
+  self->demand = MAX (self->demand, position + LOOKAHEAD);
+  /* Not from inside the view's own walk over the items. */
+  if (atelier_pager_get_error (self->pager) == NULL && !atelier_pager_get_loading (self->pager) &&
+      atelier_pager_get_has_more (self->pager) && self->more_source == 0)
+    self->more_source = g_idle_add_full (G_PRIORITY_DEFAULT, more_idle_cb, self, NULL);
+}
+
+AtelierGalleryItem *
+_atelier_prompts_model_peek_item (AtelierPromptsModel *self,
+                                  guint                position)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPTS_MODEL (self), NULL);
+  g_return_val_if_fail (position < self->items->len, NULL);
+
+  return g_ptr_array_index (self->items, position);
+}
+
 static gpointer
 get_item (GListModel *list,
           guint       position)
 {
   AtelierPromptsModel *self = ATELIER_PROMPTS_MODEL (list);
 
-  if (position + LOOKAHEAD >= self->items->len && self->started)
-    {
-      self->demand = MAX (self->demand, position + LOOKAHEAD);
-      /* Not from inside the view's own walk over the items. */
-      if (atelier_pager_get_error (self->pager) == NULL && !atelier_pager_get_loading (self->pager) &&
-          atelier_pager_get_has_more (self->pager) && self->more_source == 0)
-        self->more_source = g_idle_add_full (G_PRIORITY_DEFAULT, more_idle_cb, self, NULL);
-    }
-
+  _atelier_prompts_model_note_wanted (self, position);
   if (position >= self->items->len)
     return NULL;
 
   return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+GListModel *
+atelier_prompts_model_get_units (AtelierPromptsModel *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPTS_MODEL (self), NULL);
+
+  if (self->units == NULL)
+    self->units = atelier_prompt_units_new (self);
+
+  return G_LIST_MODEL (self->units);
 }
 
 static void
@@ -786,6 +815,7 @@ atelier_prompts_model_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->library, self);
   g_clear_object (&self->likes);
   g_clear_object (&self->library);
+  g_clear_object (&self->units);
 
   G_OBJECT_CLASS (atelier_prompts_model_parent_class)->dispose (object);
 }

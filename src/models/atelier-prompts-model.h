@@ -27,6 +27,7 @@
 #include "atelier-gallery-item.h"
 #include "atelier-library.h"
 #include "atelier-likes.h"
+#include "atelier-prompt-units.h"
 
 G_BEGIN_DECLS
 
@@ -45,6 +46,10 @@ AtelierPromptsModel *atelier_prompts_model_new            (AtelierAstriaClient *
                                                            AtelierLikes        *likes,
                                                            AtelierLibrary      *library);
 AtelierAstriaClient *atelier_prompts_model_get_client     (AtelierPromptsModel *self);
+
+/* The same list with one item per prompt (its first image or its
+ * placeholder): what the gallery shows. (transfer none) */
+GListModel          *atelier_prompts_model_get_units      (AtelierPromptsModel *self);
 
 /* Filters and sort; each change reloads. */
 void                 atelier_prompts_model_set_tune_id    (AtelierPromptsModel *self,

@@ -12,6 +12,7 @@
 
 #include "atelier-application.h"
 #include "atelier-gallery-cell.h"
+#include "atelier-gallery-row.h"
 #include "atelier-gallery-page-private.h"
 #include "atelier-prompt-editor.h"
 #include "atelier-shell.h"
@@ -58,6 +59,72 @@ thumbnails_shown (void)
   guint visible = _atelier_gallery_page_count_visible_cells (gallery (), &waiting);
 
   return visible > 0 && waiting == 0;
+}
+
+/* The visible rows (one per prompt), top to bottom. */
+static GPtrArray *
+visible_rows (void)
+{
+  GtkWidget *grid = atelier_ui_find_by_id (GTK_WIDGET (gallery ()), "grid_view");
+  GPtrArray *rows = g_ptr_array_new ();
+
+  for (GtkWidget *child = gtk_widget_get_first_child (grid);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+
+      if (ATELIER_IS_GALLERY_ROW (row) && atelier_gallery_row_get_prompt (ATELIER_GALLERY_ROW (row)) != NULL &&
+          gtk_widget_get_child_visible (child) && gtk_widget_get_mapped (row))
+        g_ptr_array_add (rows, row);
+    }
+
+  return rows;
+}
+
+static AtelierGalleryRow *
+find_row (gint64 prompt_id)
+{
+  g_autoptr(GPtrArray) rows = visible_rows ();
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      if (atelier_prompt_get_id (atelier_gallery_row_get_prompt (g_ptr_array_index (rows, i))) == prompt_id)
+        return g_ptr_array_index (rows, i);
+    }
+
+  return NULL;
+}
+
+/* The shown cells of @row, in order. (transfer container) */
+static GPtrArray *
+row_cells (AtelierGalleryRow *row)
+{
+  GPtrArray *cells = g_ptr_array_new ();
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (row));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (ATELIER_IS_GALLERY_CELL (child) && gtk_widget_get_visible (child))
+        g_ptr_array_add (cells, child);
+    }
+
+  return cells;
+}
+
+static guint
+count_descendants (GtkWidget *root,
+                   GType      type)
+{
+  guint n = G_TYPE_CHECK_INSTANCE_TYPE (root, type);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_descendants (child, type);
+
+  return n;
 }
 
 static GtkWidget *
@@ -173,6 +240,35 @@ start (void)
   wait_loaded ();
 }
 
+static void
+test_age (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 12, 7, 12, 0, 0);
+  struct { GTimeSpan ago; const char *expected; } cases[] = {
+    { 20 * G_TIME_SPAN_SECOND, "Just now" },
+    { 1 * G_TIME_SPAN_MINUTE, "1 minute ago" },
+    { 59 * G_TIME_SPAN_MINUTE, "59 minutes ago" },
+    { 3 * G_TIME_SPAN_HOUR, "3 hours ago" },
+    { 30 * G_TIME_SPAN_HOUR, "Yesterday" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) then = g_date_time_add (now, -cases[i].ago);
+      g_autofree char *age = atelier_format_age (then, now);
+
+      g_assert_cmpstr (age, ==, cases[i].expected);
+    }
+
+  {
+    g_autoptr(GDateTime) then = g_date_time_new_utc (2026, 3, 14, 12, 0, 0);
+    g_autofree char *age = atelier_format_age (then, now);
+
+    g_assert_nonnull (strstr (age, "2026"));
+    g_assert_nonnull (strstr (age, "14"));
+  }
+}
+
 /* Likes @id from the grid and waits until the service has it. */
 static void
 like (gint64 id)
@@ -184,10 +280,42 @@ like (gint64 id)
 static void
 test_grid (void)
 {
+  g_autoptr(GPtrArray) rows = NULL;
+  GListModel *units = atelier_prompts_model_get_units (model ());
+
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model ())), >=, 40);
   atelier_test_wait_until (thumbnails_shown (), WAIT_MS);
   g_assert_false (atelier_ui_shows_text (GTK_WIDGET (gallery ()), "No Images Yet"));
   atelier_ui_save_screenshot (GTK_WINDOW (window), "gallery");
+
+  /* One unit per prompt: its four images together, its text, its tune,
+   * one like button; no heart on the images. */
+  g_assert_cmpuint (g_list_model_get_n_items (units), ==, atelier_prompts_model_get_n_prompts (model ()));
+  rows = visible_rows ();
+  g_assert_cmpuint (rows->len, >=, 2);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      AtelierGalleryRow *row = g_ptr_array_index (rows, i);
+      AtelierPrompt *prompt = atelier_gallery_row_get_prompt (row);
+      g_autoptr(GPtrArray) cells = row_cells (row);
+      g_autoptr(AtelierGalleryItem) unit = g_list_model_get_item (units, i);
+
+      g_assert_cmpint (atelier_prompt_get_id (prompt), ==, atelier_gallery_item_get_prompt_id (unit));
+      g_assert_cmpuint (cells->len, ==, 4);
+      for (guint j = 0; j < cells->len; j++)
+        {
+          AtelierGalleryItem *item = atelier_gallery_cell_get_item (g_ptr_array_index (cells, j));
+
+          g_assert_cmpint (atelier_gallery_item_get_prompt_id (item), ==, atelier_prompt_get_id (prompt));
+          g_assert_cmpuint (atelier_gallery_item_get_index (item), ==, j);
+          g_assert_cmpuint (count_descendants (g_ptr_array_index (cells, j), GTK_TYPE_BUTTON), ==, 0);
+        }
+      g_assert_true (atelier_ui_shows_text (GTK_WIDGET (row), atelier_prompt_get_text (prompt)));
+      /* The tune's name, once the tunes came. */
+      atelier_test_wait_until (atelier_ui_shows_text (GTK_WIDGET (row), "Ada Lovelace"), WAIT_MS);
+      g_assert_true (atelier_ui_shows_text (GTK_WIDGET (row), "4 images"));
+      g_assert_true (gtk_widget_get_visible (atelier_gallery_row_get_like_button (row)));
+    }
 
   /* The grid is keyboard-reachable and every control is named. */
   assert_controls_named (GTK_WIDGET (gallery ()));
@@ -201,19 +329,50 @@ first_prompt_id (void)
   return atelier_gallery_item_get_prompt_id (item);
 }
 
-/* The heart on a thumbnail likes at once; a refusal comes back with a
- * toast. */
+static guint
+count_liked_rows (void)
+{
+  g_autoptr(GPtrArray) rows = visible_rows ();
+  guint n = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *button = atelier_gallery_row_get_like_button (g_ptr_array_index (rows, i));
+
+      n += gtk_widget_has_css_class (button, "liked");
+    }
+
+  return n;
+}
+
+/* A like is for a prompt: the one Like button of its row likes it at
+ * once, with one request, and one row shows it liked. A refusal comes
+ * back with its fields. */
 static void
-test_like_from_grid (void)
+test_like_from_row (void)
 {
   gint64 id = first_prompt_id ();
   AtelierLikes *likes = atelier_session_get_likes (session);
   g_autofree char *path = g_strdup_printf ("/prompts/%" G_GINT64_FORMAT "/likes", id);
   AtelierSandboxFault fault = { 0 };
+  AtelierGalleryRow *row;
+  GtkWidget *button;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gallery ()), "gallery.toggle-like", "x", id));
+  atelier_test_wait_until (thumbnails_shown (), WAIT_MS);
+  row = find_row (id);
+  g_assert_nonnull (row);
+  button = atelier_gallery_row_get_like_button (row);
+  g_assert_cmpuint (count_liked_rows (), ==, 0);
+  g_assert_true (atelier_ui_shows_text (button, "Like"));
+
+  g_signal_emit_by_name (button, "clicked");
   g_assert_true (atelier_likes_is_liked (likes, id));
   atelier_test_wait_until (atelier_sandbox_server_get_like_count (sandbox, id) == 1, WAIT_MS);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", path), ==, 1);
+  g_assert_cmpuint (count_liked_rows (), ==, 1);
+  g_assert_true (gtk_widget_has_css_class (button, "liked"));
+  g_assert_true (atelier_ui_shows_text (button, "Liked"));
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "gallery-liked");
 
   fault.path = path;
   fault.kind = ATELIER_SANDBOX_FAULT_STATUS;
@@ -222,10 +381,12 @@ test_like_from_grid (void)
   fault.times = 1;
   atelier_sandbox_server_add_fault (sandbox, &fault);
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gallery ()), "gallery.toggle-like", "x", id));
+  g_signal_emit_by_name (button, "clicked");
   g_assert_false (atelier_likes_is_liked (likes, id));
+  g_assert_cmpuint (count_liked_rows (), ==, 0);
   atelier_test_wait_until (atelier_likes_is_liked (likes, id), WAIT_MS);
   g_assert_cmpuint (atelier_sandbox_server_get_like_count (sandbox, id), ==, 1);
+  g_assert_cmpuint (count_liked_rows (), ==, 1);
   /* The refusal's fields are shown (a 422 opens the field-error dialog). */
   atelier_test_wait_until (_atelier_window_get_error_dialog (window) != NULL, WAIT_MS);
   gtk_window_destroy (_atelier_window_get_error_dialog (window));
@@ -267,13 +428,22 @@ test_filters (void)
 
 /* The viewer */
 
+/* Activates the image at @position (of the prompts model) in its row, as
+ * a click or Enter does. */
 static AtelierViewer *
 open_viewer (guint position)
 {
-  GtkWidget *grid = atelier_ui_find_by_id (GTK_WIDGET (gallery ()), "grid_view");
+  g_autoptr(AtelierGalleryItem) item = g_list_model_get_item (G_LIST_MODEL (model ()), position);
+  AtelierGalleryRow *row;
+  g_autoptr(GPtrArray) cells = NULL;
   AtelierViewer *viewer;
 
-  g_signal_emit_by_name (grid, "activate", position);
+  atelier_test_wait_until (thumbnails_shown (), WAIT_MS);
+  row = find_row (atelier_gallery_item_get_prompt_id (item));
+  g_assert_nonnull (row);
+  cells = row_cells (row);
+  g_assert_cmpuint (cells->len, >, atelier_gallery_item_get_index (item));
+  g_signal_emit_by_name (g_ptr_array_index (cells, atelier_gallery_item_get_index (item)), "activate");
   viewer = ATELIER_VIEWER (_atelier_gallery_page_get_viewer (gallery ()));
   g_assert_nonnull (viewer);
   atelier_test_wait_until (atelier_viewer_is_loaded (viewer), WAIT_MS);
@@ -393,6 +563,46 @@ test_delete (void)
   g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "DELETE", path), ==, 1);
   g_assert_null (atelier_prompts_model_lookup_prompt (model (), id));
   g_assert_cmpint (first_prompt_id (), !=, id);
+}
+
+/* The row's menu: copy the text, reuse the settings, delete. */
+static void
+test_row_menu (void)
+{
+  gint64 id = first_prompt_id ();
+  AtelierPrompt *prompt = atelier_prompts_model_lookup_prompt (model (), id);
+  g_autofree char *path = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts/%" G_GINT64_FORMAT, tune_id, id);
+  g_autofree char *copied = NULL;
+  AtelierPromptEditor *editor;
+  AdwMessageDialog *dialog;
+  AtelierGalleryRow *row;
+
+  atelier_test_wait_until (thumbnails_shown (), WAIT_MS);
+  row = find_row (id);
+  g_assert_nonnull (row);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.copy-prompt", NULL));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (row)), NULL, clipboard_cb, &copied);
+  atelier_test_wait_until (copied != NULL, WAIT_MS);
+  g_assert_cmpstr (copied, ==, atelier_prompt_get_text (prompt));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.reuse", NULL));
+  editor = find_editor ();
+  {
+    g_autoptr(AtelierPromptParams) params = atelier_prompt_editor_dup_params (editor);
+
+    g_assert_cmpstr (atelier_params_get_string (ATELIER_PARAMS (params), "text"), ==, atelier_prompt_get_text (prompt));
+  }
+  gtk_window_destroy (GTK_WINDOW (editor));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.delete", NULL));
+  atelier_test_wait_until ((dialog = (AdwMessageDialog *) atelier_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL,
+                           WAIT_MS);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "DELETE", path), ==, 0);
+  adw_message_dialog_response (dialog, "delete");
+  atelier_test_wait_until (atelier_prompts_model_lookup_prompt (model (), id) == NULL, WAIT_MS);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "DELETE", path), ==, 1);
+  g_assert_cmpint (atelier_prompt_units_find (ATELIER_PROMPT_UNITS (atelier_prompts_model_get_units (model ())), id), ==, -1);
 }
 
 /* The editor */
@@ -990,7 +1200,9 @@ main (int   argc,
   notifications = atelier_ui_start_notification_server ();
 
   atelier_ui_test_add ("/gallery/grid", start, test_grid);
-  atelier_ui_test_add ("/gallery/like-from-grid", start, test_like_from_grid);
+  atelier_ui_test_add ("/gallery/like-from-row", start, test_like_from_row);
+  atelier_ui_test_add ("/gallery/row-menu", start, test_row_menu);
+  g_test_add_func ("/gallery/age", test_age);
   atelier_ui_test_add ("/gallery/filters", start, test_filters);
   atelier_ui_test_add ("/gallery/viewer", start, test_viewer);
   atelier_ui_test_add ("/gallery/delete", start, test_delete);
