@@ -210,7 +210,10 @@ atelier_gallery_cell_unbind (AtelierGalleryCell *self)
 
   gtk_picture_set_paintable (GTK_PICTURE (self->picture), NULL);
   set_status (self, NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
+  /* Setting a tooltip asks the display where the pointer is: only when
+   * there was one (a failure's), not on every rebind while scrolling. */
+  if (gtk_widget_get_has_tooltip (GTK_WIDGET (self)))
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
   self->ready = FALSE;
 }
 

@@ -214,6 +214,7 @@ static void
 update_like (AtelierGalleryRow *self)
 {
   AtelierPrompt *prompt;
+  const char *tooltip;
   gboolean liked;
   gboolean can_like;
 
@@ -245,11 +246,13 @@ update_like (AtelierGalleryRow *self)
 
   if (!can_like && !liked)
     return;
-  if (atelier_prompt_get_orig_prompt_id (prompt) != 0)
-    gtk_widget_set_tooltip_text (self->like_button,
-                                 _("A like is for the prompt, all its images; it also counts for the pack’s prompt this one was made from"));
-  else
-    gtk_widget_set_tooltip_text (self->like_button, _("A like is for the prompt, all its images"));
+  /* Only when it changes: setting a tooltip asks the display where the
+   * pointer is, too slow for every rebind while scrolling. */
+  tooltip = atelier_prompt_get_orig_prompt_id (prompt) != 0
+              ? _("A like is for the prompt, all its images; it also counts for the pack’s prompt this one was made from")
+              : _("A like is for the prompt, all its images");
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (self->like_button), tooltip) != 0)
+    gtk_widget_set_tooltip_text (self->like_button, tooltip);
 }
 
 static void
@@ -368,7 +371,6 @@ atelier_gallery_row_bind (AtelierGalleryRow  *self,
   text = atelier_prompt_get_text (prompt);
 
   gtk_label_set_label (GTK_LABEL (self->text_label), text != NULL ? text : "");
-  gtk_widget_set_tooltip_text (self->text_label, text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   text != NULL ? text : _("Prompt"), -1);
   gtk_widget_set_visible (self->local_icon, local_only);
@@ -433,6 +435,23 @@ atelier_gallery_row_get_like_button (AtelierGalleryRow *self)
 {
   g_return_val_if_fail (ATELIER_IS_GALLERY_ROW (self), NULL);
   return self->like_button;
+}
+
+/* The whole text when it does not fit, asked for only when the pointer
+ * rests on it. */
+static gboolean
+text_query_tooltip_cb (GtkWidget  *label,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip,
+                       gpointer    user_data)
+{
+  if (!pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))))
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, gtk_label_get_label (GTK_LABEL (label)));
+  return TRUE;
 }
 
 /* Actions: the page's, with this row's prompt */
@@ -545,6 +564,8 @@ atelier_gallery_row_init (AtelierGalleryRow *self)
   gtk_label_set_xalign (GTK_LABEL (self->text_label), 0);
   gtk_label_set_width_chars (GTK_LABEL (self->text_label), 12);
   gtk_widget_add_css_class (self->text_label, "prompt-text");
+  gtk_widget_set_has_tooltip (self->text_label, TRUE);
+  g_signal_connect (self->text_label, "query-tooltip", G_CALLBACK (text_query_tooltip_cb), NULL);
   gtk_box_append (GTK_BOX (self->header), self->text_label);
 
   self->local_icon = gtk_image_new_from_icon_name ("computer-symbolic");
