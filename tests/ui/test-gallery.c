@@ -565,6 +565,50 @@ test_delete (void)
   g_assert_cmpint (first_prompt_id (), !=, id);
 }
 
+/* The keyboard reaches a prompt's images, its Like and its menu with
+ * Tab, and Enter on an image opens it. */
+static void
+test_keyboard (void)
+{
+  GtkWidget *search = atelier_ui_find_by_id (GTK_WIDGET (gallery ()), "search_entry");
+  gboolean cell = FALSE, like_button = FALSE, menu = FALSE;
+  GtkWidget *focus = NULL;
+  GtkWidget *first_cell = NULL;
+
+  atelier_test_wait_until (thumbnails_shown (), WAIT_MS);
+  gtk_widget_grab_focus (search);
+
+  for (guint i = 0; i < 40 && !(cell && like_button && menu); i++)
+    {
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      g_assert_nonnull (focus);
+      for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+        {
+          if (ATELIER_IS_GALLERY_CELL (w))
+            {
+              cell = TRUE;
+              if (first_cell == NULL)
+                first_cell = w;
+            }
+          else if (ATELIER_IS_GALLERY_ROW (w))
+            {
+              like_button |= gtk_widget_is_ancestor (focus, atelier_gallery_row_get_like_button (ATELIER_GALLERY_ROW (w))) ||
+                             focus == atelier_gallery_row_get_like_button (ATELIER_GALLERY_ROW (w));
+              menu |= GTK_IS_MENU_BUTTON (gtk_widget_get_parent (focus)) || GTK_IS_MENU_BUTTON (focus);
+            }
+        }
+    }
+
+  g_assert_true (cell);
+  g_assert_true (like_button);
+  g_assert_true (menu);
+
+  g_assert_true (gtk_widget_activate (first_cell));
+  g_assert_nonnull (_atelier_gallery_page_get_viewer (gallery ()));
+  gtk_window_destroy (_atelier_gallery_page_get_viewer (gallery ()));
+}
+
 /* The row's menu: copy the text, reuse the settings, delete. */
 static void
 test_row_menu (void)
@@ -1202,6 +1246,7 @@ main (int   argc,
   atelier_ui_test_add ("/gallery/grid", start, test_grid);
   atelier_ui_test_add ("/gallery/like-from-row", start, test_like_from_row);
   atelier_ui_test_add ("/gallery/row-menu", start, test_row_menu);
+  atelier_ui_test_add ("/gallery/keyboard", start, test_keyboard);
   g_test_add_func ("/gallery/age", test_age);
   atelier_ui_test_add ("/gallery/filters", start, test_filters);
   atelier_ui_test_add ("/gallery/viewer", start, test_viewer);
