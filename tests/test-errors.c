@@ -529,6 +529,40 @@ test_dropped_connection (Fixture       *fixture,
   g_assert_true (atelier_api_error_is_retryable (error));
 }
 
+/* The fault that reproduces a reset after the work: the server makes the
+ * tune, then closes the connection instead of answering. The client sees
+ * a dropped connection that may have arrived, and libsoup does not send
+ * the POST again on its own. Added over HTTP, as curl would. */
+static void
+test_dropped_after_create (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autofree char *title = atelier_tune_title_with_uuid ("Reset");
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) control = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(AtelierTune) tune = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *json = "{\"method\": \"POST\", \"path\": \"/tunes\", \"kind\": \"create_then_drop\", \"times\": 1}";
+
+  url = atelier_astria_client_build_url (fixture->client, "/__sandbox/faults");
+  control = soup_message_new ("POST", url);
+  soup_message_set_request_body_from_bytes (control, "application/json",
+                                            g_bytes_new_static (json, strlen (json)));
+  body = soup_session_send_and_read (atelier_astria_client_get_session (fixture->client), control, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (control), ==, SOUP_STATUS_CREATED);
+
+  tune = create_tune (fixture, title, &error);
+  g_assert_null (tune);
+  g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NETWORK);
+  g_assert_true (atelier_api_error_may_have_arrived (error));
+
+  /* It was made, once. */
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (fixture->server, "POST", "/tunes"), ==, 1);
+  g_assert_cmpuint (count_titled (fixture, title), ==, 1);
+}
+
 static void
 test_timeout (Fixture       *fixture,
               gconstpointer  user_data)
@@ -646,6 +680,7 @@ main (int   argc,
   ADD ("/errors/504/tune-not-created", test_504_tune_not_created);
   ADD ("/errors/bad-bodies", test_bad_bodies);
   ADD ("/errors/dropped-connection", test_dropped_connection);
+  ADD ("/errors/dropped-after-create", test_dropped_after_create);
   ADD ("/errors/timeout", test_timeout);
   ADD ("/errors/cancel-mid-upload", test_cancel_mid_upload);
   g_test_add_func ("/errors/connection-refused", test_connection_refused);

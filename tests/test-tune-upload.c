@@ -3,15 +3,24 @@
  * No display: the upload workflow is models-level logic. A plain upload
  * with its progress; a 504 after or before the tune was made, a dropped
  * connection and a cancel mid-upload, each followed by the retry the
- * editor would make, ending with exactly one tune; a huge photo sent
+ * editor would make, ending with exactly one tune; a connection dropped
+ * after the tune was made, found at once by its title; a huge photo sent
  * downscaled with its copy gone afterwards; and the classifier of errors
  * that may have reached the server.
+ *
+ * And the session's offline rule (atelier-session.h), which such a
+ * dropped connection must not trip: offline only after
+ * ATELIER_SESSION_OFFLINE_FAILURES connection failures in a row, or when
+ * the network monitor (a GNetworkMonitorBase of the test's own, chosen
+ * with $GIO_USE_NETWORK_MONITOR) says there is no network.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
+#include "atelier-error-presenter.h"
 #include "atelier-photo-checks.h"
+#include "atelier-session.h"
 #include "atelier-test-utils.h"
 #include "atelier-tune-upload.h"
 
@@ -65,19 +74,31 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static void
+inject_at (Fixture                 *fixture,
+           const char              *method,
+           const char              *path,
+           AtelierSandboxFaultKind  kind,
+           guint                    status,
+           guint                    times)
+{
+  AtelierSandboxFault fault = {
+    .method = method,
+    .path = path,
+    .kind = kind,
+    .status = status,
+    .times = times,
+  };
+
+  atelier_sandbox_server_add_fault (fixture->server, &fault);
+}
+
+/* Once, on the tune's POST. */
+static void
 inject (Fixture                 *fixture,
         AtelierSandboxFaultKind  kind,
         guint                    status)
 {
-  AtelierSandboxFault fault = {
-    .method = "POST",
-    .path = "/tunes",
-    .kind = kind,
-    .status = status,
-    .times = 1,
-  };
-
-  atelier_sandbox_server_add_fault (fixture->server, &fault);
+  inject_at (fixture, "POST", "/tunes", kind, status, 1);
 }
 
 /* A fast tune of @fixture's title with @n photos of @side px (PNG: big
@@ -300,14 +321,26 @@ test_failed_then_retried (Fixture       *fixture,
   Record record = { 0 };
 
   inject (fixture, kind, 504);
-  tune = run (upload, NULL, &error);
+  tune = run (upload, &record, &error);
   g_assert_null (tune);
   if (kind == ATELIER_SANDBOX_FAULT_STATUS)
-    g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_GATEWAY_TIMEOUT);
+    {
+      /* The client looked the title up after the 504. */
+      g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_GATEWAY_TIMEOUT);
+      assert_phases (&record, ATELIER_TUNE_UPLOAD_PHASE_UPLOADING, ATELIER_TUNE_UPLOAD_PHASE_DONE, -1);
+    }
   else
-    g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NETWORK);
+    {
+      /* Dropped: looked up at once, not there. */
+      g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NETWORK);
+      assert_phases (&record, ATELIER_TUNE_UPLOAD_PHASE_UPLOADING, ATELIER_TUNE_UPLOAD_PHASE_CHECKING,
+                     ATELIER_TUNE_UPLOAD_PHASE_DONE, -1);
+    }
+  g_assert_cmpint (atelier_tune_upload_get_check (upload), ==, ATELIER_TUNE_UPLOAD_CHECK_ABSENT);
+  /* Still maybe: the next try looks first. */
   g_assert_true (atelier_tune_upload_get_may_have_arrived (upload));
   g_assert_cmpuint (count_tunes (fixture), ==, 0);
+  record_clear (&record);
 
   tune = retry (fixture, params, TRUE, &record);
   assert_phases (&record, ATELIER_TUNE_UPLOAD_PHASE_LOOKING_UP, ATELIER_TUNE_UPLOAD_PHASE_UPLOADING,
@@ -315,6 +348,69 @@ test_failed_then_retried (Fixture       *fixture,
   g_assert_cmpuint (count_posts (fixture), ==, 2);
   g_assert_cmpuint (count_tunes (fixture), ==, 1);
 
+  record_clear (&record);
+}
+
+/* The service made the tune, then the connection dropped before its
+ * answer: the upload looks the title up at once and returns the tune, a
+ * success, with nothing sent twice. */
+static void
+test_dropped_after_create (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(AtelierTuneParams) params = make_params (fixture, 1, 600, "jpeg");
+  g_autoptr(AtelierTuneUpload) upload = atelier_tune_upload_new (fixture->client, params, FALSE);
+  g_autoptr(AtelierTune) tune = NULL;
+  g_autoptr(GError) error = NULL;
+  Record record = { 0 };
+
+  inject (fixture, ATELIER_SANDBOX_FAULT_CREATE_THEN_DROP, 0);
+  tune = run (upload, &record, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (tune);
+  g_assert_cmpstr (atelier_tune_get_title (tune), ==, fixture->title);
+  g_assert_cmpint (atelier_tune_upload_get_check (upload), ==, ATELIER_TUNE_UPLOAD_CHECK_FOUND);
+  assert_phases (&record, ATELIER_TUNE_UPLOAD_PHASE_UPLOADING, ATELIER_TUNE_UPLOAD_PHASE_CHECKING,
+                 ATELIER_TUNE_UPLOAD_PHASE_DONE, -1);
+  g_assert_cmpuint (count_posts (fixture), ==, 1);
+  g_assert_cmpuint (count_tunes (fixture), ==, 1);
+
+  record_clear (&record);
+}
+
+/* Dropped after the tune was made, and the look-up dropped too: not
+ * known; the error is the POST's, and the retry finds the tune. */
+static void
+test_dropped_check_failed (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(AtelierTuneParams) params = make_params (fixture, 1, 600, "jpeg");
+  g_autoptr(AtelierTuneUpload) upload = atelier_tune_upload_new (fixture->client, params, FALSE);
+  g_autoptr(AtelierTuneUpload) again = NULL;
+  g_autoptr(AtelierTune) tune = NULL;
+  g_autoptr(GError) error = NULL;
+  Record record = { 0 };
+
+  inject (fixture, ATELIER_SANDBOX_FAULT_CREATE_THEN_DROP, 0);
+  inject_at (fixture, "GET", "/tunes", ATELIER_SANDBOX_FAULT_DROP, 0, 1);
+  tune = run (upload, &record, &error);
+  g_assert_null (tune);
+  g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NETWORK);
+  g_assert_cmpint (atelier_tune_upload_get_check (upload), ==, ATELIER_TUNE_UPLOAD_CHECK_FAILED);
+  g_assert_true (atelier_tune_upload_get_may_have_arrived (upload));
+  assert_phases (&record, ATELIER_TUNE_UPLOAD_PHASE_UPLOADING, ATELIER_TUNE_UPLOAD_PHASE_CHECKING,
+                 ATELIER_TUNE_UPLOAD_PHASE_DONE, -1);
+  record_clear (&record);
+  g_clear_error (&error);
+
+  again = atelier_tune_upload_new (fixture->client, params, TRUE);
+  tune = run (again, &record, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (tune);
+  g_assert_cmpint (atelier_tune_upload_get_check (again), ==, ATELIER_TUNE_UPLOAD_CHECK_FOUND_EARLIER);
+  assert_phases (&record, ATELIER_TUNE_UPLOAD_PHASE_LOOKING_UP, ATELIER_TUNE_UPLOAD_PHASE_DONE, -1);
+  g_assert_cmpuint (count_posts (fixture), ==, 1);
+  g_assert_cmpuint (count_tunes (fixture), ==, 1);
   record_clear (&record);
 }
 
@@ -354,6 +450,7 @@ test_found_by_title (Fixture       *fixture,
 
   again = retry (fixture, params, TRUE, &record);
   g_assert_cmpint (atelier_tune_get_id (again), ==, atelier_tune_get_id (first));
+  /* (retry () keeps no upload: the check is tested in dropped-check-failed) */
   assert_phases (&record, ATELIER_TUNE_UPLOAD_PHASE_LOOKING_UP, ATELIER_TUNE_UPLOAD_PHASE_DONE, -1);
   g_assert_cmpuint (record.n_progress, ==, 0);
   g_assert_cmpuint (count_posts (fixture), ==, 1);
@@ -540,29 +637,423 @@ test_may_have_arrived (void)
     }
 }
 
+/* What the session counts: a failure to connect, an answer, or neither;
+ * and one connection failure is a toast, not the offline state. */
+static void
+test_connection_failure_kinds (void)
+{
+  const struct {
+    GQuark   domain;
+    int      code;
+    gboolean connection;
+    gboolean answer;
+  } cases[] = {
+    { ATELIER_API_ERROR, ATELIER_API_ERROR_NETWORK, TRUE, FALSE },
+    { ATELIER_API_ERROR, ATELIER_API_ERROR_TIMEOUT, TRUE, FALSE },
+    { ATELIER_API_ERROR, ATELIER_API_ERROR_GATEWAY_TIMEOUT, FALSE, TRUE },
+    { ATELIER_API_ERROR, ATELIER_API_ERROR_SERVER, FALSE, TRUE },
+    { ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID, FALSE, TRUE },
+    { ATELIER_API_ERROR, ATELIER_API_ERROR_UNAUTHORIZED, FALSE, TRUE },
+    { ATELIER_API_ERROR, ATELIER_API_ERROR_PARSE, FALSE, TRUE },
+    { ATELIER_API_ERROR, ATELIER_API_ERROR_FILE, FALSE, FALSE },
+    { ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM, FALSE, FALSE },
+    { G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, TRUE, FALSE },
+    { G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, TRUE, FALSE },
+    { G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE, TRUE, FALSE },
+    { G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, TRUE, FALSE },
+    { G_IO_ERROR, G_IO_ERROR_CANCELLED, FALSE, FALSE },
+  };
+  g_autoptr(GError) network = g_error_new_literal (ATELIER_API_ERROR, ATELIER_API_ERROR_NETWORK, "reset");
+  g_autofree char *text = atelier_error_describe (network);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = g_error_new_literal (cases[i].domain, cases[i].code, "case");
+
+      g_test_message ("%s %d", g_quark_to_string (cases[i].domain), cases[i].code);
+      g_assert_cmpint (atelier_error_is_connection_failure (error), ==, cases[i].connection);
+      g_assert_cmpint (atelier_error_is_answer (error), ==, cases[i].answer);
+    }
+
+  g_assert_cmpint (atelier_error_get_kind (network), ==, ATELIER_ERROR_KIND_CONNECTION);
+  g_assert_cmpstr (text, ==, "The connection to the server failed");
+}
+
+/* }}} */
+
+/* {{{ The session's offline rule */
+
+/* A network monitor the test switches: a GNetworkMonitor of its own,
+ * which GIO hands out as the default one. */
+typedef struct
+{
+  GObject  parent_instance;
+  gboolean available;
+} TestMonitor;
+
+typedef GObjectClass TestMonitorClass;
+
+enum {
+  MONITOR_PROP_0,
+  MONITOR_PROP_AVAILABLE,
+  MONITOR_PROP_METERED,
+  MONITOR_PROP_CONNECTIVITY,
+};
+
+static void test_monitor_iface_init  (GNetworkMonitorInterface *iface);
+static void test_initable_iface_init (GInitableIface           *iface);
+
+static GType test_monitor_get_type (void);
+G_DEFINE_TYPE_WITH_CODE (TestMonitor, test_monitor, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, test_initable_iface_init)
+                         G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, test_monitor_iface_init))
+
+static gboolean
+test_monitor_initable_init (GInitable     *initable,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  return TRUE;
+}
+
+static void
+test_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = test_monitor_initable_init;
+}
+
+static gboolean
+test_monitor_can_reach (GNetworkMonitor     *monitor,
+                        GSocketConnectable  *connectable,
+                        GCancellable        *cancellable,
+                        GError             **error)
+{
+  if (((TestMonitor *) monitor)->available)
+    return TRUE;
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE, "No network (test)");
+  return FALSE;
+}
+
+static void
+test_monitor_iface_init (GNetworkMonitorInterface *iface)
+{
+  iface->can_reach = test_monitor_can_reach;
+}
+
+static void
+test_monitor_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  TestMonitor *self = (TestMonitor *) object;
+
+  switch (prop_id)
+    {
+    case MONITOR_PROP_AVAILABLE:
+      g_value_set_boolean (value, self->available);
+      break;
+    case MONITOR_PROP_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case MONITOR_PROP_CONNECTIVITY:
+      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL : G_NETWORK_CONNECTIVITY_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_monitor_init (TestMonitor *self)
+{
+  self->available = TRUE;
+}
+
+static void
+test_monitor_class_init (TestMonitorClass *klass)
+{
+  klass->get_property = test_monitor_get_property;
+  g_object_class_override_property (klass, MONITOR_PROP_AVAILABLE, "network-available");
+  g_object_class_override_property (klass, MONITOR_PROP_METERED, "network-metered");
+  g_object_class_override_property (klass, MONITOR_PROP_CONNECTIVITY, "connectivity");
+}
+
+/* Switches the monitor as a real one does: the properties, then
+ * ::network-changed. */
+static void
+set_network (gboolean available)
+{
+  GNetworkMonitor *monitor = g_network_monitor_get_default ();
+  TestMonitor *self;
+
+  g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (monitor, test_monitor_get_type ()));
+  self = (TestMonitor *) monitor;
+  if (self->available == available)
+    return;
+
+  self->available = available;
+  g_object_notify (G_OBJECT (monitor), "network-available");
+  g_object_notify (G_OBJECT (monitor), "connectivity");
+  g_signal_emit_by_name (monitor, "network-changed", available);
+  g_assert_cmpint (g_network_monitor_get_network_available (monitor), ==, available);
+}
+
+typedef struct
+{
+  AtelierSandboxServer *server;
+  AtelierSession       *session;
+  char                 *photos;
+  guint                 n_offline_changes;
+  guint                 n_restored;
+} SessionFixture;
+
+static void
+offline_changed_cb (AtelierSession *session,
+                    GParamSpec     *pspec,
+                    SessionFixture *fixture)
+{
+  fixture->n_offline_changes++;
+}
+
+static void
+restored_cb (AtelierSession *session,
+             SessionFixture *fixture)
+{
+  fixture->n_restored++;
+}
+
+static void
+session_connect (SessionFixture     *fixture,
+                 AtelierSessionMode  mode)
+{
+  g_autofree char *url = atelier_sandbox_server_dup_base_url (fixture->server);
+  g_autoptr(GError) error = NULL;
+
+  atelier_session_connect (fixture->session, mode, url, "sd_offline", NULL, NULL, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  atelier_astria_client_set_retry_base_delay_ms (atelier_session_get_astria_client (fixture->session), 10);
+}
+
+static void
+session_set_up (SessionFixture *fixture,
+                gconstpointer   user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  set_network (TRUE);
+  fixture->server = atelier_test_server_new ();
+  fixture->session = atelier_session_new ();
+  session_connect (fixture, ATELIER_SESSION_MODE_SANDBOX);
+  fixture->photos = g_dir_make_tmp ("atelier-offline-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_signal_connect (fixture->session, "notify::offline", G_CALLBACK (offline_changed_cb), fixture);
+  g_signal_connect (fixture->session, "network-restored", G_CALLBACK (restored_cb), fixture);
+  g_assert_cmpint (atelier_session_get_offline (fixture->session), ==, ATELIER_SESSION_ONLINE);
+}
+
+static void
+session_tear_down (SessionFixture *fixture,
+                   gconstpointer   user_data)
+{
+  g_assert_finalize_object (fixture->session);
+  atelier_test_server_free (fixture->server);
+  atelier_test_rm_rf (fixture->photos);
+  g_free (fixture->photos);
+  set_network (TRUE);
+}
+
+/* GET /tunes through the session's client; TRUE when it succeeded. */
+static gboolean
+session_list (SessionFixture *fixture)
+{
+  AtelierAstriaClient *client = atelier_session_get_astria_client (fixture->session);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) tunes = NULL;
+
+  atelier_astria_client_list_tunes_async (client, 0, NULL, atelier_test_store_result, &result);
+  tunes = atelier_astria_client_list_tunes_finish (client, atelier_test_wait_result (&result), NULL);
+
+  return tunes != NULL;
+}
+
+static void
+drop_lists (SessionFixture *fixture)
+{
+  AtelierSandboxFault fault = {
+    .method = "GET",
+    .path = "/tunes",
+    .kind = ATELIER_SANDBOX_FAULT_DROP,
+  };
+
+  atelier_sandbox_server_add_fault (fixture->server, &fault);
+}
+
+/* The service made the tune and the connection dropped: found at once,
+ * and the session never says offline. */
+static void
+test_offline_not_from_one_drop (SessionFixture *fixture,
+                                gconstpointer   user_data)
+{
+  g_autofree char *title = atelier_tune_title_with_uuid ("Reset Rita");
+  g_autoptr(AtelierTuneParams) params = atelier_tune_params_new ();
+  g_autoptr(GFile) photo = atelier_test_write_image (fixture->photos, "rita.jpg", 600, 600, 7, "jpeg");
+  g_autoptr(AtelierTuneUpload) upload = NULL;
+  g_autoptr(AtelierTune) tune = NULL;
+  g_autoptr(GError) error = NULL;
+  AtelierSandboxFault fault = {
+    .method = "POST",
+    .path = "/tunes",
+    .kind = ATELIER_SANDBOX_FAULT_CREATE_THEN_DROP,
+    .times = 1,
+  };
+
+  atelier_params_set_string (ATELIER_PARAMS (params), "title", title);
+  atelier_params_set_string (ATELIER_PARAMS (params), "name", "woman");
+  atelier_params_set_string (ATELIER_PARAMS (params), "branch", "fast");
+  atelier_tune_params_add_image (params, photo);
+  atelier_sandbox_server_add_fault (fixture->server, &fault);
+
+  upload = atelier_tune_upload_new (atelier_session_get_astria_client (fixture->session), params, FALSE);
+  tune = run (upload, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (atelier_tune_upload_get_check (upload), ==, ATELIER_TUNE_UPLOAD_CHECK_FOUND);
+
+  g_assert_cmpuint (fixture->n_offline_changes, ==, 0);
+  g_assert_cmpint (atelier_session_get_offline (fixture->session), ==, ATELIER_SESSION_ONLINE);
+  g_assert_cmpuint (atelier_session_get_connection_failures (fixture->session), ==, 0);
+}
+
+/* Offline after ATELIER_SESSION_OFFLINE_FAILURES connection failures in a
+ * row; an answer between them starts the count again; any answer ends
+ * it. */
+static void
+test_offline_after_repeated_failures (SessionFixture *fixture,
+                                      gconstpointer   user_data)
+{
+  AtelierSandboxFault not_found = {
+    .method = "GET",
+    .path = "/tunes",
+    .kind = ATELIER_SANDBOX_FAULT_STATUS,
+    .status = 404,
+    .times = 1,
+  };
+
+  g_assert_cmpuint (ATELIER_SESSION_OFFLINE_FAILURES, ==, 3);
+
+  /* Two failures, an answer, two more: never three in a row. */
+  drop_lists (fixture);
+  g_assert_false (session_list (fixture));
+  g_assert_false (session_list (fixture));
+  g_assert_cmpuint (atelier_session_get_connection_failures (fixture->session), ==, 2);
+  atelier_sandbox_server_clear_faults (fixture->server);
+  g_assert_true (session_list (fixture));
+  g_assert_cmpuint (atelier_session_get_connection_failures (fixture->session), ==, 0);
+  drop_lists (fixture);
+  g_assert_false (session_list (fixture));
+  g_assert_false (session_list (fixture));
+  g_assert_cmpint (atelier_session_get_offline (fixture->session), ==, ATELIER_SESSION_ONLINE);
+  g_assert_cmpuint (fixture->n_offline_changes, ==, 0);
+
+  /* The third in a row. */
+  g_assert_false (session_list (fixture));
+  g_assert_cmpint (atelier_session_get_offline (fixture->session), ==, ATELIER_SESSION_OFFLINE_NO_ANSWER);
+  g_assert_true (atelier_session_is_offline (fixture->session));
+  g_assert_cmpuint (fixture->n_offline_changes, ==, 1);
+  g_assert_false (session_list (fixture));
+  g_assert_cmpuint (fixture->n_offline_changes, ==, 1);
+
+  /* An answer, even an error, says the connection works. */
+  atelier_sandbox_server_clear_faults (fixture->server);
+  atelier_sandbox_server_add_fault (fixture->server, &not_found);
+  g_assert_false (session_list (fixture));
+  g_assert_cmpint (atelier_session_get_offline (fixture->session), ==, ATELIER_SESSION_ONLINE);
+  g_assert_cmpuint (fixture->n_offline_changes, ==, 2);
+  /* Not the network coming back: nothing to reload for. */
+  g_assert_cmpuint (fixture->n_restored, ==, 0);
+
+  /* Connecting again starts from nothing. */
+  drop_lists (fixture);
+  for (guint i = 0; i < ATELIER_SESSION_OFFLINE_FAILURES; i++)
+    g_assert_false (session_list (fixture));
+  g_assert_true (atelier_session_is_offline (fixture->session));
+  session_connect (fixture, ATELIER_SESSION_MODE_SANDBOX);
+  g_assert_false (atelier_session_is_offline (fixture->session));
+}
+
+/* The network monitor: no network is offline with an account (the in-app
+ * sandbox needs none); its return ends it and is announced. */
+static void
+test_offline_network_monitor (SessionFixture *fixture,
+                              gconstpointer   user_data)
+{
+  /* The sandbox: no network is fine. */
+  set_network (FALSE);
+  g_assert_cmpint (atelier_session_get_offline (fixture->session), ==, ATELIER_SESSION_ONLINE);
+  g_assert_cmpuint (fixture->n_offline_changes, ==, 0);
+
+  /* An account: offline at once. */
+  session_connect (fixture, ATELIER_SESSION_MODE_ACCOUNT);
+  g_assert_cmpint (atelier_session_get_offline (fixture->session), ==, ATELIER_SESSION_OFFLINE_NO_NETWORK);
+
+  set_network (TRUE);
+  g_assert_cmpint (atelier_session_get_offline (fixture->session), ==, ATELIER_SESSION_ONLINE);
+  g_assert_cmpuint (fixture->n_restored, ==, 1);
+
+  /* Connection failures before the network went: forgotten when it is
+   * back. */
+  drop_lists (fixture);
+  for (guint i = 0; i < ATELIER_SESSION_OFFLINE_FAILURES; i++)
+    g_assert_false (session_list (fixture));
+  g_assert_cmpint (atelier_session_get_offline (fixture->session), ==, ATELIER_SESSION_OFFLINE_NO_ANSWER);
+  set_network (FALSE);
+  g_assert_cmpint (atelier_session_get_offline (fixture->session), ==, ATELIER_SESSION_OFFLINE_NO_NETWORK);
+  set_network (TRUE);
+  g_assert_cmpint (atelier_session_get_offline (fixture->session), ==, ATELIER_SESSION_ONLINE);
+  g_assert_cmpuint (atelier_session_get_connection_failures (fixture->session), ==, 0);
+  g_assert_cmpuint (fixture->n_restored, ==, 2);
+}
+
 /* }}} */
 
 int
 main (int   argc,
       char *argv[])
 {
+  /* The network monitor is the test's (before anything asks for one). */
+  g_io_extension_point_register (G_NETWORK_MONITOR_EXTENSION_POINT_NAME);
+  g_io_extension_point_implement (G_NETWORK_MONITOR_EXTENSION_POINT_NAME,
+                                  test_monitor_get_type (), "atelier-test", 0);
+  g_setenv ("GIO_USE_NETWORK_MONITOR", "atelier-test", TRUE);
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
   g_test_add_func ("/api-error/may-have-arrived", test_may_have_arrived);
+  g_test_add_func ("/error-presenter/connection-failures", test_connection_failure_kinds);
   ADD ("/tune-upload/upload", test_upload, NULL);
   ADD ("/tune-upload/504-after-create", test_504_after_create, NULL);
   ADD ("/tune-upload/504-then-retry", test_failed_then_retried,
        GUINT_TO_POINTER (ATELIER_SANDBOX_FAULT_STATUS));
   ADD ("/tune-upload/dropped-then-retry", test_failed_then_retried,
        GUINT_TO_POINTER (ATELIER_SANDBOX_FAULT_DROP));
+  ADD ("/tune-upload/dropped-after-create", test_dropped_after_create, NULL);
+  ADD ("/tune-upload/dropped-check-failed", test_dropped_check_failed, NULL);
   ADD ("/tune-upload/cancel-then-retry", test_cancel_then_retried, NULL);
   ADD ("/tune-upload/found-by-title", test_found_by_title, NULL);
   ADD ("/tune-upload/not-arrived", test_not_arrived, NULL);
   ADD ("/tune-upload/huge-photo", test_huge_photo, NULL);
   ADD ("/tune-upload/cancel-preparing", test_cancel_preparing, NULL);
+
+#define ADD_SESSION(path, func) \
+  g_test_add (path, SessionFixture, NULL, session_set_up, func, session_tear_down)
+
+  ADD_SESSION ("/session/offline/not-from-one-drop", test_offline_not_from_one_drop);
+  ADD_SESSION ("/session/offline/repeated-failures", test_offline_after_repeated_failures);
+  ADD_SESSION ("/session/offline/network-monitor", test_offline_network_monitor);
 
   return g_test_run ();
 }

@@ -34,6 +34,7 @@ struct _AtelierWindow
   AdwViewSwitcherTitle *switcher_title;
   GtkRevealer          *sandbox_revealer;
   GtkRevealer          *offline_revealer;
+  GtkLabel             *offline_label;
   GtkRevealer          *retry_revealer;
   GtkLabel             *retry_label;
   GtkSpinner           *retry_spinner;
@@ -49,7 +50,6 @@ struct _AtelierWindow
   AtelierSession       *session;
   AtelierAstriaClient  *client;       /* whose signals we listen to */
   AtelierFalClient     *fal_client;   /* likewise */
-  GNetworkMonitor      *monitor;
 
   /* the retry countdown */
   GCancellable         *retry_cancellable;
@@ -58,7 +58,6 @@ struct _AtelierWindow
   guint                 retry_timeout_id;
 
   guint                 account_idle_id;
-  gboolean              offline_from_error;
   char                 *last_toast;
   gint64                last_toast_time;
   GtkWindow            *error_dialog;   /* (weak) */
@@ -137,16 +136,26 @@ show_wrong_key_toast (AtelierWindow *self)
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* The offline bar shows the session's :offline, whose rule is in
+ * atelier-session.h: no network, or ATELIER_SESSION_OFFLINE_FAILURES
+ * connection failures in a row; never one dropped connection. */
 static void
 update_offline (AtelierWindow *self)
 {
-  gboolean offline = self->offline_from_error;
+  AtelierSessionOffline offline = atelier_session_get_offline (self->session);
 
-  if (!g_network_monitor_get_network_available (self->monitor) &&
-      atelier_session_get_mode (self->session) == ATELIER_SESSION_MODE_ACCOUNT)
-    offline = TRUE;
+  if (offline == ATELIER_SESSION_OFFLINE_NO_NETWORK)
+    {
+      gtk_label_set_label (self->offline_label,
+                           _("You are offline. Atelier will reload when the network is back."));
+    }
+  else if (offline == ATELIER_SESSION_OFFLINE_NO_ANSWER)
+    {
+      gtk_label_set_label (self->offline_label,
+                           _("You seem to be offline: several requests in a row could not reach the server."));
+    }
 
-  gtk_revealer_set_reveal_child (self->offline_revealer, offline);
+  gtk_revealer_set_reveal_child (self->offline_revealer, offline != ATELIER_SESSION_ONLINE);
 }
 
 static void
@@ -193,9 +202,12 @@ atelier_window_show_error (AtelierWindow *self,
       show_wrong_key_toast (self);
       return;
 
-    case ATELIER_ERROR_KIND_OFFLINE:
-      self->offline_from_error = TRUE;
-      update_offline (self);
+    case ATELIER_ERROR_KIND_CONNECTION:
+      /* Counted by the session; the offline bar, when shown, says it. */
+      if (atelier_session_is_offline (self->session))
+        return;
+      text = atelier_error_describe (error);
+      atelier_window_show_toast (self, text);
       return;
 
     case ATELIER_ERROR_KIND_TOAST:
@@ -291,20 +303,6 @@ request_finished_cb (AtelierWindow       *self,
                      GError              *error,
                      AtelierAstriaClient *client)
 {
-  if (error == NULL)
-    {
-      if (self->offline_from_error)
-        {
-          self->offline_from_error = FALSE;
-          update_offline (self);
-        }
-    }
-  else if (atelier_error_get_kind (error) == ATELIER_ERROR_KIND_OFFLINE)
-    {
-      self->offline_from_error = TRUE;
-      update_offline (self);
-    }
-
   /* The retried request has been sent again and came back. */
   if (gtk_revealer_get_reveal_child (self->retry_revealer) &&
       g_get_monotonic_time () >= self->retry_deadline)
@@ -419,7 +417,6 @@ set_client (AtelierWindow       *self,
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   hide_retry (self);
-  self->offline_from_error = FALSE;
 
   g_set_object (&self->client, client);
 
@@ -465,18 +462,9 @@ session_clients_changed_cb (AtelierWindow *self)
 }
 
 static void
-network_changed_cb (AtelierWindow   *self,
-                    gboolean         available,
-                    GNetworkMonitor *monitor)
+network_restored_cb (AtelierWindow *self)
 {
-  gboolean was_offline = gtk_revealer_get_reveal_child (self->offline_revealer);
-
-  if (available)
-    self->offline_from_error = FALSE;
-  update_offline (self);
-
-  if (available && was_offline)
-    reload_visible_page (self);
+  reload_visible_page (self);
 }
 
 /* Actions */
@@ -778,8 +766,10 @@ atelier_window_constructed (GObject *object)
                            G_CALLBACK (session_clients_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::fal-client",
                            G_CALLBACK (session_clients_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->monitor, "network-changed",
-                           G_CALLBACK (network_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::offline",
+                           G_CALLBACK (update_offline), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "network-restored",
+                           G_CALLBACK (network_restored_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
                            G_CALLBACK (title_visible_changed_cb), self, G_CONNECT_SWAPPED);
@@ -817,7 +807,6 @@ atelier_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->session);
-  g_clear_object (&self->monitor);
   g_free (self->last_toast);
 
   G_OBJECT_CLASS (atelier_window_parent_class)->finalize (object);
@@ -891,6 +880,7 @@ atelier_window_class_init (AtelierWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtelierWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, AtelierWindow, sandbox_revealer);
   gtk_widget_class_bind_template_child (widget_class, AtelierWindow, offline_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AtelierWindow, offline_label);
   gtk_widget_class_bind_template_child (widget_class, AtelierWindow, retry_revealer);
   gtk_widget_class_bind_template_child (widget_class, AtelierWindow, retry_label);
   gtk_widget_class_bind_template_child (widget_class, AtelierWindow, retry_spinner);
@@ -920,7 +910,6 @@ atelier_window_init (AtelierWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->monitor = g_object_ref (g_network_monitor_get_default ());
   self->settings = g_settings_new (APP_ID);
 
   gtk_window_set_default_size (GTK_WINDOW (self),

@@ -25,7 +25,7 @@ atelier_error_get_kind (const GError *error)
         case ATELIER_API_ERROR_UNAUTHORIZED:
           return ATELIER_ERROR_KIND_WRONG_KEY;
         case ATELIER_API_ERROR_NETWORK:
-          return ATELIER_ERROR_KIND_OFFLINE;
+          return ATELIER_ERROR_KIND_CONNECTION;
         case ATELIER_API_ERROR_NOT_FOUND:
         case ATELIER_API_ERROR_RATE_LIMITED:
         case ATELIER_API_ERROR_SERVER:
@@ -46,9 +46,71 @@ atelier_error_get_kind (const GError *error)
       (error->code == G_IO_ERROR_NETWORK_UNREACHABLE ||
        error->code == G_IO_ERROR_HOST_UNREACHABLE ||
        error->code == G_IO_ERROR_CONNECTION_REFUSED))
-    return ATELIER_ERROR_KIND_OFFLINE;
+    return ATELIER_ERROR_KIND_CONNECTION;
 
   return ATELIER_ERROR_KIND_TOAST;
+}
+
+gboolean
+atelier_error_is_connection_failure (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, FALSE);
+
+  if (error->domain == ATELIER_API_ERROR)
+    return error->code == ATELIER_API_ERROR_NETWORK || error->code == ATELIER_API_ERROR_TIMEOUT;
+
+  if (error->domain == G_RESOLVER_ERROR || error->domain == G_TLS_ERROR)
+    return TRUE;
+
+  if (error->domain == G_IO_ERROR)
+    {
+      switch (error->code)
+        {
+        case G_IO_ERROR_NETWORK_UNREACHABLE:
+        case G_IO_ERROR_HOST_UNREACHABLE:
+        case G_IO_ERROR_HOST_NOT_FOUND:
+        case G_IO_ERROR_CONNECTION_REFUSED:
+        case G_IO_ERROR_CONNECTION_CLOSED:
+        case G_IO_ERROR_PARTIAL_INPUT:
+        case G_IO_ERROR_TIMED_OUT:
+        case G_IO_ERROR_PROXY_FAILED:
+          return TRUE;
+        default:
+          return FALSE;
+        }
+    }
+
+  return FALSE;
+}
+
+gboolean
+atelier_error_is_answer (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, FALSE);
+
+  if (error->domain != ATELIER_API_ERROR)
+    return FALSE;
+
+  switch ((AtelierApiError) error->code)
+    {
+    case ATELIER_API_ERROR_INVALID:
+    case ATELIER_API_ERROR_UNAUTHORIZED:
+    case ATELIER_API_ERROR_NOT_FOUND:
+    case ATELIER_API_ERROR_RATE_LIMITED:
+    case ATELIER_API_ERROR_SERVER:
+    case ATELIER_API_ERROR_GATEWAY_TIMEOUT:
+    case ATELIER_API_ERROR_PARSE:
+    case ATELIER_API_ERROR_HTTP:
+    case ATELIER_API_ERROR_FAILED:
+      return TRUE;
+    case ATELIER_API_ERROR_TIMEOUT:
+    case ATELIER_API_ERROR_NETWORK:
+    case ATELIER_API_ERROR_INVALID_PARAM:
+    case ATELIER_API_ERROR_INSECURE_URL:
+    case ATELIER_API_ERROR_FILE:
+    default:
+      return FALSE;
+    }
 }
 
 char *
@@ -75,7 +137,7 @@ atelier_error_describe (const GError *error)
         case ATELIER_API_ERROR_TIMEOUT:
           return g_strdup (_("The server did not answer in time"));
         case ATELIER_API_ERROR_NETWORK:
-          return g_strdup (_("Could not connect: you seem to be offline"));
+          return g_strdup (_("The connection to the server failed"));
         case ATELIER_API_ERROR_PARSE:
           return g_strdup (_("The server sent an answer Atelier cannot read"));
         case ATELIER_API_ERROR_INSECURE_URL:

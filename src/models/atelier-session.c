@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "atelier-error-presenter.h"
 #include "atelier-models-private.h"
 #include "atelier-session.h"
 
@@ -22,6 +23,11 @@ struct _AtelierSession
   AtelierImageCache    *image_cache;
   AtelierLibrary       *library;
   AtelierLikes         *likes;
+
+  /* offline */
+  GNetworkMonitor      *monitor;
+  guint                 connection_failures;
+  AtelierSessionOffline offline;
 };
 
 G_DEFINE_FINAL_TYPE (AtelierSession, atelier_session, G_TYPE_OBJECT)
@@ -32,12 +38,18 @@ G_DEFINE_ENUM_TYPE (AtelierSessionMode, atelier_session_mode,
   G_DEFINE_ENUM_VALUE (ATELIER_SESSION_MODE_ACCOUNT, "account"),
   G_DEFINE_ENUM_VALUE (ATELIER_SESSION_MODE_FAILED, "failed"))
 
+G_DEFINE_ENUM_TYPE (AtelierSessionOffline, atelier_session_offline,
+  G_DEFINE_ENUM_VALUE (ATELIER_SESSION_ONLINE, "online"),
+  G_DEFINE_ENUM_VALUE (ATELIER_SESSION_OFFLINE_NO_NETWORK, "no-network"),
+  G_DEFINE_ENUM_VALUE (ATELIER_SESSION_OFFLINE_NO_ANSWER, "no-answer"))
+
 enum {
   PROP_0,
   PROP_MODE,
   PROP_ASTRIA_CLIENT,
   PROP_FAL_CLIENT,
   PROP_HAS_FAL_KEY,
+  PROP_OFFLINE,
   N_PROPS
 };
 
@@ -45,10 +57,63 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   PROMPT_CREATED,
+  NETWORK_RESTORED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+/* {{{ Offline: the rule is in the header */
+
+static void
+update_offline (AtelierSession *self)
+{
+  AtelierSessionOffline offline = ATELIER_SESSION_ONLINE;
+
+  if (self->mode == ATELIER_SESSION_MODE_ACCOUNT &&
+      !g_network_monitor_get_network_available (self->monitor))
+    offline = ATELIER_SESSION_OFFLINE_NO_NETWORK;
+  else if (self->connection_failures >= ATELIER_SESSION_OFFLINE_FAILURES)
+    offline = ATELIER_SESSION_OFFLINE_NO_ANSWER;
+
+  if (self->offline == offline)
+    return;
+  self->offline = offline;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFLINE]);
+}
+
+/* After every call of the Astria client but cancelled ones. */
+static void
+request_finished_cb (AtelierAstriaClient *client,
+                     GError              *error,
+                     AtelierSession      *self)
+{
+  if (error == NULL || atelier_error_is_answer (error))
+    self->connection_failures = 0;
+  else if (atelier_error_is_connection_failure (error) && self->connection_failures < G_MAXUINT)
+    self->connection_failures++;
+  /* Anything else failed before sending: it says nothing. */
+
+  update_offline (self);
+}
+
+static void
+network_changed_cb (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    AtelierSession  *self)
+{
+  gboolean was_offline = self->offline != ATELIER_SESSION_ONLINE;
+
+  /* A new network: the failures were on the old one. */
+  if (available)
+    self->connection_failures = 0;
+  update_offline (self);
+
+  if (was_offline && self->offline == ATELIER_SESSION_ONLINE)
+    g_signal_emit (self, signals[NETWORK_RESTORED], 0);
+}
+
+/* }}} */
 
 static void
 set_mode (AtelierSession     *self,
@@ -58,6 +123,26 @@ set_mode (AtelierSession     *self,
     return;
   self->mode = mode;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+  update_offline (self);
+}
+
+static void
+set_astria_client (AtelierSession      *self,
+                   AtelierAstriaClient *client)
+{
+  if (self->astria_client == client)
+    return;
+
+  if (self->astria_client != NULL)
+    g_signal_handlers_disconnect_by_data (self->astria_client, self);
+  g_set_object (&self->astria_client, client);
+  if (client != NULL)
+    g_signal_connect (client, "request-finished", G_CALLBACK (request_finished_cb), self);
+
+  /* Another service: its failures are its own. */
+  self->connection_failures = 0;
+  update_offline (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ASTRIA_CLIENT]);
 }
 
 void
@@ -123,8 +208,7 @@ atelier_session_connect (AtelierSession      *self,
   self->own_fal_key = own_fal_key && fal != NULL;
 
   /* :mode last: who waits for it finds the clients in place. */
-  g_set_object (&self->astria_client, astria);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ASTRIA_CLIENT]);
+  set_astria_client (self, astria);
   g_set_object (&self->fal_client, fal);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAL_CLIENT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_FAL_KEY]);
@@ -157,6 +241,27 @@ atelier_session_is_ready (AtelierSession *self)
 {
   g_return_val_if_fail (ATELIER_IS_SESSION (self), FALSE);
   return self->mode != ATELIER_SESSION_MODE_STARTING;
+}
+
+AtelierSessionOffline
+atelier_session_get_offline (AtelierSession *self)
+{
+  g_return_val_if_fail (ATELIER_IS_SESSION (self), ATELIER_SESSION_ONLINE);
+  return self->offline;
+}
+
+gboolean
+atelier_session_is_offline (AtelierSession *self)
+{
+  g_return_val_if_fail (ATELIER_IS_SESSION (self), FALSE);
+  return self->offline != ATELIER_SESSION_ONLINE;
+}
+
+guint
+atelier_session_get_connection_failures (AtelierSession *self)
+{
+  g_return_val_if_fail (ATELIER_IS_SESSION (self), 0);
+  return self->connection_failures;
 }
 
 const GError *
@@ -238,6 +343,11 @@ atelier_session_dispose (GObject *object)
 {
   AtelierSession *self = ATELIER_SESSION (object);
 
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
+  if (self->astria_client != NULL)
+    g_signal_handlers_disconnect_by_data (self->astria_client, self);
   g_clear_object (&self->astria_client);
   g_clear_object (&self->fal_client);
   g_clear_object (&self->likes);
@@ -280,6 +390,9 @@ atelier_session_get_property (GObject    *object,
     case PROP_HAS_FAL_KEY:
       g_value_set_boolean (value, self->own_fal_key);
       break;
+    case PROP_OFFLINE:
+      g_value_set_enum (value, self->offline);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -307,6 +420,10 @@ atelier_session_class_init (AtelierSessionClass *klass)
                          ATELIER_TYPE_FAL_CLIENT,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_HAS_FAL_KEY] = _atelier_param_spec_flag ("has-fal-key", FALSE);
+  properties[PROP_OFFLINE] =
+    g_param_spec_enum ("offline", NULL, NULL,
+                       ATELIER_TYPE_SESSION_OFFLINE, ATELIER_SESSION_ONLINE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -320,11 +437,25 @@ atelier_session_class_init (AtelierSessionClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, ATELIER_TYPE_PROMPT);
+
+  /**
+   * AtelierSession::network-restored:
+   *
+   * :offline ended because the network came back: what failed may load now.
+   */
+  signals[NETWORK_RESTORED] =
+    g_signal_new ("network-restored",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
 atelier_session_init (AtelierSession *self)
 {
+  self->monitor = g_object_ref (g_network_monitor_get_default ());
+  g_signal_connect (self->monitor, "network-changed", G_CALLBACK (network_changed_cb), self);
 }
 
 AtelierSession *

@@ -11,6 +11,22 @@
  * other: ::prompt-created when a prompt was sent (the gallery shows it at
  * once).
  *
+ * And whether the app is offline (:offline, which the window's offline bar
+ * shows), by one rule:
+ *   - NO_NETWORK while GNetworkMonitor says there is no network, in ACCOUNT
+ *     mode (the in-app sandbox needs none);
+ *   - NO_ANSWER after ATELIER_SESSION_OFFLINE_FAILURES requests of the
+ *     Astria client in a row failed at the connection (could not connect,
+ *     the connection dropped, no answer in time:
+ *     atelier_error_is_connection_failure()) with no answer from the
+ *     server between them. Any answer, a success or an HTTP error, starts
+ *     the count again; so do connecting and the network coming back. One
+ *     dropped connection is never "offline": a reset after the server did
+ *     the work says nothing about the network, and the next request
+ *     (often the look-up that checks whether a create arrived) says more.
+ * ::network-restored is emitted when :offline ends because the network
+ * came back (the window reloads the page then).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -36,6 +52,20 @@ typedef enum
 
 #define ATELIER_TYPE_SESSION_MODE (atelier_session_mode_get_type ())
 GType atelier_session_mode_get_type (void) G_GNUC_CONST;
+
+typedef enum
+{
+  ATELIER_SESSION_ONLINE,
+  ATELIER_SESSION_OFFLINE_NO_NETWORK,  /* GNetworkMonitor: no network */
+  ATELIER_SESSION_OFFLINE_NO_ANSWER,   /* connection failures in a row */
+} AtelierSessionOffline;
+
+#define ATELIER_TYPE_SESSION_OFFLINE (atelier_session_offline_get_type ())
+GType atelier_session_offline_get_type (void) G_GNUC_CONST;
+
+/* Connection failures in a row, with no answer between, that make the
+ * session offline (see above). */
+#define ATELIER_SESSION_OFFLINE_FAILURES 3
 
 #define ATELIER_TYPE_SESSION (atelier_session_get_type ())
 G_DECLARE_FINAL_TYPE (AtelierSession, atelier_session, ATELIER, SESSION, GObject)
@@ -77,6 +107,12 @@ AtelierImageCache    *atelier_session_get_image_cache  (AtelierSession  *self);
  * on every call. */
 AtelierLibrary       *atelier_session_get_library      (AtelierSession  *self);
 AtelierLikes         *atelier_session_get_likes        (AtelierSession  *self);
+
+/* :offline, and whether it is ONLINE. */
+AtelierSessionOffline atelier_session_get_offline      (AtelierSession  *self);
+gboolean              atelier_session_is_offline       (AtelierSession  *self);
+/* Connection failures in a row so far (reset by any answer). */
+guint                 atelier_session_get_connection_failures (AtelierSession *self);
 
 /* Emits ::prompt-created (@prompt): a prompt was just sent. */
 void                  atelier_session_announce_prompt  (AtelierSession  *self,

@@ -4,7 +4,8 @@
  * below (one free function), each step's callback takes the task back,
  * and every way out goes through run_complete(), which deletes the copies
  * before returning. The object keeps only what callers read: the inputs,
- * the phase, the bytes sent and whether the tune may exist.
+ * the phase, the bytes sent, whether the tune may exist and what a look-up
+ * found.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,6 +24,7 @@ struct _AtelierTuneUpload
   GHashTable             *downscale;       /* (element-type GFile) set */
   AtelierTuneUploadPhase  phase;
   gboolean                may_have_arrived;
+  AtelierTuneUploadCheck  check;
   gint64                  sent;
   gint64                  total;
 };
@@ -34,12 +36,21 @@ G_DEFINE_ENUM_TYPE (AtelierTuneUploadPhase, atelier_tune_upload_phase,
   G_DEFINE_ENUM_VALUE (ATELIER_TUNE_UPLOAD_PHASE_LOOKING_UP, "looking-up"),
   G_DEFINE_ENUM_VALUE (ATELIER_TUNE_UPLOAD_PHASE_PREPARING, "preparing"),
   G_DEFINE_ENUM_VALUE (ATELIER_TUNE_UPLOAD_PHASE_UPLOADING, "uploading"),
+  G_DEFINE_ENUM_VALUE (ATELIER_TUNE_UPLOAD_PHASE_CHECKING, "checking"),
   G_DEFINE_ENUM_VALUE (ATELIER_TUNE_UPLOAD_PHASE_DONE, "done"))
+
+G_DEFINE_ENUM_TYPE (AtelierTuneUploadCheck, atelier_tune_upload_check,
+  G_DEFINE_ENUM_VALUE (ATELIER_TUNE_UPLOAD_CHECK_NONE, "none"),
+  G_DEFINE_ENUM_VALUE (ATELIER_TUNE_UPLOAD_CHECK_FOUND_EARLIER, "found-earlier"),
+  G_DEFINE_ENUM_VALUE (ATELIER_TUNE_UPLOAD_CHECK_FOUND, "found"),
+  G_DEFINE_ENUM_VALUE (ATELIER_TUNE_UPLOAD_CHECK_ABSENT, "absent"),
+  G_DEFINE_ENUM_VALUE (ATELIER_TUNE_UPLOAD_CHECK_FAILED, "failed"))
 
 enum {
   PROP_0,
   PROP_PHASE,
   PROP_MAY_HAVE_ARRIVED,
+  PROP_CHECK,
   N_PROPS
 };
 
@@ -70,6 +81,17 @@ set_may_have_arrived (AtelierTuneUpload *self,
   _atelier_set_flag (self, &self->may_have_arrived, may_have_arrived, properties[PROP_MAY_HAVE_ARRIVED]);
 }
 
+static void
+set_check (AtelierTuneUpload      *self,
+           AtelierTuneUploadCheck  check)
+{
+  if (self->check == check)
+    return;
+
+  self->check = check;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECK]);
+}
+
 /* {{{ The run */
 
 typedef struct
@@ -80,6 +102,7 @@ typedef struct
   GPtrArray   *copies;     /* (owned) (element-type GFile) to delete at the end */
   AtelierTune *tune;       /* (owned) (nullable) the outcome … */
   GError      *error;      /* (owned) (nullable) … or this */
+  GError      *post_error; /* (owned) (nullable) how the POST failed, while CHECKING */
 } Run;
 
 static void
@@ -91,6 +114,7 @@ run_free (Run *run)
   g_clear_pointer (&run->copies, g_ptr_array_unref);
   g_clear_object (&run->tune);
   g_clear_error (&run->error);
+  g_clear_error (&run->post_error);
   g_free (run);
 }
 
@@ -175,6 +199,50 @@ swap_images (AtelierTuneParams *params,
 }
 
 static void
+check_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AtelierTuneUpload *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  AtelierTune *tune;
+
+  tune = atelier_astria_client_find_tune_by_title_finish (ATELIER_ASTRIA_CLIENT (source), result, &error);
+  if (tune != NULL)
+    {
+      /* The answer was lost, the tune was made. */
+      set_check (self, ATELIER_TUNE_UPLOAD_CHECK_FOUND);
+      g_clear_error (&run->post_error);
+      run_complete (g_steal_pointer (&task), tune, NULL);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Stopped by the user: not checked, and said as a cancel. */
+      g_clear_error (&run->post_error);
+      run_complete (g_steal_pointer (&task), NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  set_check (self, error == NULL ? ATELIER_TUNE_UPLOAD_CHECK_ABSENT : ATELIER_TUNE_UPLOAD_CHECK_FAILED);
+  run_complete (g_steal_pointer (&task), NULL, g_steal_pointer (&run->post_error));
+}
+
+/* The POST failed with @error, which may still have made the tune: look
+ * its title up at once, so that the caller can say which. */
+static gboolean
+should_check (const GError *error)
+{
+  /* A cancel is the user's; a 504 the client has looked up already. */
+  return !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+         !g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_GATEWAY_TIMEOUT) &&
+         atelier_api_error_may_have_arrived (error);
+}
+
+static void
 create_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -182,6 +250,7 @@ create_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   AtelierTuneUpload *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
+  const char *title;
   AtelierTune *tune;
   GError *error = NULL;
 
@@ -189,15 +258,34 @@ create_cb (GObject      *source,
   if (run->copies->len > 0)
     swap_images (self->params, run->images);
 
-  if (tune == NULL)
+  if (tune != NULL)
     {
-      /* Cancelled while sending: the whole body may have been there. */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          atelier_api_error_may_have_arrived (error))
-        set_may_have_arrived (self, TRUE);
+      run_complete (g_steal_pointer (&task), tune, NULL);
+      return;
     }
 
-  run_complete (g_steal_pointer (&task), tune, error);
+  /* Cancelled while sending: the whole body may have been there. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      atelier_api_error_may_have_arrived (error))
+    set_may_have_arrived (self, TRUE);
+
+  /* The client's look-up after a 504 did not find it. */
+  if (g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_GATEWAY_TIMEOUT))
+    set_check (self, ATELIER_TUNE_UPLOAD_CHECK_ABSENT);
+
+  title = atelier_params_get_string (ATELIER_PARAMS (self->params), "title");
+  if (title != NULL && should_check (error))
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      run->post_error = error;
+      set_phase (self, ATELIER_TUNE_UPLOAD_PHASE_CHECKING);
+      atelier_astria_client_find_tune_by_title_async (self->client, title, cancellable,
+                                                      check_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  run_complete (g_steal_pointer (&task), NULL, error);
 }
 
 static void
@@ -290,6 +378,7 @@ find_cb (GObject      *source,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  AtelierTuneUpload *self = g_task_get_source_object (task);
   AtelierTune *tune;
   GError *error = NULL;
 
@@ -297,6 +386,8 @@ find_cb (GObject      *source,
   if (tune != NULL || error != NULL)
     {
       /* Found: the earlier try did get there. */
+      if (tune != NULL)
+        set_check (self, ATELIER_TUNE_UPLOAD_CHECK_FOUND_EARLIER);
       run_complete (g_steal_pointer (&task), tune, error);
       return;
     }
@@ -407,6 +498,13 @@ atelier_tune_upload_get_may_have_arrived (AtelierTuneUpload *self)
   return self->may_have_arrived;
 }
 
+AtelierTuneUploadCheck
+atelier_tune_upload_get_check (AtelierTuneUpload *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE_UPLOAD (self), ATELIER_TUNE_UPLOAD_CHECK_NONE);
+  return self->check;
+}
+
 gint64
 atelier_tune_upload_get_bytes_sent (AtelierTuneUpload *self)
 {
@@ -449,6 +547,9 @@ atelier_tune_upload_get_property (GObject    *object,
     case PROP_MAY_HAVE_ARRIVED:
       g_value_set_boolean (value, self->may_have_arrived);
       break;
+    case PROP_CHECK:
+      g_value_set_enum (value, self->check);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -467,6 +568,10 @@ atelier_tune_upload_class_init (AtelierTuneUploadClass *klass)
                        ATELIER_TYPE_TUNE_UPLOAD_PHASE, ATELIER_TUNE_UPLOAD_PHASE_NONE,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_MAY_HAVE_ARRIVED] = _atelier_param_spec_flag ("may-have-arrived", FALSE);
+  properties[PROP_CHECK] =
+    g_param_spec_enum ("check", NULL, NULL,
+                       ATELIER_TYPE_TUNE_UPLOAD_CHECK, ATELIER_TUNE_UPLOAD_CHECK_NONE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

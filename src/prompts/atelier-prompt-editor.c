@@ -12,7 +12,11 @@
  * asks to wait 60 s before sending it again (so that idempotency can
  * answer with the first one). The editor then shows a countdown, keeps
  * the form and Generate locked, and offers Retry only once it ran out;
- * "Don't Retry" (or Cancel) ends the wait and unlocks the form.
+ * "Don't Retry" (or Cancel) ends the wait and unlocks the form. A dropped
+ * connection or no answer in time may likewise have created it (the
+ * server may have done the work before the answer was lost): the same
+ * wait, saying so, rather than "offline" (one dropped connection is not;
+ * AtelierSession decides that).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -57,10 +61,11 @@ struct _AtelierPromptEditor
   char                 *tag_added;      /* the tune's tag Generate put back */
   GCancellable         *create_cancellable;
 
-  /* After a 504 */
+  /* After a 504, or a connection lost before the answer */
   guint                 retry_wait_ms;  /* the documented 60 s; tests shorten it */
   gint64                retry_at;       /* monotonic µs Retry is offered from; 0: no wait */
   guint                 retry_tick_id;
+  gboolean              retry_after_drop; /* the connection failed, not a 504 */
 };
 
 G_DEFINE_FINAL_TYPE (AtelierPromptEditor, atelier_prompt_editor, ADW_TYPE_WINDOW)
@@ -329,7 +334,21 @@ retry_tick_cb (gpointer user_data)
   gint64 left_us = self->retry_at - g_get_monotonic_time ();
   g_autofree char *text = NULL;
 
-  if (left_us > 0)
+  if (left_us > 0 && self->retry_after_drop)
+    {
+      guint seconds = (guint) ((left_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+
+      /* Translators: %u is a number of seconds */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "The connection failed before Astria answered, and the prompt may still be created. "
+                                           "To avoid a duplicate, Retry is possible in %u second.",
+                                           "The connection failed before Astria answered, and the prompt may still be created. "
+                                           "To avoid a duplicate, Retry is possible in %u seconds.", seconds),
+                              seconds);
+      gtk_label_set_label (self->retry_label, text);
+      return G_SOURCE_CONTINUE;
+    }
+  else if (left_us > 0)
     {
       guint seconds = (guint) ((left_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
 
@@ -345,17 +364,25 @@ retry_tick_cb (gpointer user_data)
     }
 
   self->retry_tick_id = 0;
-  gtk_label_set_label (self->retry_label,
-                       _("The server took too long to answer, and the prompt may have been created: "
-                         "check the gallery before you retry."));
+  if (self->retry_after_drop)
+    gtk_label_set_label (self->retry_label,
+                         _("The connection failed before Astria answered, and the prompt may have been created: "
+                           "check the gallery before you retry."));
+  else
+    gtk_label_set_label (self->retry_label,
+                         _("The server took too long to answer, and the prompt may have been created: "
+                           "check the gallery before you retry."));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.retry", TRUE);
   return G_SOURCE_REMOVE;
 }
 
+/* @after_drop: the connection failed (not a 504). */
 static void
-start_retry_wait (AtelierPromptEditor *self)
+start_retry_wait (AtelierPromptEditor *self,
+                  gboolean             after_drop)
 {
   g_clear_handle_id (&self->retry_tick_id, g_source_remove);
+  self->retry_after_drop = after_drop;
   self->retry_at = g_get_monotonic_time () + (gint64) self->retry_wait_ms * 1000;
 
   /* Nothing may be sent, nor changed, before Retry. */
@@ -410,7 +437,18 @@ created_cb (GObject      *source,
   if (prompt == NULL &&
       g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_GATEWAY_TIMEOUT))
     {
-      start_retry_wait (self);
+      start_retry_wait (self, FALSE);
+      return;
+    }
+
+  /* Sent, and the connection dropped or nothing came back in time: the
+   * prompt may have been made all the same. */
+  if (prompt == NULL &&
+      (g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NETWORK) ||
+       g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_TIMEOUT)) &&
+      atelier_api_error_may_have_arrived (error))
+    {
+      start_retry_wait (self, TRUE);
       return;
     }
 

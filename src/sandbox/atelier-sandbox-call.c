@@ -97,7 +97,12 @@ _atelier_sandbox_call_reply_full (AtelierSandboxCall *call,
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (call->msg);
 
-  _atelier_sandbox_call_apply_answer_fault (call, &status, &body, &content_type);
+  if (_atelier_sandbox_call_apply_answer_fault (call, &status, &body, &content_type))
+    {
+      /* Done, but the connection drops instead of the answer. */
+      g_clear_pointer (&body, g_bytes_unref);
+      return;
+    }
 
   soup_server_message_set_status (call->msg, status, NULL);
   soup_message_headers_replace (headers, "Cache-Control", cache_control ? cache_control : "no-store");

@@ -24,6 +24,7 @@ parse_fault_kind (const char              *text,
 {
   static const char * const names[] = {
     "status", "delay", "truncated_json", "invalid_json", "deep_json", "drop", "hang", "create_then_504",
+    "create_then_drop",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)

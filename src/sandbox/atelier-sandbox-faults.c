@@ -5,7 +5,9 @@
  * match, in the order added, each as many times as asked. A fault may delay
  * a call, answer in its place (a status, a body that is not JSON, JSON
  * nested too deeply), drop the connection, never answer, or change the
- * normal answer (cut it in half, or 504 after doing the work).
+ * normal answer (cut it in half, or 504 after doing the work, or drop the
+ * connection after doing the work: the server made the tune and the
+ * client never hears of it).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -79,7 +81,12 @@ match_fault (AtelierSandboxServer *self,
   return NULL;
 }
 
-void
+static gboolean drop_cb (gpointer user_data);
+static void     call_attach_source (AtelierSandboxCall *call,
+                                    GSource            *source,
+                                    GSourceFunc         func);
+
+gboolean
 _atelier_sandbox_call_apply_answer_fault (AtelierSandboxCall  *call,
                                           guint               *status,
                                           GBytes             **body,
@@ -88,7 +95,17 @@ _atelier_sandbox_call_apply_answer_fault (AtelierSandboxCall  *call,
   g_autoptr(AtelierSandboxFaultEntry) fault = g_steal_pointer (&call->fault);
 
   if (fault == NULL)
-    return;
+    return FALSE;
+
+  if (fault->fault.kind == ATELIER_SANDBOX_FAULT_CREATE_THEN_DROP)
+    {
+      /* The work is done (and saved); the answer never leaves. Within the
+       * handler the call is paused when it returns unanswered; the drop
+       * comes after that, on the server's thread. */
+      g_assert (call->source == NULL);
+      call_attach_source (call, g_idle_source_new (), drop_cb);
+      return TRUE;
+    }
 
   if (fault->fault.kind == ATELIER_SANDBOX_FAULT_TRUNCATED_JSON && *body != NULL)
     {
@@ -104,6 +121,8 @@ _atelier_sandbox_call_apply_answer_fault (AtelierSandboxCall  *call,
       *status = SOUP_STATUS_GATEWAY_TIMEOUT;
       *content_type = "application/json";
     }
+
+  return FALSE;
 }
 
 /* Answers in the call's place */
@@ -213,6 +232,7 @@ call_dispatch_now (AtelierSandboxCall *call)
 
         case ATELIER_SANDBOX_FAULT_TRUNCATED_JSON:
         case ATELIER_SANDBOX_FAULT_CREATE_THEN_504:
+        case ATELIER_SANDBOX_FAULT_CREATE_THEN_DROP:
         default:
           break;
         }

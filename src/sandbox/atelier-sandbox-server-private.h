@@ -230,8 +230,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierSandboxWork, _atelier_sandbox_work_free)
 /* Handles an API call: applies the first matching fault (after its delay),
  * then routes the call unless the fault answers in its place. */
 void                   _atelier_sandbox_call_dispatch            (AtelierSandboxCall       *call);
-/* Post-processing faults change a normal answer. */
-void                   _atelier_sandbox_call_apply_answer_fault  (AtelierSandboxCall       *call,
+/* Post-processing faults change a normal answer. Returns TRUE when the
+ * answer is dropped instead (CREATE_THEN_DROP): the fault then closes the
+ * connection and frees the call, and the caller must not answer. */
+gboolean               _atelier_sandbox_call_apply_answer_fault  (AtelierSandboxCall       *call,
                                                                   guint                    *status,
                                                                   GBytes                  **body,
                                                                   const char              **content_type);

@@ -52,6 +52,8 @@ typedef enum
   ATELIER_SANDBOX_FAULT_DROP,            /* close the connection without answering */
   ATELIER_SANDBOX_FAULT_HANG,            /* never answer (until stopped) */
   ATELIER_SANDBOX_FAULT_CREATE_THEN_504, /* handle normally, then answer 504 */
+  ATELIER_SANDBOX_FAULT_CREATE_THEN_DROP, /* handle normally (the tune is made), then close
+                                          * the connection instead of answering */
 } AtelierSandboxFaultKind;
 
 typedef struct

@@ -675,13 +675,22 @@ show_upload_error (AtelierTuneEditor *self,
 }
 
 static void
-upload_succeeded (AtelierTuneEditor *self,
-                  AtelierTune       *tune)
+upload_succeeded (AtelierTuneEditor      *self,
+                  AtelierTune            *tune,
+                  AtelierTuneUploadCheck  check)
 {
   g_autoptr(AtelierDraft) draft = g_object_ref (self->draft);
 
   set_busy (self, FALSE);
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+
+  /* Found by its title: say so, it was not a plain success. */
+  if (check == ATELIER_TUNE_UPLOAD_CHECK_FOUND)
+    atelier_widget_show_toast (GTK_WIDGET (self),
+                               _("Astria received the tune, though the connection dropped before its answer"));
+  else if (check == ATELIER_TUNE_UPLOAD_CHECK_FOUND_EARLIER)
+    atelier_widget_show_toast (GTK_WIDGET (self),
+                               _("Astria had received the tune from the last try: it was not sent again"));
 
   /* Done: a fresh form. */
   atelier_draft_clear (draft);
@@ -690,10 +699,39 @@ upload_succeeded (AtelierTuneEditor *self,
   g_signal_emit (self, signals[SIGNAL_CREATED], 0, tune);
 }
 
+/* The POST failed and the title was looked up at once (CHECKING): what
+ * happened, and whether it arrived, in one sentence. */
+static char *
+describe_checked_failure (const GError           *error,
+                          AtelierTuneUploadCheck  check)
+{
+  g_autofree char *what = NULL;
+
+  if (g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NETWORK))
+    what = g_strdup (_("The connection failed before Astria answered."));
+  else if (g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_TIMEOUT))
+    what = g_strdup (_("Astria did not answer in time."));
+  else
+    {
+      g_autofree char *text = atelier_error_describe (error);
+
+      what = g_str_has_suffix (text, ".") ? g_strdup (text) : g_strconcat (text, ".", NULL);
+    }
+
+  if (check == ATELIER_TUNE_UPLOAD_CHECK_ABSENT)
+    /* Translators: %s says what went wrong, e.g. "The connection failed before Astria answered." */
+    return g_strdup_printf (_("%s Astria does not have the tune: it did not arrive."), what);
+
+  /* Translators: %s says what went wrong, e.g. "The connection failed before Astria answered." */
+  return g_strdup_printf (_("%s Atelier could not check whether Astria received the tune; "
+                            "Retry looks for it first, so it is not created twice."), what);
+}
+
 static void
-upload_failed (AtelierTuneEditor *self,
-               const GError      *error,
-               gboolean           may_have_arrived)
+upload_failed (AtelierTuneEditor      *self,
+               const GError           *error,
+               gboolean                may_have_arrived,
+               AtelierTuneUploadCheck  check)
 {
   g_autofree char *text = NULL;
   g_autofree char *sentence = NULL;
@@ -705,6 +743,17 @@ upload_failed (AtelierTuneEditor *self,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       show_upload_error (self, _("The upload was cancelled."));
+      return;
+    }
+
+  /* Looked up after a dropped connection or no answer: the banner says
+   * whether it arrived. One such failure is not "offline" (the session
+   * decides that), so nothing goes to the window. */
+  if ((check == ATELIER_TUNE_UPLOAD_CHECK_ABSENT || check == ATELIER_TUNE_UPLOAD_CHECK_FAILED) &&
+      !g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_GATEWAY_TIMEOUT))
+    {
+      sentence = describe_checked_failure (error, check);
+      show_upload_error (self, sentence);
       return;
     }
 
@@ -742,6 +791,10 @@ upload_phase_cb (AtelierTuneEditor *self,
     case ATELIER_TUNE_UPLOAD_PHASE_UPLOADING:
       gtk_label_set_label (self->progress_label, _("Uploading…"));
       gtk_progress_bar_set_fraction (self->progress_bar, 0);
+      break;
+    case ATELIER_TUNE_UPLOAD_PHASE_CHECKING:
+      gtk_label_set_label (self->progress_label, _("Checking whether Astria received the tune…"));
+      gtk_progress_bar_pulse (self->progress_bar);
       break;
     case ATELIER_TUNE_UPLOAD_PHASE_NONE:
     case ATELIER_TUNE_UPLOAD_PHASE_DONE:
@@ -796,9 +849,10 @@ upload_done_cb (GObject      *source,
   g_clear_object (&self->cancellable);
 
   if (tune != NULL)
-    upload_succeeded (self, tune);
+    upload_succeeded (self, tune, atelier_tune_upload_get_check (upload));
   else
-    upload_failed (self, error, atelier_tune_upload_get_may_have_arrived (upload));
+    upload_failed (self, error, atelier_tune_upload_get_may_have_arrived (upload),
+                   atelier_tune_upload_get_check (upload));
 }
 
 /* The same readable title keeps the same UUID: a retry is the same tune

@@ -3,10 +3,13 @@
  * The real application in-process, in its Sandbox: the tune editor of the
  * Tunes page, its model-dependent fields, the multipart the sandbox
  * receives, huge photos sent as smaller copies, the draft surviving the
- * window, 504s and cancelled uploads that never create a tune twice, and
- * a 422's field errors on their rows. The upload workflow itself is tested
- * without a display in tests/test-tune-upload.c, the draft file in
- * tests/test-drafts.c.
+ * window, 504s and cancelled uploads that never create a tune twice, a
+ * 422's field errors on their rows, and a connection dropped after (or
+ * before) the service made the tune: said so at once, never "offline".
+ * The offline bar comes only after connection failures in a row; a
+ * prompt whose connection dropped says it may have been made. The upload
+ * workflow and the offline rule are tested without a display in
+ * tests/test-tune-upload.c, the draft file in tests/test-drafts.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +19,8 @@
 
 #include "atelier-application.h"
 #include "atelier-draft.h"
+#include "atelier-prompt-editor.h"
+#include "atelier-shell.h"
 #include "atelier-test-utils.h"
 #include "atelier-tunes-page.h"
 #include "atelier-ui-test-utils.h"
@@ -745,6 +750,229 @@ test_504_and_retry (void)
   g_assert_cmpuint (count_tunes ("Cancel Cleo"), ==, 1);
 }
 
+static gboolean
+offline_shown (void)
+{
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (atelier_ui_find_by_id (GTK_WIDGET (window), "offline_revealer")));
+}
+
+/* The service made the tune and the connection dropped before its
+ * answer: looked up at once, found, said so, shown; one tune, no offline
+ * bar. Dropped before it was made: "it did not arrive", Retry makes one. */
+static void
+test_dropped_connection (void)
+{
+  AtelierTuneEditor *editor = open_editor ();
+  AtelierSandboxFault made_then_dropped = {
+    .method = "POST",
+    .path = "/tunes",
+    .kind = ATELIER_SANDBOX_FAULT_CREATE_THEN_DROP,
+    .times = 1,
+  };
+  AtelierSandboxFault dropped = {
+    .method = "POST",
+    .path = "/tunes",
+    .kind = ATELIER_SANDBOX_FAULT_DROP,
+    .times = 1,
+  };
+  AtelierTuneDetail *detail;
+  g_autofree char *toast = NULL;
+  GtkWidget *banner;
+  GtkWidget *button;
+
+  discard (editor);
+  atelier_sandbox_server_clear_requests (sandbox);
+  fill_fast_tune (editor, "Reset Rhea", 74);
+  atelier_sandbox_server_add_fault (sandbox, &made_then_dropped);
+  submit (editor);
+
+  /* As after a normal create: the new tune's detail, a fresh editor. */
+  g_assert_cmpstr (atelier_tunes_page_get_view (page ()), ==, "detail");
+  detail = atelier_tunes_page_get_detail (page ());
+  g_assert_true (g_str_has_prefix (atelier_tune_get_title (atelier_tune_detail_get_tune (detail)), "Reset Rhea - "));
+  g_assert_true (atelier_ui_shows_text (GTK_WIDGET (detail), "Reset Rhea"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (editor, "title_row"))), ==, "");
+  /* Said what happened (the first toast; "The tune is ready" may queue
+   * behind it), and not "offline". */
+  atelier_test_wait_until (atelier_ui_shows_text (atelier_ui_find_by_id (GTK_WIDGET (window), "toast_overlay"),
+                                                  "Astria received the tune, though the connection dropped before its answer"),
+                           WAIT_MS);
+  g_assert_false (offline_shown ());
+  g_assert_false (atelier_session_is_offline (session));
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-dropped-received");
+  /* Sent once, made once. */
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", "/tunes"), ==, 1);
+  g_assert_cmpuint (count_tunes ("Reset Rhea"), ==, 1);
+
+  /* Dropped before it was made: it did not arrive; everything kept. */
+  open_editor ();
+  atelier_sandbox_server_clear_requests (sandbox);
+  fill_fast_tune (editor, "Unsent Ulla", 75);
+  atelier_sandbox_server_add_fault (sandbox, &dropped);
+  toast = g_strdup (_atelier_window_get_last_toast (window));
+  submit (editor);
+  banner = child (editor, "error_revealer");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (banner)));
+  g_assert_true (atelier_ui_shows_text (banner, "The connection failed before Astria answered. "
+                                                "Astria does not have the tune: it did not arrive."));
+  g_assert_cmpstr (atelier_tunes_page_get_view (page ()), ==, "editor");
+  g_assert_false (offline_shown ());
+  /* The banner says it all: no toast. */
+  g_assert_cmpstr (_atelier_window_get_last_toast (window), ==, toast);
+  g_assert_cmpuint (count_tunes ("Unsent Ulla"), ==, 0);
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-dropped-not-arrived");
+
+  button = atelier_ui_find_labelled (banner, GTK_TYPE_BUTTON, "Retry");
+  atelier_test_wait_until (gtk_widget_get_mapped (button), WAIT_MS);
+  gtk_widget_activate (button);
+  atelier_test_wait_until (!atelier_tune_editor_get_busy (editor) &&
+                           g_strcmp0 (atelier_tunes_page_get_view (page ()), "detail") == 0, WAIT_MS);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", "/tunes"), ==, 2);
+  g_assert_cmpuint (count_tunes ("Unsent Ulla"), ==, 1);
+  g_assert_false (offline_shown ());
+}
+
+/* What the app's Astria client reported, in the session's terms. */
+typedef struct
+{
+  guint n_finished;
+  guint in_a_row;    /* connection failures since the last answer */
+} Requests;
+
+static void
+request_finished_cb (AtelierAstriaClient *client,
+                     GError              *error,
+                     Requests            *requests)
+{
+  requests->n_finished++;
+  if (error != NULL && g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NETWORK))
+    requests->in_a_row++;
+  else
+    requests->in_a_row = 0;
+}
+
+static gboolean
+tunes_loading (void)
+{
+  gboolean loading = TRUE;
+
+  g_object_get (page (), "loading", &loading, NULL);
+  return loading;
+}
+
+/* Connection failures in a row: no bar (a toast) below
+ * ATELIER_SESSION_OFFLINE_FAILURES, then the offline bar; its Retry, once
+ * the server answers, ends it. A refresh sends more than one request,
+ * and what else the app sends may get an answer in between (which starts
+ * the count again, here as in the session): so the bar is checked
+ * against the failures in a row seen so far, after every refresh. */
+static void
+test_offline_after_failures (void)
+{
+  AtelierAstriaClient *client = atelier_session_get_astria_client (session);
+  GtkWidget *offline = atelier_ui_find_by_id (GTK_WIDGET (window), "offline_revealer");
+  AtelierSandboxFault drop_all = { .kind = ATELIER_SANDBOX_FAULT_DROP };
+  Requests requests = { 0 };
+  gboolean seen_below = FALSE;
+  GtkWidget *retry;
+  gulong id;
+
+  atelier_window_show_page (window, "tunes");
+  atelier_test_wait_until (!tunes_loading (), WAIT_MS);
+  g_assert_false (offline_shown ());
+
+  id = g_signal_connect (client, "request-finished", G_CALLBACK (request_finished_cb), &requests);
+  atelier_sandbox_server_add_fault (sandbox, &drop_all);
+
+  for (guint tries = 0; requests.in_a_row < ATELIER_SESSION_OFFLINE_FAILURES; tries++)
+    {
+      guint before = requests.n_finished;
+
+      g_assert_cmpuint (tries, <, 10);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+      atelier_test_wait_until (requests.n_finished > before && !tunes_loading (), WAIT_MS);
+
+      g_assert_cmpuint (atelier_session_get_connection_failures (session), ==, requests.in_a_row);
+      g_assert_cmpint (offline_shown (), ==, requests.in_a_row >= ATELIER_SESSION_OFFLINE_FAILURES);
+      if (requests.in_a_row > 0 && requests.in_a_row < ATELIER_SESSION_OFFLINE_FAILURES)
+        {
+          /* The page said it failed, in a toast, not the bar. */
+          g_assert_cmpstr (_atelier_window_get_last_toast (window), ==, "The connection to the server failed");
+          seen_below = TRUE;
+        }
+    }
+  g_assert_true (seen_below);
+
+  g_assert_true (offline_shown ());
+  g_assert_true (atelier_session_is_offline (session));
+  g_assert_true (atelier_ui_shows_text (offline, "You seem to be offline"));
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "window-offline-repeated");
+
+  /* The server answers again: the bar's Retry ends it. */
+  atelier_sandbox_server_clear_faults (sandbox);
+  retry = atelier_ui_find_labelled (offline, GTK_TYPE_BUTTON, "Retry");
+  g_assert_nonnull (retry);
+  atelier_test_wait_until (gtk_widget_get_mapped (retry), WAIT_MS);
+  gtk_widget_activate (retry);
+  atelier_test_wait_until (!offline_shown (), WAIT_MS);
+  g_assert_false (atelier_session_is_offline (session));
+
+  g_signal_handler_disconnect (client, id);
+}
+
+/* A prompt whose connection dropped after the service made it: the
+ * editor says it may have been made and waits before Retry, as after a
+ * 504; no offline bar, no "offline" toast. */
+static void
+test_prompt_dropped (void)
+{
+  gint64 tune_id = atelier_sandbox_server_seed_tune (sandbox, "Prompt Pia - 5e1d", "woman", TRUE);
+  g_autofree char *prompts_path = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts", tune_id);
+  AtelierAstriaClient *client = atelier_session_get_astria_client (session);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(AtelierTune) tune = NULL;
+  g_autoptr(GError) error = NULL;
+  AtelierPromptEditor *editor = NULL;
+  GtkWidget *retry_label;
+  AtelierSandboxFault made_then_dropped = {
+    .method = "POST",
+    .path = prompts_path,
+    .kind = ATELIER_SANDBOX_FAULT_CREATE_THEN_DROP,
+    .times = 1,
+  };
+
+  atelier_astria_client_get_tune_async (client, tune_id, NULL, atelier_test_store_result, &result);
+  tune = atelier_astria_client_get_tune_finish (client, atelier_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  atelier_shell_open_prompt_editor (ATELIER_SHELL (window), NULL, tune, 0, NULL);
+  atelier_test_wait_until ((editor = (AtelierPromptEditor *) atelier_ui_find_toplevel (ATELIER_TYPE_PROMPT_EDITOR)) != NULL,
+                           WAIT_MS);
+  g_assert_cmpint (atelier_prompt_editor_get_target_tune_id (editor), ==, tune_id);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (atelier_ui_find_by_id (GTK_WIDGET (editor), "text_view"))),
+                            "ohwx woman, portrait", -1);
+  retry_label = atelier_ui_find_by_id (GTK_WIDGET (editor), "retry_label");
+
+  atelier_sandbox_server_clear_requests (sandbox);
+  atelier_sandbox_server_add_fault (sandbox, &made_then_dropped);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.generate", NULL));
+  atelier_test_wait_until (gtk_revealer_get_reveal_child (GTK_REVEALER (atelier_ui_find_by_id (GTK_WIDGET (editor), "retry_revealer"))),
+                           WAIT_MS);
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (retry_label)),
+                            "The connection failed before Astria answered, and the prompt may still be created."));
+  g_assert_false (gtk_widget_is_sensitive (atelier_ui_find_by_id (GTK_WIDGET (editor), "retry_button")));
+  g_assert_false (offline_shown ());
+  g_assert_null (_atelier_window_get_last_toast (window));
+  atelier_ui_save_screenshot (GTK_WINDOW (editor), "prompt-editor-dropped");
+  /* Sent once; nothing more is sent while waiting. */
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", prompts_path), ==, 1);
+
+  /* Don't retry: the editor stays, unlocked. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.cancel", NULL));
+  g_assert_true (gtk_widget_is_sensitive (atelier_ui_find_by_id (GTK_WIDGET (editor), "generate_button")));
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
 /* A 422 names the fields: shown on their rows too. */
 static void
 test_field_errors (void)
@@ -800,6 +1028,9 @@ main (int   argc,
   atelier_ui_test_add ("/tune-editor/draft-restored", start, test_draft_restored);
   atelier_ui_test_add ("/tune-editor/504-and-retry", start, test_504_and_retry);
   atelier_ui_test_add ("/tune-editor/field-errors", start, test_field_errors);
+  atelier_ui_test_add ("/tune-editor/dropped-connection", start, test_dropped_connection);
+  atelier_ui_test_add ("/tune-editor/offline-after-failures", start, test_offline_after_failures);
+  atelier_ui_test_add ("/tune-editor/prompt-dropped", start, test_prompt_dropped);
 
   status = g_test_run ();
 
