@@ -12,7 +12,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 
 #include "atelier-astria-client.h"
 #include "atelier-form.h"
@@ -29,9 +28,7 @@ struct _AtelierAstriaClient
 {
   GObject              parent_instance;
 
-  SoupSession         *session;
   AtelierHttpEndpoint  endpoint;
-  AtelierHttpPolicy    policy;
 };
 
 G_DEFINE_FINAL_TYPE (AtelierAstriaClient, atelier_astria_client, G_TYPE_OBJECT)
@@ -61,6 +58,7 @@ typedef struct
   AtelierProgressFunc  progress;
   gpointer             progress_data;
   char                *tune_title;    /* (nullable) a tune create: 504 looks it up */
+  GError              *invalid;       /* (nullable) refused before sending */
   gboolean             listed;        /* the answer was a JSON array */
   guint                n_listed;      /* its length, parsed or skipped */
 } Call;
@@ -75,6 +73,7 @@ call_free (Call *call)
   g_clear_pointer (&call->body, g_bytes_unref);
   g_clear_pointer (&call->form, g_ptr_array_unref);
   g_free (call->tune_title);
+  g_clear_error (&call->invalid);
   g_free (call);
 }
 
@@ -130,10 +129,7 @@ atelier_check_base_url (const char  *url,
 static void
 atelier_astria_client_finalize (GObject *object)
 {
-  AtelierAstriaClient *self = (AtelierAstriaClient *)object;
-
-  g_clear_object (&self->session);
-  _atelier_endpoint_clear (&self->endpoint);
+  _atelier_endpoint_clear (&ATELIER_ASTRIA_CLIENT (object)->endpoint);
 
   G_OBJECT_CLASS (atelier_astria_client_parent_class)->finalize (object);
 }
@@ -158,14 +154,13 @@ atelier_astria_client_class_init (AtelierAstriaClientClass *klass)
 static void
 atelier_astria_client_init (AtelierAstriaClient *self)
 {
-  self->session = _atelier_http_session_new ();
+  static const AtelierHttpPolicy policy = {
+    .server_retry_base_ms = 30000, .max_server_retries = 4,
+    .rate_limit_base_ms = 5000, .max_rate_limit_retries = 5,
+  };
+
+  _atelier_endpoint_init (&self->endpoint, "Bearer", G_OBJECT (self), &policy);
   self->endpoint.base_url = _atelier_base_url_normalize (ATELIER_DEFAULT_ASTRIA_URL);
-  self->endpoint.scheme = "Bearer";
-  self->policy.emitter = G_OBJECT (self);
-  self->policy.server_retry_base_ms = 30000;
-  self->policy.max_server_retries = 4;
-  self->policy.rate_limit_base_ms = 5000;
-  self->policy.max_rate_limit_retries = 5;
 }
 
 AtelierAstriaClient *
@@ -218,7 +213,7 @@ atelier_astria_client_get_retry_base_delay_ms (AtelierAstriaClient *self)
 {
   g_return_val_if_fail (ATELIER_IS_ASTRIA_CLIENT (self), 0);
 
-  return self->policy.server_retry_base_ms;
+  return self->endpoint.policy.server_retry_base_ms;
 }
 
 /* The first wait after a 5xx answer; each further try waits twice as
@@ -229,12 +224,12 @@ atelier_astria_client_set_retry_base_delay_ms (AtelierAstriaClient *self,
 {
   g_return_if_fail (ATELIER_IS_ASTRIA_CLIENT (self));
 
-  if (self->policy.server_retry_base_ms == delay_ms)
+  if (self->endpoint.policy.server_retry_base_ms == delay_ms)
     return;
 
-  self->policy.server_retry_base_ms = delay_ms;
+  self->endpoint.policy.server_retry_base_ms = delay_ms;
   /* Rate-limit waits scale with it, so tests can shorten both. */
-  self->policy.rate_limit_base_ms = MAX (delay_ms / 6, 1);
+  self->endpoint.policy.rate_limit_base_ms = MAX (delay_ms / 6, 1);
 }
 
 SoupSession *
@@ -242,7 +237,7 @@ atelier_astria_client_get_session (AtelierAstriaClient *self)
 {
   g_return_val_if_fail (ATELIER_IS_ASTRIA_CLIENT (self), NULL);
 
-  return self->session;
+  return self->endpoint.session;
 }
 
 char *
@@ -256,15 +251,6 @@ atelier_astria_client_build_url (AtelierAstriaClient *self,
 }
 
 /* Sending */
-
-static SoupMessage *
-call_build_message (gpointer user_data)
-{
-  Call *call = user_data;
-
-  return _atelier_endpoint_new_message (&call->client->endpoint, call->method, call->uri,
-                                        call->content_type, call->body);
-}
 
 static void
 call_return_error (GTask  *task,
@@ -433,8 +419,8 @@ call_send (GTask *task)
 {
   Call *call = g_task_get_task_data (task);
 
-  _atelier_http_send_async (call->client->session, &call->client->policy,
-                            call_build_message, call, NULL,
+  _atelier_http_send_async (&call->client->endpoint, call->method, call->uri,
+                            call->content_type, call->body,
                             call->progress, call->progress_data,
                             g_task_get_cancellable (task),
                             call_sent_cb, task);
@@ -486,8 +472,9 @@ form_built_cb (GObject      *source,
   call_send (g_steal_pointer (&task));
 }
 
-/* Starts a call. A form body is encoded in a worker thread, since it
- * reads the photos. Takes @call. */
+/* Starts a call, or returns its invalid error without sending it. A form
+ * body is encoded in a worker thread, since it reads the photos. Takes
+ * @call. */
 static void
 call_start (AtelierAstriaClient *self,
             Call                *call,
@@ -503,6 +490,13 @@ call_start (AtelierAstriaClient *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+
+  if (call->invalid != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&call->invalid));
+      g_object_unref (task);
+      return;
+    }
 
   if (call->form != NULL)
     {
@@ -549,15 +543,26 @@ call_new (AtelierAstriaClient *self,
   return call;
 }
 
+/* Takes @node. */
 static void
-call_set_json (Call     *call,
-               JsonNode *node)
+call_take_json (Call     *call,
+                JsonNode *node)
 {
-  g_autofree char *text = _atelier_json_to_string (node, FALSE);
-  gsize len = strlen (text);
-
   call->content_type = g_strdup ("application/json");
-  call->body = g_bytes_new_take (g_steal_pointer (&text), len);
+  call->body = _atelier_json_to_bytes (node);
+  json_node_unref (node);
+}
+
+/* Takes @form (element-type AtelierFormField). */
+static void
+call_take_form (Call                *call,
+                GPtrArray           *form,
+                AtelierProgressFunc  progress,
+                gpointer             progress_data)
+{
+  call->form = form;
+  call->progress = progress;
+  call->progress_data = progress_data;
 }
 
 static gpointer
@@ -585,33 +590,21 @@ call_finish_boolean (AtelierAstriaClient  *self,
 
 /* Tunes */
 
+/* Validates @params, else the call is invalid. */
 static gboolean
-check_params (AtelierParams  *params,
-              GError        **error)
+call_check_params (Call          *call,
+                   AtelierParams *params)
 {
-  return atelier_params_validate (params, error);
+  return atelier_params_validate (params, &call->invalid);
 }
 
-static void
-start_tune_create (AtelierAstriaClient *self,
-                   AtelierTuneParams   *params,
-                   Call                *call,
-                   gpointer             source_tag,
-                   GCancellable        *cancellable,
-                   GAsyncReadyCallback  callback,
-                   gpointer             user_data)
+/* For a tune create: a 504 looks the tune up by its title. */
+static gboolean
+call_check_tune_params (Call              *call,
+                        AtelierTuneParams *params)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!check_params (ATELIER_PARAMS (params), &error))
-    {
-      call_free (call);
-      g_task_report_error (self, callback, user_data, source_tag, g_steal_pointer (&error));
-      return;
-    }
-
   call->tune_title = g_strdup (atelier_params_get_string (ATELIER_PARAMS (params), "title"));
-  call_start (self, call, source_tag, cancellable, callback, user_data);
+  return call_check_params (call, ATELIER_PARAMS (params));
 }
 
 void
@@ -629,11 +622,9 @@ atelier_astria_client_create_tune_async (AtelierAstriaClient *self,
   g_return_if_fail (ATELIER_IS_TUNE_PARAMS (params));
 
   call = call_new (self, "POST", PARSE (atelier_tune_new_from_json), g_object_unref, "/tunes");
-  call->form = atelier_tune_params_to_form (params);
-  call->progress = progress;
-  call->progress_data = progress_data;
-  start_tune_create (self, params, call, atelier_astria_client_create_tune_async,
-                     cancellable, callback, user_data);
+  if (call_check_tune_params (call, params))
+    call_take_form (call, atelier_tune_params_to_form (params), progress, progress_data);
+  call_start (self, call, atelier_astria_client_create_tune_async, cancellable, callback, user_data);
 }
 
 AtelierTune *
@@ -839,24 +830,15 @@ atelier_astria_client_create_prompt_async (AtelierAstriaClient *self,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  g_autoptr(GError) error = NULL;
   Call *call;
 
   g_return_if_fail (ATELIER_IS_ASTRIA_CLIENT (self));
   g_return_if_fail (ATELIER_IS_PROMPT_PARAMS (params));
 
-  if (!check_params (ATELIER_PARAMS (params), &error))
-    {
-      g_task_report_error (self, callback, user_data, atelier_astria_client_create_prompt_async,
-                           g_steal_pointer (&error));
-      return;
-    }
-
   call = call_new (self, "POST", PARSE (atelier_prompt_new_from_json), g_object_unref,
                    "/tunes/%" G_GINT64_FORMAT "/prompts", tune_id);
-  call->form = atelier_params_to_form (ATELIER_PARAMS (params), "prompt");
-  call->progress = progress;
-  call->progress_data = progress_data;
+  if (call_check_params (call, ATELIER_PARAMS (params)))
+    call_take_form (call, atelier_params_to_form (ATELIER_PARAMS (params), "prompt"), progress, progress_data);
   call_start (self, call, atelier_astria_client_create_prompt_async, cancellable, callback, user_data);
 }
 
@@ -991,11 +973,9 @@ atelier_astria_client_create_pack_tune_async (AtelierAstriaClient *self,
 
   call = call_new (self, "POST", PARSE (atelier_tune_new_from_json), g_object_unref,
                    "/p/%" G_GINT64_FORMAT "/tunes", pack_id);
-  call->form = atelier_tune_params_to_pack_form (params);
-  call->progress = progress;
-  call->progress_data = progress_data;
-  start_tune_create (self, params, call, atelier_astria_client_create_pack_tune_async,
-                     cancellable, callback, user_data);
+  if (call_check_tune_params (call, params))
+    call_take_form (call, atelier_tune_params_to_pack_form (params), progress, progress_data);
+  call_start (self, call, atelier_astria_client_create_pack_tune_async, cancellable, callback, user_data);
 }
 
 AtelierTune *
@@ -1026,27 +1006,32 @@ parse_tunes_object_or_array (JsonNode  *root,
   return tunes;
 }
 
-static JsonNode *
-build_id_array_object (const char   *outer,
-                       const char   *inner,
-                       const gint64 *ids,
-                       guint         n_ids)
+/* "@member": [@ids…] in the object @builder has open. */
+static void
+add_id_array (JsonBuilder  *builder,
+              const char   *member,
+              const gint64 *ids,
+              guint         n_ids)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  if (outer != NULL)
-    {
-      json_builder_set_member_name (builder, outer);
-      json_builder_begin_object (builder);
-    }
-  json_builder_set_member_name (builder, inner);
+  json_builder_set_member_name (builder, member);
   json_builder_begin_array (builder);
   for (guint i = 0; i < n_ids; i++)
     json_builder_add_int_value (builder, ids[i]);
   json_builder_end_array (builder);
-  if (outer != NULL)
-    json_builder_end_object (builder);
+}
+
+/* {"tune": {"tune_ids": [...]}} */
+static JsonNode *
+build_pack_run_body (const gint64 *tune_ids,
+                     guint         n_tune_ids)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "tune");
+  json_builder_begin_object (builder);
+  add_id_array (builder, "tune_ids", tune_ids, n_tune_ids);
+  json_builder_end_object (builder);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -1094,23 +1079,14 @@ atelier_astria_client_run_pack_async (AtelierAstriaClient *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(GError) error = NULL;
   Call *call;
 
   g_return_if_fail (ATELIER_IS_ASTRIA_CLIENT (self));
 
-  if (!check_tune_ids (tune_ids, n_tune_ids, &error))
-    {
-      g_task_report_error (self, callback, user_data, atelier_astria_client_run_pack_async,
-                           g_steal_pointer (&error));
-      return;
-    }
-
   call = call_new (self, "POST", parse_tunes_object_or_array, ARRAY_FREE,
                    "/p/%" G_GINT64_FORMAT "/tunes", pack_id);
-  body = build_id_array_object ("tune", "tune_ids", tune_ids, n_tune_ids);
-  call_set_json (call, body);
+  if (check_tune_ids (tune_ids, n_tune_ids, &call->invalid))
+    call_take_json (call, build_pack_run_body (tune_ids, n_tune_ids));
   call_start (self, call, atelier_astria_client_run_pack_async, cancellable, callback, user_data);
 }
 
@@ -1151,6 +1127,25 @@ atelier_astria_client_like_prompt_finish (AtelierAstriaClient  *self,
 
 /* Inspection */
 
+static GPtrArray *
+build_inspect_form (const char *class_name,
+                    GBytes     *image,
+                    const char *filename,
+                    const char *file_url)
+{
+  GPtrArray *form = g_ptr_array_new_with_free_func ((GDestroyNotify) atelier_form_field_free);
+
+  g_ptr_array_add (form, atelier_form_field_new_text ("name", class_name));
+  if (image != NULL)
+    g_ptr_array_add (form, atelier_form_field_new_bytes ("file", image,
+                                                         filename != NULL ? filename : "image.jpg",
+                                                         "image/jpeg"));
+  else
+    g_ptr_array_add (form, atelier_form_field_new_text ("file_url", file_url));
+
+  return form;
+}
+
 void
 atelier_astria_client_inspect_image_async (AtelierAstriaClient *self,
                                            const char          *class_name,
@@ -1168,28 +1163,14 @@ atelier_astria_client_inspect_image_async (AtelierAstriaClient *self,
   g_return_if_fail (ATELIER_IS_ASTRIA_CLIENT (self));
   g_return_if_fail (image != NULL || file_url != NULL);
 
-  if (class_name == NULL || *class_name == '\0')
-    {
-      g_task_report_new_error (self, callback, user_data, atelier_astria_client_inspect_image_async,
-                               ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
-                               "name: %s", _("Choose a class name first."));
-      return;
-    }
-
   call = call_new (self, "POST", PARSE (atelier_inspection_new_from_json), g_object_unref,
                    "/images/inspect");
-  call->form = g_ptr_array_new_with_free_func ((GDestroyNotify) atelier_form_field_free);
-  g_ptr_array_add (call->form, atelier_form_field_new_text ("name", class_name));
-  if (image != NULL)
-    g_ptr_array_add (call->form,
-                     atelier_form_field_new_bytes ("file", image,
-                                                   filename != NULL ? filename : "image.jpg",
-                                                   "image/jpeg"));
+  if (class_name == NULL || *class_name == '\0')
+    call->invalid = g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
+                                 "name: %s", _("Choose a class name first."));
   else
-    g_ptr_array_add (call->form, atelier_form_field_new_text ("file_url", file_url));
-  call->progress = progress;
-  call->progress_data = progress_data;
-
+    call_take_form (call, build_inspect_form (class_name, image, filename, file_url),
+                    progress, progress_data);
   call_start (self, call, atelier_astria_client_inspect_image_async, cancellable, callback, user_data);
 }
 
@@ -1203,6 +1184,38 @@ atelier_astria_client_inspect_image_finish (AtelierAstriaClient  *self,
 
 /* Themes */
 
+static JsonNode *
+build_theme_body (const char          *theme,
+                  const gint64        *tune_ids,
+                  guint                n_tune_ids,
+                  AtelierPromptParams *prompt_attributes)
+{
+  static const char * const overridable[] = { "num_images", "w", "h" };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "theme");
+  json_builder_add_string_value (builder, theme);
+  add_id_array (builder, "tune_ids", tune_ids, n_tune_ids);
+  if (prompt_attributes != NULL)
+    {
+      AtelierParams *params = ATELIER_PARAMS (prompt_attributes);
+
+      json_builder_set_member_name (builder, "prompt_attributes");
+      json_builder_begin_object (builder);
+      for (guint i = 0; i < G_N_ELEMENTS (overridable); i++)
+        if (atelier_params_has (params, overridable[i]))
+          {
+            json_builder_set_member_name (builder, overridable[i]);
+            json_builder_add_int_value (builder, atelier_params_get_int (params, overridable[i]));
+          }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
 void
 atelier_astria_client_create_theme_async (AtelierAstriaClient *self,
                                           const char          *theme,
@@ -1213,56 +1226,16 @@ atelier_astria_client_create_theme_async (AtelierAstriaClient *self,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(GError) error = NULL;
   Call *call;
 
   g_return_if_fail (ATELIER_IS_ASTRIA_CLIENT (self));
 
-  if (is_blank (theme))
-    error = g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
-                         "theme: %s", _("Describe the theme."));
-  else
-    check_tune_ids (tune_ids, n_tune_ids, &error);
-
-  if (error != NULL)
-    {
-      g_task_report_error (self, callback, user_data, atelier_astria_client_create_theme_async,
-                           g_steal_pointer (&error));
-      return;
-    }
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "theme");
-  json_builder_add_string_value (builder, theme);
-  json_builder_set_member_name (builder, "tune_ids");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < n_tune_ids; i++)
-    json_builder_add_int_value (builder, tune_ids[i]);
-  json_builder_end_array (builder);
-  if (prompt_attributes != NULL)
-    {
-      static const char * const overridable[] = { "num_images", "w", "h" };
-
-      json_builder_set_member_name (builder, "prompt_attributes");
-      json_builder_begin_object (builder);
-      for (guint i = 0; i < G_N_ELEMENTS (overridable); i++)
-        if (atelier_params_has (ATELIER_PARAMS (prompt_attributes), overridable[i]))
-          {
-            json_builder_set_member_name (builder, overridable[i]);
-            json_builder_add_int_value (builder,
-                                        atelier_params_get_int (ATELIER_PARAMS (prompt_attributes),
-                                                                overridable[i]));
-          }
-      json_builder_end_object (builder);
-    }
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
   call = call_new (self, "POST", NULL, NULL, "/themes");
-  call_set_json (call, body);
+  if (is_blank (theme))
+    call->invalid = g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
+                                 "theme: %s", _("Describe the theme."));
+  else if (check_tune_ids (tune_ids, n_tune_ids, &call->invalid))
+    call_take_json (call, build_theme_body (theme, tune_ids, n_tune_ids, prompt_attributes));
   call_start (self, call, atelier_astria_client_create_theme_async, cancellable, callback, user_data);
 }
 

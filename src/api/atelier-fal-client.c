@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 
 #include "atelier-astria-client.h"
 #include "atelier-fal-client.h"
@@ -25,10 +24,8 @@ struct _AtelierFalClient
 {
   GObject              parent_instance;
 
-  SoupSession         *session;
   AtelierHttpEndpoint  endpoint;
   guint                poll_interval_ms;
-  AtelierHttpPolicy    policy;
 };
 
 G_DEFINE_FINAL_TYPE (AtelierFalClient, atelier_fal_client, G_TYPE_OBJECT)
@@ -206,10 +203,7 @@ atelier_fal_data_uri (GBytes     *bytes,
 static void
 atelier_fal_client_finalize (GObject *object)
 {
-  AtelierFalClient *self = (AtelierFalClient *)object;
-
-  g_clear_object (&self->session);
-  _atelier_endpoint_clear (&self->endpoint);
+  _atelier_endpoint_clear (&ATELIER_FAL_CLIENT (object)->endpoint);
 
   G_OBJECT_CLASS (atelier_fal_client_parent_class)->finalize (object);
 }
@@ -242,14 +236,13 @@ atelier_fal_client_class_init (AtelierFalClientClass *klass)
 static void
 atelier_fal_client_init (AtelierFalClient *self)
 {
-  self->session = _atelier_http_session_new ();
-  self->endpoint.scheme = "Key";
+  static const AtelierHttpPolicy policy = {
+    .server_retry_base_ms = 5000, .max_server_retries = 3,
+    .rate_limit_base_ms = 2000, .max_rate_limit_retries = 5,
+  };
+
+  _atelier_endpoint_init (&self->endpoint, "Key", G_OBJECT (self), &policy);
   self->poll_interval_ms = 1000;
-  self->policy.emitter = G_OBJECT (self);
-  self->policy.server_retry_base_ms = 5000;
-  self->policy.max_server_retries = 3;
-  self->policy.rate_limit_base_ms = 2000;
-  self->policy.max_rate_limit_retries = 5;
 }
 
 AtelierFalClient *
@@ -304,8 +297,8 @@ atelier_fal_client_set_poll_interval_ms (AtelierFalClient *self,
 
   self->poll_interval_ms = MAX (interval_ms, 1);
   /* Tests shorten the poll interval; server retries follow it. */
-  self->policy.server_retry_base_ms = MAX (interval_ms * 5, 1);
-  self->policy.rate_limit_base_ms = MAX (interval_ms * 2, 1);
+  self->endpoint.policy.server_retry_base_ms = MAX (interval_ms * 5, 1);
+  self->endpoint.policy.rate_limit_base_ms = MAX (interval_ms * 2, 1);
 }
 
 /* Only URLs on the base URL's host get the key: the queue answers with
@@ -323,12 +316,21 @@ same_origin (const char *base,
          g_uri_get_port (a) == g_uri_get_port (b);
 }
 
+/* Reads the object of a 2xx answer (NULL when it holds none, as an empty
+ * body). Returns the call's result, or NULL with @error. */
+typedef gpointer (*FalReadFunc) (AtelierFalClient  *self,
+                                 JsonObject        *object,
+                                 GError           **error);
+
+/* One call: where it goes and how to read its answer. */
 typedef struct
 {
-  AtelierFalClient *client;  /* (owned) */
+  AtelierFalClient *client;            /* (owned) */
   char             *method;
   char             *uri;
-  GBytes           *body;    /* (nullable) JSON */
+  FalReadFunc       read;
+  GDestroyNotify    result_free;
+  gboolean          accept_not_found;  /* a 404 answer is read as an empty one */
 } FalCall;
 
 static void
@@ -337,30 +339,26 @@ fal_call_free (FalCall *call)
   g_clear_object (&call->client);
   g_free (call->method);
   g_free (call->uri);
-  g_clear_pointer (&call->body, g_bytes_unref);
   g_free (call);
 }
 
-static SoupMessage *
-fal_call_build (gpointer user_data)
+static FalCall *
+fal_call_new (AtelierFalClient *self,
+              const char       *method,
+              const char       *uri,
+              FalReadFunc       read,
+              GDestroyNotify    result_free)
 {
-  FalCall *call = user_data;
+  FalCall *call = g_new0 (FalCall, 1);
 
-  return _atelier_endpoint_new_message (&call->client->endpoint, call->method, call->uri,
-                                        "application/json", call->body);
+  call->client = g_object_ref (self);
+  call->method = g_strdup (method);
+  call->uri = g_strdup (uri);
+  call->read = read;
+  call->result_free = result_free;
+
+  return call;
 }
-
-/* Sends and parses the JSON answer; the GTask returns a JsonNode, or,
- * for an empty 2xx body, a JSON null node. */
-static void
-fal_send (AtelierFalClient    *self,
-          const char          *method,
-          const char          *uri,
-          JsonNode            *body,
-          gpointer             source_tag,
-          GCancellable        *cancellable,
-          GAsyncReadyCallback  callback,
-          gpointer             user_data);
 
 static void
 fal_sent_cb (GObject      *source,
@@ -368,46 +366,45 @@ fal_sent_cb (GObject      *source,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  FalCall *call = g_task_get_task_data (task);
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  JsonNode *root;
-  guint status = 0;
+  gpointer value = NULL;
 
-  bytes = _atelier_http_send_finish (result, &status, &error);
-  if (bytes == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  bytes = _atelier_http_send_finish (result, NULL, &error);
+  if (bytes != NULL && g_bytes_get_size (bytes) > 0)
+    root = _atelier_json_parse_bytes (bytes, &error);
 
-  if (g_bytes_get_size (bytes) == 0)
-    {
-      g_task_return_pointer (task, json_node_new (JSON_NODE_NULL), (GDestroyNotify) json_node_unref);
-      return;
-    }
+  if (call->accept_not_found && g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NOT_FOUND))
+    g_clear_error (&error);
 
-  root = _atelier_json_parse_bytes (bytes, &error);
-  _atelier_task_return_pointer_or_error (task, root, (GDestroyNotify) json_node_unref,
-                                         g_steal_pointer (&error));
+  if (error == NULL)
+    value = call->read (call->client,
+                        root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL,
+                        &error);
+
+  _atelier_task_return_pointer_or_error (task, value, call->result_free, g_steal_pointer (&error));
 }
 
+/* Sends @call (taken) with @body (nullable) as a public call's task. Only
+ * URLs on the base URL's host are asked. */
 static void
-fal_send (AtelierFalClient    *self,
-          const char          *method,
-          const char          *uri,
-          JsonNode            *body,
-          gpointer             source_tag,
-          GCancellable        *cancellable,
-          GAsyncReadyCallback  callback,
-          gpointer             user_data)
+fal_call_start (FalCall             *call,
+                JsonNode            *body,
+                gpointer             source_tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
 {
-  GTask *task;
-  FalCall *call;
+  AtelierFalClient *self = call->client;
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GBytes) bytes = NULL;
 
-  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call, (GDestroyNotify) fal_call_free);
 
-  if (!same_origin (self->endpoint.base_url, uri))
+  if (!same_origin (self->endpoint.base_url, call->uri))
     {
       g_task_return_new_error (task, ATELIER_API_ERROR, ATELIER_API_ERROR_INSECURE_URL,
                                _("The fal.ai queue pointed to another server; the request was not sent."));
@@ -415,71 +412,31 @@ fal_send (AtelierFalClient    *self,
       return;
     }
 
-  call = g_new0 (FalCall, 1);
-  call->client = g_object_ref (self);
-  call->method = g_strdup (method);
-  call->uri = g_strdup (uri);
   if (body != NULL)
-    {
-      g_autofree char *text = _atelier_json_to_string (body, FALSE);
-      gsize len = strlen (text);
+    bytes = _atelier_json_to_bytes (body);
 
-      call->body = g_bytes_new_take (g_steal_pointer (&text), len);
-    }
-
-  _atelier_http_send_async (self->session, &self->policy, fal_call_build, call,
-                            (GDestroyNotify) fal_call_free, NULL, NULL,
-                            cancellable, fal_sent_cb, task);
+  _atelier_http_send_async (&self->endpoint, call->method, call->uri, "application/json", bytes,
+                            NULL, NULL, cancellable, fal_sent_cb, task);
 }
 
-/* A public call: its own task, sent through fal_send() with @done as the
- * step that reads the answer. */
-static void
-fal_start (AtelierFalClient    *self,
-           const char          *method,
-           const char          *uri,
-           JsonNode            *body,
-           GAsyncReadyCallback  done,
-           gpointer             source_tag,
-           GCancellable        *cancellable,
-           GAsyncReadyCallback  callback,
-           gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  fal_send (self, method, uri, body, done, cancellable, done, task);
-}
-
-static JsonNode *
-fal_send_finish (AtelierFalClient  *self,
-                 GAsyncResult      *result,
-                 gpointer           source_tag,
-                 GError           **error)
+static gpointer
+fal_finish (AtelierFalClient  *self,
+            GAsyncResult      *result,
+            gpointer           source_tag,
+            GError           **error)
 {
   g_return_val_if_fail (ATELIER_IS_FAL_CLIENT (self), NULL);
 
   return _atelier_task_propagate_pointer (result, self, source_tag, error);
 }
 
-/* The answer of a fal_send() step and, when it is one, its object; or
- * NULL after handing the error to @task. */
-static JsonNode *
-fal_step_finish (GObject       *source,
-                 GAsyncResult  *result,
-                 gpointer       source_tag,
-                 GTask         *task,
-                 JsonObject   **object)
+/* For the calls that return a boolean. */
+static gpointer
+read_accepted (AtelierFalClient  *self,
+               JsonObject        *object,
+               GError           **error)
 {
-  g_autoptr(GError) error = NULL;
-  JsonNode *root = fal_send_finish (ATELIER_FAL_CLIENT (source), result, source_tag, &error);
-
-  if (root == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-
-  return root;
+  return GINT_TO_POINTER (TRUE);
 }
 
 static char *
@@ -506,31 +463,16 @@ pick_url (AtelierFalClient *self,
   return request_url (self, request_id, suffix);
 }
 
-static GError *
-parse_error (const char *what)
+static gpointer
+parse_error (GError     **error,
+             const char  *what)
 {
-  return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_PARSE,
-                      _("The fal.ai answer has no %s."), what);
+  g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_PARSE,
+               _("The fal.ai answer has no %s."), what);
+  return NULL;
 }
 
 /* verify key */
-
-static void
-verify_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-
-  root = fal_send_finish (ATELIER_FAL_CLIENT (source), result, verify_cb, &error);
-  /* An unknown request id answers 404 to a key that is accepted. */
-  if (root != NULL || g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NOT_FOUND))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
-}
 
 void
 atelier_fal_client_verify_key_async (AtelierFalClient    *self,
@@ -539,12 +481,15 @@ atelier_fal_client_verify_key_async (AtelierFalClient    *self,
                                      gpointer             user_data)
 {
   g_autofree char *uri = NULL;
+  FalCall *call;
 
   g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
 
   uri = request_url (self, "00000000-0000-0000-0000-000000000000", "/status");
-  fal_start (self, "GET", uri, NULL, verify_cb, atelier_fal_client_verify_key_async,
-             cancellable, callback, user_data);
+  call = fal_call_new (self, "GET", uri, read_accepted, NULL);
+  /* An unknown request id answers 404 to a key that is accepted. */
+  call->accept_not_found = TRUE;
+  fal_call_start (call, NULL, atelier_fal_client_verify_key_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -552,35 +497,21 @@ atelier_fal_client_verify_key_finish (AtelierFalClient  *self,
                                       GAsyncResult      *result,
                                       GError           **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return fal_finish (self, result, atelier_fal_client_verify_key_async, error) != NULL;
 }
 
 /* submit */
 
-static void
-submit_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+static gpointer
+read_request (AtelierFalClient  *self,
+              JsonObject        *object,
+              GError           **error)
 {
-  AtelierFalClient *self = ATELIER_FAL_CLIENT (source);
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(AtelierFalRequest) request = NULL;
-  JsonObject *object;
-  const char *request_id;
+  const char *request_id = _atelier_json_get_string (object, "request_id");
+  AtelierFalRequest *request;
 
-  root = fal_step_finish (source, result, submit_cb, task, &object);
-  if (root == NULL)
-    return;
-
-  request_id = _atelier_json_get_string (object, "request_id");
   if (request_id == NULL || *request_id == '\0')
-    {
-      g_task_return_error (task, parse_error ("request_id"));
-      return;
-    }
+    return parse_error (error, "request_id");
 
   request = g_new0 (AtelierFalRequest, 1);
   request->request_id = g_strdup (request_id);
@@ -591,7 +522,7 @@ submit_cb (GObject      *source,
   request->cancel_url = pick_url (self, _atelier_json_get_string (object, "cancel_url"),
                                   request_id, "/cancel");
 
-  g_task_return_pointer (task, g_steal_pointer (&request), (GDestroyNotify) atelier_fal_request_free);
+  return request;
 }
 
 void
@@ -603,22 +534,20 @@ atelier_fal_client_submit_async (AtelierFalClient    *self,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = NULL;
-  GTask *task;
 
   g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, atelier_fal_client_submit_async);
-
   if (!atelier_fal_validate_face_id_input (input, &error))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      g_task_report_error (self, callback, user_data, atelier_fal_client_submit_async,
+                           g_steal_pointer (&error));
       return;
     }
 
   uri = g_strdup_printf ("%s/%s", self->endpoint.base_url, ATELIER_FAL_FACE_ID_APP);
-  fal_send (self, "POST", uri, input, submit_cb, cancellable, submit_cb, task);
+  fal_call_start (fal_call_new (self, "POST", uri, read_request,
+                                (GDestroyNotify) atelier_fal_request_free),
+                  input, atelier_fal_client_submit_async, cancellable, callback, user_data);
 }
 
 AtelierFalRequest *
@@ -626,7 +555,7 @@ atelier_fal_client_submit_finish (AtelierFalClient  *self,
                                   GAsyncResult      *result,
                                   GError           **error)
 {
-  return _atelier_task_propagate_pointer (result, self, NULL, error);
+  return fal_finish (self, result, atelier_fal_client_submit_async, error);
 }
 
 /* status */
@@ -637,39 +566,31 @@ typedef struct
   gint64           position;
 } StatusData;
 
-static void
-status_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+static gpointer
+read_status (AtelierFalClient  *self,
+             JsonObject        *object,
+             GError           **error)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) root = NULL;
-  StatusData *data;
-  JsonObject *object;
-  const char *status;
+  static const char * const names[] = {
+    [ATELIER_FAL_STATUS_IN_QUEUE] = "IN_QUEUE",
+    [ATELIER_FAL_STATUS_IN_PROGRESS] = "IN_PROGRESS",
+    [ATELIER_FAL_STATUS_COMPLETED] = "COMPLETED",
+  };
+  const char *status = _atelier_json_get_string (object, "status");
 
-  root = fal_step_finish (source, result, status_cb, task, &object);
-  if (root == NULL)
-    return;
-
-  status = _atelier_json_get_string (object, "status");
-  data = g_new0 (StatusData, 1);
-  data->position = _atelier_json_get_int (object, "queue_position", -1);
-
-  if (g_strcmp0 (status, "IN_QUEUE") == 0)
-    data->status = ATELIER_FAL_STATUS_IN_QUEUE;
-  else if (g_strcmp0 (status, "IN_PROGRESS") == 0)
-    data->status = ATELIER_FAL_STATUS_IN_PROGRESS;
-  else if (g_strcmp0 (status, "COMPLETED") == 0)
-    data->status = ATELIER_FAL_STATUS_COMPLETED;
-  else
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_free (data);
-      g_task_return_error (task, parse_error ("known status"));
-      return;
+      if (g_strcmp0 (status, names[i]) == 0)
+        {
+          StatusData *data = g_new0 (StatusData, 1);
+
+          data->status = i;
+          data->position = _atelier_json_get_int (object, "queue_position", -1);
+          return data;
+        }
     }
 
-  g_task_return_pointer (task, data, g_free);
+  return parse_error (error, "known status");
 }
 
 void
@@ -682,8 +603,8 @@ atelier_fal_client_get_status_async (AtelierFalClient        *self,
   g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  fal_start (self, "GET", request->status_url, NULL, status_cb, atelier_fal_client_get_status_async,
-             cancellable, callback, user_data);
+  fal_call_start (fal_call_new (self, "GET", request->status_url, read_status, g_free),
+                  NULL, atelier_fal_client_get_status_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -695,7 +616,7 @@ atelier_fal_client_get_status_finish (AtelierFalClient  *self,
 {
   g_autofree StatusData *data = NULL;
 
-  data = _atelier_task_propagate_pointer (result, self, NULL, error);
+  data = fal_finish (self, result, atelier_fal_client_get_status_async, error);
   if (data == NULL)
     return FALSE;
 
@@ -709,29 +630,17 @@ atelier_fal_client_get_status_finish (AtelierFalClient  *self,
 
 /* result */
 
-static void
-result_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+static gpointer
+read_result (AtelierFalClient  *self,
+             JsonObject        *object,
+             GError           **error)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) root = NULL;
+  JsonObject *image = _atelier_json_get_object (object, "image");
+  const char *url = _atelier_json_get_string (image, "url");
   AtelierFalResult *fal_result;
-  JsonObject *object;
-  JsonObject *image;
-  const char *url;
 
-  root = fal_step_finish (source, result, result_cb, task, &object);
-  if (root == NULL)
-    return;
-
-  image = _atelier_json_get_object (object, "image");
-  url = _atelier_json_get_string (image, "url");
   if (url == NULL || *url == '\0')
-    {
-      g_task_return_error (task, parse_error ("image"));
-      return;
-    }
+    return parse_error (error, "image");
 
   fal_result = g_new0 (AtelierFalResult, 1);
   fal_result->image_url = g_strdup (url);
@@ -742,7 +651,7 @@ result_cb (GObject      *source,
   fal_result->height = _atelier_json_get_int (image, "height", 0);
   fal_result->seed = _atelier_json_get_int (object, "seed", -1);
 
-  g_task_return_pointer (task, fal_result, (GDestroyNotify) atelier_fal_result_free);
+  return fal_result;
 }
 
 void
@@ -755,8 +664,9 @@ atelier_fal_client_get_result_async (AtelierFalClient        *self,
   g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  fal_start (self, "GET", request->response_url, NULL, result_cb, atelier_fal_client_get_result_async,
-             cancellable, callback, user_data);
+  fal_call_start (fal_call_new (self, "GET", request->response_url, read_result,
+                                (GDestroyNotify) atelier_fal_result_free),
+                  NULL, atelier_fal_client_get_result_async, cancellable, callback, user_data);
 }
 
 AtelierFalResult *
@@ -764,26 +674,10 @@ atelier_fal_client_get_result_finish (AtelierFalClient  *self,
                                       GAsyncResult      *result,
                                       GError           **error)
 {
-  return _atelier_task_propagate_pointer (result, self, NULL, error);
+  return fal_finish (self, result, atelier_fal_client_get_result_async, error);
 }
 
 /* cancel */
-
-static void
-cancel_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-
-  root = fal_send_finish (ATELIER_FAL_CLIENT (source), result, cancel_cb, &error);
-  if (root == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
 
 void
 atelier_fal_client_cancel_async (AtelierFalClient        *self,
@@ -795,8 +689,8 @@ atelier_fal_client_cancel_async (AtelierFalClient        *self,
   g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  fal_start (self, "PUT", request->cancel_url, NULL, cancel_cb, atelier_fal_client_cancel_async,
-             cancellable, callback, user_data);
+  fal_call_start (fal_call_new (self, "PUT", request->cancel_url, read_accepted, NULL),
+                  NULL, atelier_fal_client_cancel_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -804,9 +698,7 @@ atelier_fal_client_cancel_finish (AtelierFalClient  *self,
                                   GAsyncResult      *result,
                                   GError           **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return fal_finish (self, result, atelier_fal_client_cancel_async, error) != NULL;
 }
 
 /* run: submit, poll, fetch */

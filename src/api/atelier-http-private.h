@@ -24,19 +24,19 @@ typedef struct
   guint    max_rate_limit_retries;
 } AtelierHttpPolicy;
 
-/* Builds a fresh message for each attempt. */
-typedef SoupMessage *(*AtelierHttpBuildFunc) (gpointer user_data);
-
-/* Where a client sends its calls and with which key: what the Astria and
- * fal clients share. Each embeds one, cleared with _atelier_endpoint_clear(). */
+/* Where a client sends its calls, with which key, on which session and
+ * with which policy: what the Astria and fal clients share. Each embeds
+ * one, set up with _atelier_endpoint_init() and cleared with
+ * _atelier_endpoint_clear(). */
 typedef struct
 {
-  char       *base_url;  /* (owned) without trailing slashes */
-  char       *key;       /* (owned) (nullable) never logged */
-  const char *scheme;    /* of the Authorization header: "Bearer", "Key" */
+  SoupSession       *session;   /* (owned) */
+  char              *base_url;  /* (owned) without trailing slashes */
+  char              *key;       /* (owned) (nullable) never logged */
+  const char        *scheme;    /* of the Authorization header: "Bearer", "Key" */
+  AtelierHttpPolicy  policy;
 } AtelierHttpEndpoint;
 
-SoupSession *_atelier_http_session_new     (void);
 /* Defines ::retry-scheduled (guint attempt, guint delay_ms, GError *reason,
  * GCancellable *cancellable) on a client type: the signal
  * _atelier_http_send_async() emits on the policy's emitter. */
@@ -52,20 +52,19 @@ char        *_atelier_base_url_resolve     (const char              *base_url,
                                             const char              *fallback,
                                             GError                 **error);
 
+/* A new session, @scheme, and @policy with @emitter (the client) as its
+ * emitter; no base URL nor key yet. */
+void         _atelier_endpoint_init        (AtelierHttpEndpoint     *self,
+                                            const char              *scheme,
+                                            GObject                 *emitter,
+                                            const AtelierHttpPolicy *policy);
 /* Replaces the key, wiping the old one's bytes before freeing them; a
  * NULL, empty or blank key is stored as NULL. */
 void         _atelier_endpoint_set_key     (AtelierHttpEndpoint     *self,
                                             const char              *key);
 gboolean     _atelier_endpoint_has_key     (AtelierHttpEndpoint     *self);
-/* Frees the base URL and wipes the key. */
+/* Drops the session, frees the base URL and wipes the key. */
 void         _atelier_endpoint_clear       (AtelierHttpEndpoint     *self);
-/* @method @uri with "Accept: application/json", "Authorization: scheme
- * key" when there is a key, and @body (nullable) of @content_type. */
-SoupMessage *_atelier_endpoint_new_message (AtelierHttpEndpoint     *self,
-                                            const char              *method,
-                                            const char              *uri,
-                                            const char              *content_type,
-                                            GBytes                  *body);
 
 /* Waits @delay_ms on the thread-default main context; cancelling ends the
  * wait at once with G_IO_ERROR_CANCELLED. */
@@ -76,11 +75,15 @@ void         _atelier_sleep_async          (guint                    delay_ms,
 gboolean     _atelier_sleep_finish         (GAsyncResult            *result,
                                             GError                 **error);
 
-void         _atelier_http_send_async      (SoupSession             *session,
-                                            const AtelierHttpPolicy *policy,
-                                            AtelierHttpBuildFunc     build,
-                                            gpointer                 build_data,
-                                            GDestroyNotify           build_data_free,
+/* Sends @method @uri on @endpoint's session with its policy, as a new
+ * message at each attempt: "Accept: application/json", "Authorization:
+ * scheme key" when @endpoint has a key, and @body (nullable) of
+ * @content_type. @endpoint must outlive the call. */
+void         _atelier_http_send_async      (AtelierHttpEndpoint     *endpoint,
+                                            const char              *method,
+                                            const char              *uri,
+                                            const char              *content_type,
+                                            GBytes                  *body,
                                             AtelierProgressFunc      progress,
                                             gpointer                 progress_data,
                                             GCancellable            *cancellable,

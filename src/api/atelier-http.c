@@ -27,11 +27,13 @@
 
 typedef struct
 {
+  AtelierHttpEndpoint  *endpoint;      /* (unowned) its key at each attempt */
   SoupSession          *session;       /* (owned) */
   AtelierHttpPolicy     policy;
-  AtelierHttpBuildFunc  build;
-  gpointer              build_data;    /* (owned) */
-  GDestroyNotify        build_data_free;
+  char                 *method;
+  char                 *uri;
+  char                 *content_type;  /* (nullable) */
+  GBytes               *body;          /* (owned) (nullable) */
   AtelierProgressFunc   progress;
   gpointer              progress_data;
   SoupMessage          *message;       /* (owned) (nullable) current attempt */
@@ -50,14 +52,16 @@ send_data_free (SendData *data)
   if (data->message != NULL)
     g_signal_handlers_disconnect_by_data (data->message, data);
   g_clear_object (&data->message);
-  if (data->build_data_free != NULL)
-    data->build_data_free (data->build_data);
   g_clear_object (&data->session);
+  g_free (data->method);
+  g_free (data->uri);
+  g_free (data->content_type);
+  g_clear_pointer (&data->body, g_bytes_unref);
   g_free (data);
 }
 
-SoupSession *
-_atelier_http_session_new (void)
+static SoupSession *
+session_new (void)
 {
   return soup_session_new_with_options ("timeout", IO_TIMEOUT_S,
                                         "idle-timeout", IDLE_TIMEOUT_S,
@@ -107,6 +111,18 @@ _atelier_base_url_resolve (const char  *base_url,
 }
 
 void
+_atelier_endpoint_init (AtelierHttpEndpoint     *self,
+                        const char              *scheme,
+                        GObject                 *emitter,
+                        const AtelierHttpPolicy *policy)
+{
+  self->session = session_new ();
+  self->scheme = scheme;
+  self->policy = *policy;
+  self->policy.emitter = emitter;
+}
+
+void
 _atelier_endpoint_set_key (AtelierHttpEndpoint *self,
                            const char          *key)
 {
@@ -131,32 +147,30 @@ _atelier_endpoint_has_key (AtelierHttpEndpoint *self)
 void
 _atelier_endpoint_clear (AtelierHttpEndpoint *self)
 {
+  g_clear_object (&self->session);
   g_clear_pointer (&self->base_url, g_free);
   _atelier_endpoint_set_key (self, NULL);
 }
 
-SoupMessage *
-_atelier_endpoint_new_message (AtelierHttpEndpoint *self,
-                               const char          *method,
-                               const char          *uri,
-                               const char          *content_type,
-                               GBytes              *body)
+static SoupMessage *
+new_message (SendData *data)
 {
-  SoupMessage *message = soup_message_new (method, uri);
+  SoupMessage *message = soup_message_new (data->method, data->uri);
   SoupMessageHeaders *headers = soup_message_get_request_headers (message);
+  const char *key = data->endpoint->key;
 
   soup_message_headers_replace (headers, "Accept", "application/json");
 
-  if (self->key != NULL)
+  if (key != NULL)
     {
-      g_autofree char *value = g_strconcat (self->scheme, " ", self->key, NULL);
+      g_autofree char *value = g_strconcat (data->endpoint->scheme, " ", key, NULL);
 
       soup_message_headers_replace (headers, "Authorization", value);
       memset (value, 0, strlen (value));
     }
 
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (message, content_type, body);
+  if (data->body != NULL)
+    soup_message_set_request_body_from_bytes (message, data->content_type, data->body);
 
   return message;
 }
@@ -635,7 +649,7 @@ send_attempt (GTask *task)
     g_signal_handlers_disconnect_by_data (data->message, data);
   g_clear_object (&data->message);
 
-  data->message = data->build (data->build_data);
+  data->message = new_message (data);
   data->sent = 0;
   if (data->progress != NULL)
     g_signal_connect (data->message, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), data);
@@ -645,11 +659,11 @@ send_attempt (GTask *task)
 }
 
 void
-_atelier_http_send_async (SoupSession             *session,
-                          const AtelierHttpPolicy *policy,
-                          AtelierHttpBuildFunc     build,
-                          gpointer                 build_data,
-                          GDestroyNotify           build_data_free,
+_atelier_http_send_async (AtelierHttpEndpoint     *endpoint,
+                          const char              *method,
+                          const char              *uri,
+                          const char              *content_type,
+                          GBytes                  *body,
                           AtelierProgressFunc      progress,
                           gpointer                 progress_data,
                           GCancellable            *cancellable,
@@ -659,19 +673,20 @@ _atelier_http_send_async (SoupSession             *session,
   GTask *task;
   SendData *data;
 
-  g_return_if_fail (SOUP_IS_SESSION (session));
-  g_return_if_fail (policy != NULL);
-  g_return_if_fail (build != NULL);
+  g_return_if_fail (endpoint != NULL && SOUP_IS_SESSION (endpoint->session));
+  g_return_if_fail (method != NULL && uri != NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, _atelier_http_send_async);
 
   data = g_new0 (SendData, 1);
-  data->session = g_object_ref (session);
-  data->policy = *policy;
-  data->build = build;
-  data->build_data = build_data;
-  data->build_data_free = build_data_free;
+  data->endpoint = endpoint;
+  data->session = g_object_ref (endpoint->session);
+  data->policy = endpoint->policy;
+  data->method = g_strdup (method);
+  data->uri = g_strdup (uri);
+  data->content_type = g_strdup (content_type);
+  data->body = body != NULL ? g_bytes_ref (body) : NULL;
   data->progress = progress;
   data->progress_data = progress_data;
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);

@@ -61,6 +61,8 @@ JsonArray   *_atelier_json_get_array          (JsonObject  *object,
 
 char        *_atelier_json_to_string          (JsonNode    *node,
                                                gboolean     pretty);
+/* Compact, as a request or answer body. */
+GBytes      *_atelier_json_to_bytes           (JsonNode    *node);
 
 /* One node: FALSE, leaving *@out alone, when @node is NULL, null or of a
  * type that does not convert (the rules of the readers above). */

@@ -509,6 +509,14 @@ _atelier_json_to_string (JsonNode *node,
   return json_to_string (node, pretty);
 }
 
+GBytes *
+_atelier_json_to_bytes (JsonNode *node)
+{
+  char *text = _atelier_json_to_string (node, FALSE);
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
 /* }}} */
 /* {{{ Tolerant readers */
 

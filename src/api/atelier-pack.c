@@ -40,30 +40,39 @@ enum {
   N_PROPS
 };
 
+#define OFFSET(field) G_STRUCT_OFFSET (AtelierPack, field)
+
+static const AtelierModelField pack_fields[] = {
+  { NULL, ATELIER_MODEL_JSON, OFFSET (json) },
+  { "id", ATELIER_MODEL_INT64, OFFSET (id) },
+  { "base_tune_id", ATELIER_MODEL_INT64, OFFSET (base_tune_id), 0 },
+  { "user_id", ATELIER_MODEL_INT64, OFFSET (user_id), 0 },
+  { "slug", ATELIER_MODEL_STRING, OFFSET (slug) },
+  { "title", ATELIER_MODEL_STRING, OFFSET (title) },
+  { "token", ATELIER_MODEL_STRING, OFFSET (token) },
+  { "model_type", ATELIER_MODEL_STRING, OFFSET (model_type) },
+  { "multiplier", ATELIER_MODEL_DOUBLE, OFFSET (multiplier), -1 },
+  { "created_at", ATELIER_MODEL_DATE_TIME, OFFSET (created_at) },
+  { "updated_at", ATELIER_MODEL_DATE_TIME, OFFSET (updated_at) },
+  { "public_at", ATELIER_MODEL_DATE_TIME, OFFSET (public_at) },
+};
+
 static void
 atelier_pack_finalize (GObject *object)
 {
   AtelierPack *self = (AtelierPack *) object;
 
-  g_clear_pointer (&self->json, json_node_unref);
-  g_free (self->slug);
-  g_free (self->title);
-  g_free (self->token);
-  g_free (self->model_type);
-  g_clear_pointer (&self->created_at, g_date_time_unref);
-  g_clear_pointer (&self->updated_at, g_date_time_unref);
-  g_clear_pointer (&self->public_at, g_date_time_unref);
+  _atelier_model_clear_fields (self, pack_fields, G_N_ELEMENTS (pack_fields));
   g_clear_pointer (&self->costs, g_hash_table_unref);
 
   G_OBJECT_CLASS (atelier_pack_parent_class)->finalize (object);
 }
 
 static const AtelierModelProperty pack_properties[N_PROPS] = {
-  [PROP_ID] = { "id", ATELIER_MODEL_INT64, G_STRUCT_OFFSET (AtelierPack, id), 0 },
-  [PROP_SLUG] = { "slug", ATELIER_MODEL_STRING, G_STRUCT_OFFSET (AtelierPack, slug) },
-  [PROP_TITLE] = { "title", ATELIER_MODEL_STRING, G_STRUCT_OFFSET (AtelierPack, title) },
-  [PROP_MODEL_TYPE] = { "model-type", ATELIER_MODEL_STRING,
-                        G_STRUCT_OFFSET (AtelierPack, model_type) },
+  [PROP_ID] = { "id", ATELIER_MODEL_INT64, OFFSET (id), 0 },
+  [PROP_SLUG] = { "slug", ATELIER_MODEL_STRING, OFFSET (slug) },
+  [PROP_TITLE] = { "title", ATELIER_MODEL_STRING, OFFSET (title) },
+  [PROP_MODEL_TYPE] = { "model-type", ATELIER_MODEL_STRING, OFFSET (model_type) },
 };
 
 static void
@@ -72,7 +81,7 @@ atelier_pack_class_init (AtelierPackClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = atelier_pack_finalize;
-  _atelier_model_class_install_properties (object_class, pack_properties, N_PROPS);
+  _atelier_model_class_install_properties (object_class, pack_properties, N_PROPS, NULL);
 }
 
 static void
@@ -115,28 +124,11 @@ AtelierPack *
 atelier_pack_new_from_json (JsonNode  *node,
                             GError   **error)
 {
-  AtelierPack *self;
-  JsonObject *object;
-  gint64 id;
+  AtelierPack *self = _atelier_model_new_from_json (ATELIER_TYPE_PACK, "pack", node, pack_fields,
+                                                    G_N_ELEMENTS (pack_fields), error);
 
-  object = _atelier_json_model_object (node, "pack", &id, error);
-  if (object == NULL)
-    return NULL;
-
-  self = g_object_new (ATELIER_TYPE_PACK, NULL);
-  self->json = json_node_copy (node);
-  self->id = id;
-  self->base_tune_id = _atelier_json_get_int (object, "base_tune_id", 0);
-  self->user_id = _atelier_json_get_int (object, "user_id", 0);
-  self->slug = g_strdup (_atelier_json_get_string (object, "slug"));
-  self->title = g_strdup (_atelier_json_get_string (object, "title"));
-  self->token = g_strdup (_atelier_json_get_string (object, "token"));
-  self->model_type = g_strdup (_atelier_json_get_string (object, "model_type"));
-  self->multiplier = _atelier_json_get_double (object, "multiplier", -1);
-  self->created_at = _atelier_json_get_date_time (object, "created_at");
-  self->updated_at = _atelier_json_get_date_time (object, "updated_at");
-  self->public_at = _atelier_json_get_date_time (object, "public_at");
-  self->costs = read_costs (object);
+  if (self != NULL)
+    self->costs = read_costs (json_node_get_object (self->json));
 
   return self;
 }

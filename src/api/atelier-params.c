@@ -178,6 +178,23 @@ atelier_params_find_spec (AtelierParams *self,
   return NULL;
 }
 
+/* The spec of @name, with a critical when there is none. */
+static const AtelierParamSpec *
+find_spec_or_warn (AtelierParams *self,
+                   const char    *name)
+{
+  const AtelierParamSpec *spec;
+
+  g_return_val_if_fail (ATELIER_IS_PARAMS (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  spec = atelier_params_find_spec (self, name);
+  if (spec == NULL)
+    g_critical ("%s has no parameter “%s”", G_OBJECT_TYPE_NAME (self), name);
+
+  return spec;
+}
+
 /* The spec of @name, with a critical when there is none or it is not of
  * @type. */
 static const AtelierParamSpec *
@@ -185,13 +202,10 @@ find_spec_checked (AtelierParams    *self,
                    const char       *name,
                    AtelierParamType  type)
 {
-  const AtelierParamSpec *spec = atelier_params_find_spec (self, name);
+  const AtelierParamSpec *spec = find_spec_or_warn (self, name);
 
   if (spec == NULL)
-    {
-      g_critical ("%s has no parameter “%s”", G_OBJECT_TYPE_NAME (self), name);
-      return NULL;
-    }
+    return NULL;
 
   if (spec->type != type)
     {
@@ -260,12 +274,9 @@ atelier_params_set_string (AtelierParams *self,
                            const char    *name,
                            const char    *value)
 {
-  ParamValue *v;
+  ParamValue *v = param_value_new (self, name, ATELIER_PARAM_STRING);
 
-  g_return_if_fail (ATELIER_IS_PARAMS (self));
-  g_return_if_fail (name != NULL);
-
-  if ((v = param_value_new (self, name, ATELIER_PARAM_STRING)) == NULL)
+  if (v == NULL)
     return;
 
   if (value == NULL)
@@ -284,12 +295,9 @@ atelier_params_set_int (AtelierParams *self,
                         const char    *name,
                         gint64         value)
 {
-  ParamValue *v;
+  ParamValue *v = param_value_new (self, name, ATELIER_PARAM_INT);
 
-  g_return_if_fail (ATELIER_IS_PARAMS (self));
-  g_return_if_fail (name != NULL);
-
-  if ((v = param_value_new (self, name, ATELIER_PARAM_INT)) == NULL)
+  if (v == NULL)
     return;
 
   v->v.i = value;
@@ -301,12 +309,9 @@ atelier_params_set_double (AtelierParams *self,
                            const char    *name,
                            double         value)
 {
-  ParamValue *v;
+  ParamValue *v = param_value_new (self, name, ATELIER_PARAM_DOUBLE);
 
-  g_return_if_fail (ATELIER_IS_PARAMS (self));
-  g_return_if_fail (name != NULL);
-
-  if ((v = param_value_new (self, name, ATELIER_PARAM_DOUBLE)) == NULL)
+  if (v == NULL)
     return;
 
   v->v.d = value;
@@ -318,12 +323,9 @@ atelier_params_set_boolean (AtelierParams *self,
                             const char    *name,
                             gboolean       value)
 {
-  ParamValue *v;
+  ParamValue *v = param_value_new (self, name, ATELIER_PARAM_BOOLEAN);
 
-  g_return_if_fail (ATELIER_IS_PARAMS (self));
-  g_return_if_fail (name != NULL);
-
-  if ((v = param_value_new (self, name, ATELIER_PARAM_BOOLEAN)) == NULL)
+  if (v == NULL)
     return;
 
   v->v.b = !!value;
@@ -337,8 +339,6 @@ atelier_params_set_file (AtelierParams *self,
 {
   ParamValue *v;
 
-  g_return_if_fail (ATELIER_IS_PARAMS (self));
-  g_return_if_fail (name != NULL);
   g_return_if_fail (file == NULL || G_IS_FILE (file));
 
   if ((v = param_value_new (self, name, ATELIER_PARAM_FILE)) == NULL)
@@ -359,20 +359,13 @@ void
 atelier_params_unset (AtelierParams *self,
                       const char    *name)
 {
+  const AtelierParamSpec *spec = find_spec_or_warn (self, name);
   AtelierParamsPrivate *priv;
-  const AtelierParamSpec *spec;
 
-  g_return_if_fail (ATELIER_IS_PARAMS (self));
-  g_return_if_fail (name != NULL);
+  if (spec == NULL)
+    return;
 
   priv = atelier_params_get_instance_private (self);
-  spec = atelier_params_find_spec (self, name);
-  if (spec == NULL)
-    {
-      g_critical ("%s has no parameter “%s”", G_OBJECT_TYPE_NAME (self), name);
-      return;
-    }
-
   if (g_hash_table_remove (priv->values, spec->name))
     emit_changed (self, spec);
 }
@@ -404,12 +397,7 @@ const char *
 atelier_params_get_string (AtelierParams *self,
                            const char    *name)
 {
-  ParamValue *v;
-
-  g_return_val_if_fail (ATELIER_IS_PARAMS (self), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  v = get_value_checked (self, name, ATELIER_PARAM_STRING);
+  ParamValue *v = get_value_checked (self, name, ATELIER_PARAM_STRING);
 
   return v != NULL ? v->v.s : NULL;
 }
@@ -418,12 +406,7 @@ gint64
 atelier_params_get_int (AtelierParams *self,
                         const char    *name)
 {
-  ParamValue *v;
-
-  g_return_val_if_fail (ATELIER_IS_PARAMS (self), 0);
-  g_return_val_if_fail (name != NULL, 0);
-
-  v = get_value_checked (self, name, ATELIER_PARAM_INT);
+  ParamValue *v = get_value_checked (self, name, ATELIER_PARAM_INT);
 
   return v != NULL ? v->v.i : 0;
 }
@@ -432,12 +415,7 @@ double
 atelier_params_get_double (AtelierParams *self,
                            const char    *name)
 {
-  ParamValue *v;
-
-  g_return_val_if_fail (ATELIER_IS_PARAMS (self), 0);
-  g_return_val_if_fail (name != NULL, 0);
-
-  v = get_value_checked (self, name, ATELIER_PARAM_DOUBLE);
+  ParamValue *v = get_value_checked (self, name, ATELIER_PARAM_DOUBLE);
 
   return v != NULL ? v->v.d : 0;
 }
@@ -446,12 +424,7 @@ gboolean
 atelier_params_get_boolean (AtelierParams *self,
                             const char    *name)
 {
-  ParamValue *v;
-
-  g_return_val_if_fail (ATELIER_IS_PARAMS (self), FALSE);
-  g_return_val_if_fail (name != NULL, FALSE);
-
-  v = get_value_checked (self, name, ATELIER_PARAM_BOOLEAN);
+  ParamValue *v = get_value_checked (self, name, ATELIER_PARAM_BOOLEAN);
 
   return v != NULL ? v->v.b : FALSE;
 }
@@ -460,12 +433,7 @@ GFile *
 atelier_params_get_file (AtelierParams *self,
                          const char    *name)
 {
-  ParamValue *v;
-
-  g_return_val_if_fail (ATELIER_IS_PARAMS (self), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  v = get_value_checked (self, name, ATELIER_PARAM_FILE);
+  ParamValue *v = get_value_checked (self, name, ATELIER_PARAM_FILE);
 
   return v != NULL ? v->v.file : NULL;
 }
@@ -651,17 +619,10 @@ atelier_params_validate_param (AtelierParams  *self,
                                GError        **error)
 {
   g_autoptr(AtelierFieldError) field_error = NULL;
-  const AtelierParamSpec *spec;
+  const AtelierParamSpec *spec = find_spec_or_warn (self, name);
 
-  g_return_val_if_fail (ATELIER_IS_PARAMS (self), FALSE);
-  g_return_val_if_fail (name != NULL, FALSE);
-
-  spec = atelier_params_find_spec (self, name);
   if (spec == NULL)
-    {
-      g_critical ("%s has no parameter “%s”", G_OBJECT_TYPE_NAME (self), name);
-      return FALSE;
-    }
+    return FALSE;
 
   field_error = check_value (spec, lookup_value (self, name));
   if (field_error == NULL)

@@ -46,49 +46,61 @@ enum {
   N_PROPS
 };
 
+#define OFFSET(field) G_STRUCT_OFFSET (AtelierPrompt, field)
+
+static const AtelierModelField prompt_fields[] = {
+  { NULL, ATELIER_MODEL_JSON, OFFSET (json) },
+  { "id", ATELIER_MODEL_INT64, OFFSET (id) },
+  { "tune_id", ATELIER_MODEL_INT64, OFFSET (tune_id), 0 },
+  { "orig_prompt_id", ATELIER_MODEL_INT64, OFFSET (orig_prompt_id), 0 },
+  { "text", ATELIER_MODEL_STRING, OFFSET (text) },
+  { "negative_prompt", ATELIER_MODEL_STRING, OFFSET (negative_prompt) },
+  { "callback", ATELIER_MODEL_STRING, OFFSET (callback) },
+  { "url", ATELIER_MODEL_STRING, OFFSET (url) },
+  { "user_error", ATELIER_MODEL_STRING, OFFSET (user_error) },
+  { "seed", ATELIER_MODEL_INT64, OFFSET (seed), -1 },
+  { "cfg_scale", ATELIER_MODEL_DOUBLE, OFFSET (cfg_scale), -1 },
+  { "steps", ATELIER_MODEL_INT64, OFFSET (steps), -1 },
+  { "num_images", ATELIER_MODEL_INT64, OFFSET (num_images), -1 },
+  { "w", ATELIER_MODEL_INT64, OFFSET (width), 0 },
+  { "h", ATELIER_MODEL_INT64, OFFSET (height), 0 },
+  { "created_at", ATELIER_MODEL_DATE_TIME, OFFSET (created_at) },
+  { "updated_at", ATELIER_MODEL_DATE_TIME, OFFSET (updated_at) },
+  { "images", ATELIER_MODEL_STRV, OFFSET (images) },
+};
+
 static void
 atelier_prompt_finalize (GObject *object)
 {
-  AtelierPrompt *self = (AtelierPrompt *) object;
-
-  g_clear_pointer (&self->json, json_node_unref);
-  g_free (self->text);
-  g_free (self->negative_prompt);
-  g_free (self->callback);
-  g_free (self->url);
-  g_free (self->user_error);
-  g_clear_pointer (&self->created_at, g_date_time_unref);
-  g_clear_pointer (&self->updated_at, g_date_time_unref);
-  g_strfreev (self->images);
+  _atelier_model_clear_fields (object, prompt_fields, G_N_ELEMENTS (prompt_fields));
 
   G_OBJECT_CLASS (atelier_prompt_parent_class)->finalize (object);
 }
 
 static void
-get_user_error (GObject *object,
-                GValue  *value)
+get_user_error (GObject    *object,
+                GParamSpec *pspec,
+                GValue     *value)
 {
   g_value_set_string (value, atelier_prompt_get_user_error (ATELIER_PROMPT (object)));
 }
 
 static void
-get_n_images (GObject *object,
-              GValue  *value)
+get_n_images (GObject    *object,
+              GParamSpec *pspec,
+              GValue     *value)
 {
   g_value_set_uint (value, atelier_prompt_get_n_images (ATELIER_PROMPT (object)));
 }
 
 static const AtelierModelProperty prompt_properties[N_PROPS] = {
-  [PROP_ID] = { "id", ATELIER_MODEL_INT64, G_STRUCT_OFFSET (AtelierPrompt, id), 0 },
-  [PROP_TUNE_ID] = { "tune-id", ATELIER_MODEL_INT64,
-                     G_STRUCT_OFFSET (AtelierPrompt, tune_id), G_MININT64 },
-  [PROP_TEXT] = { "text", ATELIER_MODEL_STRING, G_STRUCT_OFFSET (AtelierPrompt, text) },
-  [PROP_NEGATIVE_PROMPT] = { "negative-prompt", ATELIER_MODEL_STRING,
-                             G_STRUCT_OFFSET (AtelierPrompt, negative_prompt) },
+  [PROP_ID] = { "id", ATELIER_MODEL_INT64, OFFSET (id), 0 },
+  [PROP_TUNE_ID] = { "tune-id", ATELIER_MODEL_INT64, OFFSET (tune_id), G_MININT64 },
+  [PROP_TEXT] = { "text", ATELIER_MODEL_STRING, OFFSET (text) },
+  [PROP_NEGATIVE_PROMPT] = { "negative-prompt", ATELIER_MODEL_STRING, OFFSET (negative_prompt) },
   [PROP_USER_ERROR] = { "user-error", ATELIER_MODEL_STRING, .get = get_user_error },
   [PROP_N_IMAGES] = { "n-images", ATELIER_MODEL_UINT, .get = get_n_images },
-  [PROP_CREATED_AT] = { "created-at", ATELIER_MODEL_DATE_TIME,
-                        G_STRUCT_OFFSET (AtelierPrompt, created_at) },
+  [PROP_CREATED_AT] = { "created-at", ATELIER_MODEL_DATE_TIME, OFFSET (created_at) },
 };
 
 static void
@@ -97,7 +109,7 @@ atelier_prompt_class_init (AtelierPromptClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = atelier_prompt_finalize;
-  _atelier_model_class_install_properties (object_class, prompt_properties, N_PROPS);
+  _atelier_model_class_install_properties (object_class, prompt_properties, N_PROPS, NULL);
 }
 
 static void
@@ -117,37 +129,12 @@ AtelierPrompt *
 atelier_prompt_new_from_json (JsonNode  *node,
                               GError   **error)
 {
-  AtelierPrompt *self;
-  JsonObject *object;
-  const char *user_error;
-  gint64 id;
+  AtelierPrompt *self = _atelier_model_new_from_json (ATELIER_TYPE_PROMPT, "prompt", node, prompt_fields,
+                                                      G_N_ELEMENTS (prompt_fields), error);
 
-  object = _atelier_json_model_object (node, "prompt", &id, error);
-  if (object == NULL)
-    return NULL;
-
-  self = g_object_new (ATELIER_TYPE_PROMPT, NULL);
-  self->json = json_node_copy (node);
-  self->id = id;
-  self->tune_id = _atelier_json_get_int (object, "tune_id", 0);
-  self->orig_prompt_id = _atelier_json_get_int (object, "orig_prompt_id", 0);
-  self->text = g_strdup (_atelier_json_get_string (object, "text"));
-  self->negative_prompt = g_strdup (_atelier_json_get_string (object, "negative_prompt"));
-  self->callback = g_strdup (_atelier_json_get_string (object, "callback"));
-  self->url = g_strdup (_atelier_json_get_string (object, "url"));
-  self->seed = _atelier_json_get_int (object, "seed", -1);
-  self->cfg_scale = _atelier_json_get_double (object, "cfg_scale", -1);
-  self->steps = _atelier_json_get_int (object, "steps", -1);
-  self->num_images = _atelier_json_get_int (object, "num_images", -1);
-  self->width = _atelier_json_get_int (object, "w", 0);
-  self->height = _atelier_json_get_int (object, "h", 0);
-  self->created_at = _atelier_json_get_date_time (object, "created_at");
-  self->updated_at = _atelier_json_get_date_time (object, "updated_at");
-  self->images = _atelier_json_get_string_array (object, "images");
-
-  user_error = _atelier_json_get_string (object, "user_error");
-  if (user_error != NULL && *user_error != '\0')
-    self->user_error = g_strdup (user_error);
+  /* An empty message is no error. */
+  if (self != NULL && self->user_error != NULL && *self->user_error == '\0')
+    g_clear_pointer (&self->user_error, g_free);
 
   return self;
 }

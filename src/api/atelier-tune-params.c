@@ -68,14 +68,6 @@ atelier_tune_params_get_specs (AtelierParams *params,
   return tune_specs;
 }
 
-static void
-add_error (GPtrArray  *errors,
-           const char *field,
-           const char *message)
-{
-  g_ptr_array_add (errors, atelier_field_error_new (field, message));
-}
-
 /* Keys end up in form names ("tune[characteristics][KEY]") and prompt
  * templates ("{{KEY}}"). */
 static gboolean
@@ -110,7 +102,7 @@ validate_characteristics (AtelierTuneParams *self,
         message = g_strdup_printf ("the value of “%s” is not valid UTF-8 text", keys[i]);
 
       if (message != NULL)
-        add_error (errors, "characteristics", message);
+        atelier_params_add_error (errors, "characteristics", message);
     }
 }
 
@@ -145,7 +137,7 @@ validate_prompts (AtelierTuneParams *self,
           g_autofree char *field = NULL;
 
           field = g_strdup_printf ("prompts_attributes[%u].%s", i, prompt_error->field);
-          add_error (errors, field, prompt_error->message);
+          atelier_params_add_error (errors, field, prompt_error->message);
         }
     }
 }
@@ -158,7 +150,7 @@ atelier_tune_params_validate_extra (AtelierParams *params,
   const char *token = atelier_params_get_string (params, "token");
 
   if (self->images->len == 0 && self->image_urls->len == 0)
-    add_error (errors, "images", "add at least one training image (a file or a URL)");
+    atelier_params_add_error (errors, "images", "add at least one training image (a file or a URL)");
 
   for (guint i = 0; i < self->image_urls->len; i++)
     {
@@ -169,17 +161,17 @@ atelier_tune_params_validate_extra (AtelierParams *params,
           g_autofree char *shown = g_utf8_make_valid (url, -1);
           g_autofree char *message = g_strdup_printf ("“%s” is not an http or https URL", shown);
 
-          add_error (errors, "image_urls", message);
+          atelier_params_add_error (errors, "image_urls", message);
         }
     }
 
   if (token != NULL && !is_valid_token (token))
-    add_error (errors, "token", "must be one word, without spaces");
+    atelier_params_add_error (errors, "token", "must be one word, without spaces");
 
   atelier_params_check_url (params, "callback", errors);
   atelier_params_check_url (params, "prompts_callback", errors);
   if (self->pack_prompt_callback != NULL && !atelier_is_http_url (self->pack_prompt_callback))
-    add_error (errors, "prompt_attributes.callback", "must be an http or https URL");
+    atelier_params_add_error (errors, "prompt_attributes.callback", "must be an http or https URL");
 
   validate_characteristics (self, errors);
   validate_prompts (self, errors);

@@ -59,57 +59,63 @@ enum {
   N_PROPS
 };
 
+#define OFFSET(field) G_STRUCT_OFFSET (AtelierTune, field)
+
+static const AtelierModelField tune_fields[] = {
+  { NULL, ATELIER_MODEL_JSON, OFFSET (json) },
+  { "id", ATELIER_MODEL_INT64, OFFSET (id) },
+  { "title", ATELIER_MODEL_STRING, OFFSET (title) },
+  { "name", ATELIER_MODEL_STRING, OFFSET (name) },
+  { "token", ATELIER_MODEL_STRING, OFFSET (token) },
+  { "branch", ATELIER_MODEL_STRING, OFFSET (branch) },
+  { "model_type", ATELIER_MODEL_STRING, OFFSET (model_type) },
+  { "url", ATELIER_MODEL_STRING, OFFSET (url) },
+  { "base_tune_id", ATELIER_MODEL_INT64, OFFSET (base_tune_id), 0 },
+  { "steps", ATELIER_MODEL_INT64, OFFSET (steps), -1 },
+  { "face_crop", ATELIER_MODEL_TRISTATE, OFFSET (face_crop) },
+  { "training_face_correct", ATELIER_MODEL_TRISTATE, OFFSET (training_face_correct) },
+  { "created_at", ATELIER_MODEL_DATE_TIME, OFFSET (created_at) },
+  { "updated_at", ATELIER_MODEL_DATE_TIME, OFFSET (updated_at) },
+  { "started_training_at", ATELIER_MODEL_DATE_TIME, OFFSET (started_training_at) },
+  { "trained_at", ATELIER_MODEL_DATE_TIME, OFFSET (trained_at) },
+  { "eta", ATELIER_MODEL_DATE_TIME, OFFSET (eta) },
+  { "expires_at", ATELIER_MODEL_DATE_TIME, OFFSET (expires_at) },
+  { "orig_images", ATELIER_MODEL_STRV, OFFSET (orig_images) },
+};
+
 static void
 atelier_tune_finalize (GObject *object)
 {
   AtelierTune *self = (AtelierTune *) object;
 
-  g_clear_pointer (&self->json, json_node_unref);
-  g_free (self->title);
-  g_free (self->name);
-  g_free (self->token);
-  g_free (self->branch);
-  g_free (self->model_type);
-  g_free (self->url);
-  g_clear_pointer (&self->created_at, g_date_time_unref);
-  g_clear_pointer (&self->updated_at, g_date_time_unref);
-  g_clear_pointer (&self->started_training_at, g_date_time_unref);
-  g_clear_pointer (&self->trained_at, g_date_time_unref);
-  g_clear_pointer (&self->eta, g_date_time_unref);
-  g_clear_pointer (&self->expires_at, g_date_time_unref);
-  g_strfreev (self->orig_images);
+  _atelier_model_clear_fields (self, tune_fields, G_N_ELEMENTS (tune_fields));
   g_clear_pointer (&self->characteristics, g_hash_table_unref);
 
   G_OBJECT_CLASS (atelier_tune_parent_class)->finalize (object);
 }
 
 static void
-get_trained (GObject *object,
-             GValue  *value)
+get_trained (GObject    *object,
+             GParamSpec *pspec,
+             GValue     *value)
 {
   g_value_set_boolean (value, atelier_tune_is_trained (ATELIER_TUNE (object)));
 }
 
 static const AtelierModelProperty tune_properties[N_PROPS] = {
-  [PROP_ID] = { "id", ATELIER_MODEL_INT64, G_STRUCT_OFFSET (AtelierTune, id), 0 },
-  [PROP_TITLE] = { "title", ATELIER_MODEL_STRING, G_STRUCT_OFFSET (AtelierTune, title) },
-  [PROP_NAME] = { "name", ATELIER_MODEL_STRING, G_STRUCT_OFFSET (AtelierTune, name) },
-  [PROP_TOKEN] = { "token", ATELIER_MODEL_STRING, G_STRUCT_OFFSET (AtelierTune, token) },
-  [PROP_BRANCH] = { "branch", ATELIER_MODEL_STRING,
-                    G_STRUCT_OFFSET (AtelierTune, branch) },
-  [PROP_MODEL_TYPE] = { "model-type", ATELIER_MODEL_STRING,
-                        G_STRUCT_OFFSET (AtelierTune, model_type) },
-  [PROP_URL] = { "url", ATELIER_MODEL_STRING, G_STRUCT_OFFSET (AtelierTune, url) },
-  [PROP_BASE_TUNE_ID] = { "base-tune-id", ATELIER_MODEL_INT64,
-                          G_STRUCT_OFFSET (AtelierTune, base_tune_id), G_MININT64 },
+  [PROP_ID] = { "id", ATELIER_MODEL_INT64, OFFSET (id), 0 },
+  [PROP_TITLE] = { "title", ATELIER_MODEL_STRING, OFFSET (title) },
+  [PROP_NAME] = { "name", ATELIER_MODEL_STRING, OFFSET (name) },
+  [PROP_TOKEN] = { "token", ATELIER_MODEL_STRING, OFFSET (token) },
+  [PROP_BRANCH] = { "branch", ATELIER_MODEL_STRING, OFFSET (branch) },
+  [PROP_MODEL_TYPE] = { "model-type", ATELIER_MODEL_STRING, OFFSET (model_type) },
+  [PROP_URL] = { "url", ATELIER_MODEL_STRING, OFFSET (url) },
+  [PROP_BASE_TUNE_ID] = { "base-tune-id", ATELIER_MODEL_INT64, OFFSET (base_tune_id), G_MININT64 },
   [PROP_TRAINED] = { "trained", ATELIER_MODEL_BOOLEAN, .get = get_trained },
-  [PROP_CREATED_AT] = { "created-at", ATELIER_MODEL_DATE_TIME,
-                        G_STRUCT_OFFSET (AtelierTune, created_at) },
-  [PROP_TRAINED_AT] = { "trained-at", ATELIER_MODEL_DATE_TIME,
-                        G_STRUCT_OFFSET (AtelierTune, trained_at) },
-  [PROP_ETA] = { "eta", ATELIER_MODEL_DATE_TIME, G_STRUCT_OFFSET (AtelierTune, eta) },
-  [PROP_EXPIRES_AT] = { "expires-at", ATELIER_MODEL_DATE_TIME,
-                        G_STRUCT_OFFSET (AtelierTune, expires_at) },
+  [PROP_CREATED_AT] = { "created-at", ATELIER_MODEL_DATE_TIME, OFFSET (created_at) },
+  [PROP_TRAINED_AT] = { "trained-at", ATELIER_MODEL_DATE_TIME, OFFSET (trained_at) },
+  [PROP_ETA] = { "eta", ATELIER_MODEL_DATE_TIME, OFFSET (eta) },
+  [PROP_EXPIRES_AT] = { "expires-at", ATELIER_MODEL_DATE_TIME, OFFSET (expires_at) },
 };
 
 static void
@@ -118,7 +124,7 @@ atelier_tune_class_init (AtelierTuneClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = atelier_tune_finalize;
-  _atelier_model_class_install_properties (object_class, tune_properties, N_PROPS);
+  _atelier_model_class_install_properties (object_class, tune_properties, N_PROPS, NULL);
 }
 
 static void
@@ -159,35 +165,11 @@ AtelierTune *
 atelier_tune_new_from_json (JsonNode  *node,
                             GError   **error)
 {
-  AtelierTune *self;
-  JsonObject *object;
-  gint64 id;
+  AtelierTune *self = _atelier_model_new_from_json (ATELIER_TYPE_TUNE, "tune", node, tune_fields,
+                                                    G_N_ELEMENTS (tune_fields), error);
 
-  object = _atelier_json_model_object (node, "tune", &id, error);
-  if (object == NULL)
-    return NULL;
-
-  self = g_object_new (ATELIER_TYPE_TUNE, NULL);
-  self->json = json_node_copy (node);
-  self->id = id;
-  self->title = g_strdup (_atelier_json_get_string (object, "title"));
-  self->name = g_strdup (_atelier_json_get_string (object, "name"));
-  self->token = g_strdup (_atelier_json_get_string (object, "token"));
-  self->branch = g_strdup (_atelier_json_get_string (object, "branch"));
-  self->model_type = g_strdup (_atelier_json_get_string (object, "model_type"));
-  self->url = g_strdup (_atelier_json_get_string (object, "url"));
-  self->base_tune_id = _atelier_json_get_int (object, "base_tune_id", 0);
-  self->steps = _atelier_json_get_int (object, "steps", -1);
-  self->face_crop = _atelier_json_get_tristate (object, "face_crop");
-  self->training_face_correct = _atelier_json_get_tristate (object, "training_face_correct");
-  self->created_at = _atelier_json_get_date_time (object, "created_at");
-  self->updated_at = _atelier_json_get_date_time (object, "updated_at");
-  self->started_training_at = _atelier_json_get_date_time (object, "started_training_at");
-  self->trained_at = _atelier_json_get_date_time (object, "trained_at");
-  self->eta = _atelier_json_get_date_time (object, "eta");
-  self->expires_at = _atelier_json_get_date_time (object, "expires_at");
-  self->orig_images = _atelier_json_get_string_array (object, "orig_images");
-  self->characteristics = read_characteristics (object);
+  if (self != NULL)
+    self->characteristics = read_characteristics (json_node_get_object (self->json));
 
   return self;
 }

@@ -10,6 +10,7 @@
 
 #include "atelier-draft.h"
 #include "atelier-json-private.h"
+#include "atelier-model-property-private.h"
 #include "atelier-models-private.h"
 
 struct _AtelierDraft
@@ -586,22 +587,16 @@ atelier_draft_finalize (GObject *object)
 }
 
 static void
-atelier_draft_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
+get_saved (GObject    *object,
+           GParamSpec *pspec,
+           GValue     *value)
 {
-  AtelierDraft *self = ATELIER_DRAFT (object);
-
-  switch (prop_id)
-    {
-    case PROP_SAVED:
-      g_value_set_boolean (value, atelier_draft_get_saved (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  g_value_set_boolean (value, atelier_draft_get_saved (ATELIER_DRAFT (object)));
 }
+
+static const AtelierModelProperty draft_properties[N_PROPS] = {
+  [PROP_SAVED] = { "saved", ATELIER_MODEL_BOOLEAN, .get = get_saved, .default_value = TRUE },
+};
 
 static void
 atelier_draft_class_init (AtelierDraftClass *klass)
@@ -609,10 +604,7 @@ atelier_draft_class_init (AtelierDraftClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = atelier_draft_finalize;
-  object_class->get_property = atelier_draft_get_property;
-
-  properties[PROP_SAVED] = _atelier_param_spec_flag ("saved", TRUE);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  _atelier_model_class_install_properties (object_class, draft_properties, N_PROPS, properties);
 
   /**
    * AtelierDraft::changed:

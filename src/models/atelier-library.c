@@ -18,6 +18,7 @@
 #include "atelier-image-utils.h"
 #include "atelier-library.h"
 #include "atelier-json-private.h"
+#include "atelier-model-property-private.h"
 #include "atelier-models-private.h"
 
 #define MAX_IMAGES 8
@@ -480,18 +481,19 @@ original_written_cb (GObject      *source,
 static const char *
 extension_for (GBytes *bytes)
 {
+  static const struct { const char *type; const char *ext; } types[] = {
+    { "image/png", "png" }, { "image/webp", "webp" }, { "image/gif", "gif" }, { "image/jpeg", "jpg" },
+  };
   gsize length;
   const guint8 *data = g_bytes_get_data (bytes, &length);
   const char *mime_type = atelier_image_sniff_mime_type (data, length);
 
-  if (g_strcmp0 (mime_type, "image/png") == 0)
-    return "png";
-  if (g_strcmp0 (mime_type, "image/webp") == 0)
-    return "webp";
-  if (g_strcmp0 (mime_type, "image/gif") == 0)
-    return "gif";
-  if (g_strcmp0 (mime_type, "image/jpeg") == 0)
-    return "jpg";
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      if (g_strcmp0 (mime_type, types[i].type) == 0)
+        return types[i].ext;
+    }
+
   return NULL;
 }
 
@@ -767,23 +769,9 @@ atelier_library_finalize (GObject *object)
   G_OBJECT_CLASS (atelier_library_parent_class)->finalize (object);
 }
 
-static void
-atelier_library_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  AtelierLibrary *self = ATELIER_LIBRARY (object);
-
-  switch (prop_id)
-    {
-    case PROP_LOADED:
-      g_value_set_boolean (value, self->loaded);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const AtelierModelProperty library_properties[N_PROPS] = {
+  [PROP_LOADED] = { "loaded", ATELIER_MODEL_BOOLEAN, G_STRUCT_OFFSET (AtelierLibrary, loaded) },
+};
 
 static void
 atelier_library_class_init (AtelierLibraryClass *klass)
@@ -792,10 +780,7 @@ atelier_library_class_init (AtelierLibraryClass *klass)
 
   object_class->dispose = atelier_library_dispose;
   object_class->finalize = atelier_library_finalize;
-  object_class->get_property = atelier_library_get_property;
-
-  properties[PROP_LOADED] = _atelier_param_spec_flag ("loaded", FALSE);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  _atelier_model_class_install_properties (object_class, library_properties, N_PROPS, properties);
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);

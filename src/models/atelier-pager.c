@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include "atelier-model-property-private.h"
 #include "atelier-models-private.h"
 #include "atelier-pager.h"
 
@@ -315,26 +316,10 @@ atelier_pager_finalize (GObject *object)
   G_OBJECT_CLASS (atelier_pager_parent_class)->finalize (object);
 }
 
-static void
-atelier_pager_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  AtelierPager *self = ATELIER_PAGER (object);
-
-  switch (prop_id)
-    {
-    case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
-      break;
-    case PROP_HAS_MORE:
-      g_value_set_boolean (value, self->has_more);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const AtelierModelProperty pager_properties[N_PROPS] = {
+  [PROP_LOADING] = { "loading", ATELIER_MODEL_BOOLEAN, G_STRUCT_OFFSET (AtelierPager, loading) },
+  [PROP_HAS_MORE] = { "has-more", ATELIER_MODEL_BOOLEAN, G_STRUCT_OFFSET (AtelierPager, has_more) },
+};
 
 static void
 atelier_pager_class_init (AtelierPagerClass *klass)
@@ -343,11 +328,7 @@ atelier_pager_class_init (AtelierPagerClass *klass)
 
   object_class->dispose = atelier_pager_dispose;
   object_class->finalize = atelier_pager_finalize;
-  object_class->get_property = atelier_pager_get_property;
-
-  properties[PROP_LOADING] = _atelier_param_spec_flag ("loading", FALSE);
-  properties[PROP_HAS_MORE] = _atelier_param_spec_flag ("has-more", FALSE);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  _atelier_model_class_install_properties (object_class, pager_properties, N_PROPS, properties);
 
   signals[PAGE] =
     g_signal_new ("page", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

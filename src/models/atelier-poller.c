@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include "atelier-model-property-private.h"
 #include "atelier-models-private.h"
 #include "atelier-poller.h"
 
@@ -506,21 +507,9 @@ atelier_poller_finalize (GObject *object)
   G_OBJECT_CLASS (atelier_poller_parent_class)->finalize (object);
 }
 
-static void
-atelier_poller_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_RATE_LIMITED:
-      g_value_set_boolean (value, ATELIER_POLLER (object)->rate_limited);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const AtelierModelProperty poller_properties[N_PROPS] = {
+  [PROP_RATE_LIMITED] = { "rate-limited", ATELIER_MODEL_BOOLEAN, G_STRUCT_OFFSET (AtelierPoller, rate_limited) },
+};
 
 static void
 atelier_poller_class_init (AtelierPollerClass *klass)
@@ -529,10 +518,7 @@ atelier_poller_class_init (AtelierPollerClass *klass)
 
   object_class->dispose = atelier_poller_dispose;
   object_class->finalize = atelier_poller_finalize;
-  object_class->get_property = atelier_poller_get_property;
-
-  properties[PROP_RATE_LIMITED] = _atelier_param_spec_flag ("rate-limited", FALSE);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  _atelier_model_class_install_properties (object_class, poller_properties, N_PROPS, properties);
 
   signals[ANSWERED] =
     g_signal_new ("answered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "atelier-model-property-private.h"
 #include "atelier-models-private.h"
 #include "atelier-pager.h"
 #include "atelier-tune-list.h"
@@ -28,8 +29,6 @@ enum {
   PROP_HAS_MORE,
   N_PROPS
 };
-
-static GParamSpec *properties[N_PROPS];
 
 enum {
   TUNE_READY,
@@ -369,25 +368,19 @@ atelier_tune_list_finalize (GObject *object)
   G_OBJECT_CLASS (atelier_tune_list_parent_class)->finalize (object);
 }
 
+/* The pager's, under the same names. */
 static void
-atelier_tune_list_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
+get_pager_property (GObject    *object,
+                    GParamSpec *pspec,
+                    GValue     *value)
 {
-  AtelierTuneList *self = ATELIER_TUNE_LIST (object);
-
-  switch (prop_id)
-    {
-    case PROP_LOADING:
-    case PROP_HAS_MORE:
-      /* The pager's, under the same names. */
-      g_object_get_property (G_OBJECT (self->pager), pspec->name, value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  g_object_get_property (G_OBJECT (ATELIER_TUNE_LIST (object)->pager), pspec->name, value);
 }
+
+static const AtelierModelProperty tune_list_properties[N_PROPS] = {
+  [PROP_LOADING] = { "loading", ATELIER_MODEL_BOOLEAN, .get = get_pager_property },
+  [PROP_HAS_MORE] = { "has-more", ATELIER_MODEL_BOOLEAN, .get = get_pager_property },
+};
 
 static void
 atelier_tune_list_class_init (AtelierTuneListClass *klass)
@@ -396,11 +389,7 @@ atelier_tune_list_class_init (AtelierTuneListClass *klass)
 
   object_class->dispose = atelier_tune_list_dispose;
   object_class->finalize = atelier_tune_list_finalize;
-  object_class->get_property = atelier_tune_list_get_property;
-
-  properties[PROP_LOADING] = _atelier_param_spec_flag ("loading", FALSE);
-  properties[PROP_HAS_MORE] = _atelier_param_spec_flag ("has-more", FALSE);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  _atelier_model_class_install_properties (object_class, tune_list_properties, N_PROPS, NULL);
 
   signals[TUNE_READY] =
     g_signal_new ("tune-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -85,7 +85,7 @@ _atelier_sandbox_error_body (const char *message)
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
 
-  return _atelier_sandbox_json_to_bytes (node);
+  return _atelier_json_to_bytes (node);
 }
 
 void
@@ -134,7 +134,7 @@ _atelier_sandbox_call_reply_json (AtelierSandboxCall *call,
   g_autoptr(JsonNode) owned = node;
 
   _atelier_sandbox_call_reply_full (call, status, ATELIER_SANDBOX_JSON_TYPE,
-                                    _atelier_sandbox_json_to_bytes (owned), NULL);
+                                    _atelier_json_to_bytes (owned), NULL);
 }
 
 void

@@ -436,24 +436,6 @@ _atelier_sandbox_format_time (gint64 usec)
   return g_strdup_printf ("%s.%03dZ", seconds, (int) ((usec % G_USEC_PER_SEC) / 1000));
 }
 
-char *
-_atelier_sandbox_json_to_string (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-
-  json_generator_set_root (generator, node);
-
-  return json_generator_to_data (generator, NULL);
-}
-
-GBytes *
-_atelier_sandbox_json_to_bytes (JsonNode *node)
-{
-  char *text = _atelier_sandbox_json_to_string (node);
-
-  return g_bytes_new_take (text, strlen (text));
-}
-
 void
 _atelier_sandbox_errors_add (JsonObject *errors,
                              const char *field,

@@ -93,8 +93,6 @@ gboolean               _atelier_sandbox_node_get_bool            (JsonNode      
 
 /* Common small helpers */
 char                  *_atelier_sandbox_format_time              (gint64                    usec);
-char                  *_atelier_sandbox_json_to_string           (JsonNode                 *node);
-GBytes                *_atelier_sandbox_json_to_bytes            (JsonNode                 *node);
 void                   _atelier_sandbox_errors_add               (JsonObject               *errors,
                                                                   const char               *field,
                                                                   const char               *message);

@@ -496,7 +496,7 @@ _atelier_sandbox_store_serialize (AtelierSandboxStore *store)
 
   node = json_node_init_object (json_node_alloc (), root);
 
-  return _atelier_sandbox_json_to_string (node);
+  return _atelier_json_to_string (node, FALSE);
 }
 
 gboolean
