@@ -23,6 +23,7 @@ struct _AtelierSession
   AtelierImageCache    *image_cache;
   AtelierLibrary       *library;
   AtelierLikes         *likes;
+  AtelierPackRuns      *pack_runs;
 
   /* offline */
   GNetworkMonitor      *monitor;
@@ -323,6 +324,19 @@ atelier_session_get_library (AtelierSession *self)
   return self->library;
 }
 
+AtelierPackRuns *
+atelier_session_get_pack_runs (AtelierSession *self)
+{
+  g_return_val_if_fail (ATELIER_IS_SESSION (self), NULL);
+
+  if (self->pack_runs == NULL)
+    self->pack_runs = atelier_pack_runs_new (NULL);
+
+  atelier_pack_runs_set_account (self->pack_runs, account_name (self));
+
+  return self->pack_runs;
+}
+
 AtelierLikes *
 atelier_session_get_likes (AtelierSession *self)
 {
@@ -351,6 +365,7 @@ atelier_session_dispose (GObject *object)
   g_clear_object (&self->astria_client);
   g_clear_object (&self->fal_client);
   g_clear_object (&self->likes);
+  g_clear_object (&self->pack_runs);
   g_clear_object (&self->library);
   g_clear_object (&self->image_cache);
 

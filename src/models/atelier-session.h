@@ -38,6 +38,7 @@
 #include "atelier-image-cache.h"
 #include "atelier-library.h"
 #include "atelier-likes.h"
+#include "atelier-pack-runs.h"
 #include "atelier-prompt.h"
 
 G_BEGIN_DECLS
@@ -107,6 +108,8 @@ AtelierImageCache    *atelier_session_get_image_cache  (AtelierSession  *self);
  * on every call. */
 AtelierLibrary       *atelier_session_get_library      (AtelierSession  *self);
 AtelierLikes         *atelier_session_get_likes        (AtelierSession  *self);
+/* The account's pack and theme test runs, kept on this computer. */
+AtelierPackRuns      *atelier_session_get_pack_runs    (AtelierSession  *self);
 
 /* :offline, and whether it is ONLINE. */
 AtelierSessionOffline atelier_session_get_offline      (AtelierSession  *self);
