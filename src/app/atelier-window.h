@@ -27,8 +27,9 @@ void            atelier_window_show_tune_prompts (AtelierWindow  *self,
                                                   gint64          tune_id);
 
 /* The one place that turns service errors into what a user reads: toasts,
- * a dialog with the field errors of a 422, the wrong-key toast, the offline
- * state. Cancelled errors and NULL are ignored. */
+ * a dialog with the field errors of a 422, the wrong-key toast. The
+ * offline bar is the session's :offline, not any one error. Cancelled
+ * errors and NULL are ignored. */
 void            atelier_window_show_error       (AtelierWindow   *self,
                                                  const GError    *error);
 void            atelier_window_show_toast       (AtelierWindow   *self,
