@@ -220,9 +220,12 @@ loading_changed_cb (AtelierTunesPage *self)
   if (!loading && atelier_tune_list_get_loaded (self->tunes))
     {
       /* Still room, or a search to serve: the next page, after this one
-       * is laid out. */
+       * is laid out (a scroll to the end while a page was on its way
+       * asked for nothing). */
       if (searching (self))
         maybe_load_more (self);
+      else
+        adjustment_changed_cb (self);
     }
 
   if (self->loading != loading)
