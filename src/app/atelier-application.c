@@ -10,6 +10,7 @@
 #include "atelier-first-frame.h"
 #include "atelier-preferences-window.h"
 #include "atelier-resources.h"
+#include "atelier-widget-utils.h"
 #include "atelier-window.h"
 
 struct _AtelierApplication
@@ -36,13 +37,51 @@ get_window (AtelierApplication *self)
   return NULL;
 }
 
+/* GTK (4.8) builds the keyboard shortcuts window with a search toggle
+ * button, a search entry and a menu button of sections that have no
+ * accessible names: screen readers would hear "GtkSearchEntry". */
+static void
+name_shortcuts_controls (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *label = NULL;
+
+      if (GTK_IS_SEARCH_ENTRY (child))
+        label = _("Search Shortcuts");
+      else if (GTK_IS_TOGGLE_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL)
+        label = _("Search");
+      else if (GTK_IS_MENU_BUTTON (child))
+        label = _("Sections");
+
+      if (label != NULL)
+        {
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+          atelier_widget_label_menu_buttons (child);
+        }
+      else
+        {
+          name_shortcuts_controls (child);
+        }
+    }
+}
+
 static AtelierWindow *
 ensure_window (AtelierApplication *self)
 {
   AtelierWindow *window = get_window (self);
 
   if (window == NULL)
-    window = atelier_window_new (GTK_APPLICATION (self), self->session);
+    {
+      GtkShortcutsWindow *shortcuts;
+
+      window = atelier_window_new (GTK_APPLICATION (self), self->session);
+      shortcuts = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+      if (shortcuts != NULL)
+        name_shortcuts_controls (GTK_WIDGET (shortcuts));
+    }
 
   return window;
 }
@@ -86,6 +125,55 @@ preferences_action (GSimpleAction *action,
   gtk_window_present (prefs);
 }
 
+/* The title of the page of the about window @widget is on. */
+static const char *
+about_page_title (GtkWidget *widget)
+{
+  for (GtkWidget *up = gtk_widget_get_parent (widget); up != NULL; up = gtk_widget_get_parent (up))
+    {
+      GtkWidget *title = atelier_widget_find_descendant (up, ADW_TYPE_WINDOW_TITLE);
+
+      if (title != NULL)
+        return adw_window_title_get_title (ADW_WINDOW_TITLE (title));
+    }
+
+  return NULL;
+}
+
+/* AdwAboutWindow (libadwaita 1.2) leaves its version button and the text
+ * of its What’s New and Debugging Information pages without accessible
+ * names (and its back buttons: see atelier_widget_name_buttons_by_tooltip()). */
+static void
+name_about_controls (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), "about.copy-property") == 0 &&
+          gtk_button_get_label (GTK_BUTTON (child)) == NULL)
+        {
+          g_autofree char *label = NULL;
+
+          /* Translators: the accessible name of the button that shows the
+           * version in the about window (a click copies it); %s is the version */
+          label = g_strdup_printf (_("Version %s"), PACKAGE_VERSION);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+        }
+      else if (GTK_IS_TEXT_VIEW (child) && about_page_title (child) != NULL)
+        {
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, about_page_title (child),
+                                          -1);
+        }
+      else
+        {
+          name_about_controls (child);
+        }
+    }
+}
+
 static void
 about_action (GSimpleAction *action,
               GVariant      *param,
@@ -110,6 +198,8 @@ about_action (GSimpleAction *action,
                         "copyright", "© 2024 The Atelier authors",
                         "license-type", GTK_LICENSE_GPL_3_0,
                         NULL);
+  atelier_widget_name_buttons_by_tooltip (about);
+  name_about_controls (about);
   gtk_window_present (GTK_WINDOW (about));
 }
 

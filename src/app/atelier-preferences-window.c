@@ -13,6 +13,7 @@
 
 #include "atelier-preferences-window.h"
 #include "atelier-secret.h"
+#include "atelier-widget-utils.h"
 
 typedef enum
 {
@@ -630,10 +631,34 @@ atelier_preferences_window_class_init (AtelierPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, fal_remove_clicked_cb);
 }
 
+/* AdwPreferencesWindow keeps its own search entry in the accessibility
+ * tree with search turned off (there is too little here to search), and
+ * GTK 4.8 names it after its type for screen readers. */
+static void
+name_search_entries (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_SEARCH_ENTRY (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search Preferences"),
+                                        -1);
+      else
+        name_search_entries (child);
+    }
+}
+
 static void
 atelier_preferences_window_init (AtelierPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The key rows' reveal and apply buttons have only tooltips. */
+  atelier_widget_name_buttons_by_tooltip (GTK_WIDGET (self->astria_entry));
+  atelier_widget_name_buttons_by_tooltip (GTK_WIDGET (self->fal_entry));
+  name_search_entries (GTK_WIDGET (self));
 
   self->astria = (KeyForm) {
     .service = ATELIER_SECRET_SERVICE_ASTRIA,

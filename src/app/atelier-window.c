@@ -21,6 +21,7 @@
 #include "atelier-screenshot.h"
 #include "atelier-shell.h"
 #include "atelier-tunes-page.h"
+#include "atelier-widget-utils.h"
 #include "atelier-application.h"
 #include "atelier-window-private.h"
 
@@ -909,6 +910,7 @@ atelier_window_init (AtelierWindow *self)
   g_autofree char *last_page = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  atelier_widget_label_menu_buttons (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
 

@@ -162,6 +162,7 @@ update (AtelierPhotoTile *self)
       tooltip = g_strdup_printf (_("The photo could not be inspected: %s"),
                                  reason != NULL ? reason : _("unknown error"));
       gtk_widget_set_tooltip_text (retry, _("Inspect Again"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (retry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Inspect Again"), -1);
       gtk_widget_add_css_class (retry, "flat");
       gtk_widget_add_css_class (retry, "circular");
       gtk_widget_set_valign (retry, GTK_ALIGN_CENTER);

@@ -92,12 +92,19 @@ create_tile (gpointer item,
 {
   AtelierPicker *self = user_data;
   GtkWidget *tile = atelier_photo_tile_new (item);
+  GtkWidget *child = gtk_flow_box_child_new ();
+  const char *name = atelier_training_photo_get_display_name (item);
 
   atelier_photo_tile_set_class_name (ATELIER_PHOTO_TILE (tile), atelier_photo_list_get_class_name (self->list));
   g_signal_connect_object (tile, "remove", G_CALLBACK (tile_remove_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (tile, "retry", G_CALLBACK (tile_retry_cb), self, G_CONNECT_SWAPPED);
 
-  return tile;
+  /* The cell takes the focus: a screen reader says the photo's name. */
+  gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), tile);
+  if (name != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+
+  return child;
 }
 
 static void

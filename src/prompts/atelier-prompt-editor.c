@@ -30,6 +30,7 @@
 #include "atelier-prompt-tips.h"
 #include "atelier-prompt-tune-row.h"
 #include "atelier-shell.h"
+#include "atelier-widget-utils.h"
 
 struct _AtelierPromptEditor
 {
@@ -688,6 +689,7 @@ static void
 atelier_prompt_editor_init (AtelierPromptEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  atelier_widget_label_menu_buttons (GTK_WIDGET (self));
 
   self->retry_wait_ms = DEFAULT_RETRY_WAIT_MS;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.retry", FALSE);

@@ -721,6 +721,11 @@ atelier_prompt_form_new (AdwPreferencesGroup *images_group,
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), _(expanders[i].title));
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), _(expanders[i].subtitle));
+      /* Libadwaita 1.2 shows the title on an inner row; the expander row
+       * itself, a list item that takes the focus, has no name of its own. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (expander),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(expanders[i].title),
+                                      -1);
       adw_preferences_group_add (more_group, expander);
       self->sections[expanders[i].section] = expander;
     }

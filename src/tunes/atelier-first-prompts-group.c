@@ -63,6 +63,7 @@ add_row (AtelierFirstPromptsGroup *self,
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (remove, "flat");
   gtk_widget_set_tooltip_text (remove, _("Remove Prompt"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove Prompt"), -1);
   g_signal_connect (remove, "clicked", G_CALLBACK (remove_clicked_cb), row);
   adw_entry_row_add_suffix (row, remove);
 

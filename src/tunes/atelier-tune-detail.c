@@ -119,10 +119,15 @@ show_photos (AtelierTuneDetail *self)
   for (guint i = 0; images[i] != NULL; i++)
     {
       g_autofree char *label = NULL;
+      GtkWidget *child = gtk_flow_box_child_new ();
 
       /* Translators: the accessible name of a training photo; %u counts from 1 */
       label = g_strdup_printf (_("Training photo %u"), i + 1);
-      gtk_flow_box_append (self->photos_box, atelier_tune_photo_new (cache, images[i], PHOTO_SIZE, label));
+      gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child),
+                                    atelier_tune_photo_new (cache, images[i], PHOTO_SIZE, label));
+      /* The cell takes the focus: a screen reader says its name. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      gtk_flow_box_append (self->photos_box, child);
     }
 
   gtk_stack_set_visible_child_name (self->photos_stack, images[0] != NULL ? "photos" : "none");

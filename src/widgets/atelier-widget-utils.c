@@ -50,3 +50,80 @@ atelier_widget_show_load_error (GtkWidget     *widget,
   atelier_widget_show_error (widget, error);
   adw_status_page_set_description (status_page, text);
 }
+
+void
+atelier_widget_label_menu_buttons (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  if (GTK_IS_MENU_BUTTON (root))
+    {
+      GtkWidget *inner = gtk_widget_get_first_child (root);
+
+      if (GTK_IS_BUTTON (inner))
+        gtk_accessible_update_relation (GTK_ACCESSIBLE (inner),
+                                        GTK_ACCESSIBLE_RELATION_LABELLED_BY, root, NULL,
+                                        -1);
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    atelier_widget_label_menu_buttons (child);
+}
+
+static void
+tooltip_to_label (GtkWidget *button)
+{
+  const char *tooltip = gtk_widget_get_tooltip_text (button);
+
+  if (tooltip != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
+                                    -1);
+}
+
+void
+atelier_widget_name_buttons_by_tooltip (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL &&
+          gtk_widget_get_tooltip_text (child) != NULL)
+        {
+          tooltip_to_label (child);
+          g_signal_connect (child, "notify::tooltip-text", G_CALLBACK (tooltip_to_label), NULL);
+        }
+      else
+        {
+          atelier_widget_name_buttons_by_tooltip (child);
+        }
+    }
+}
+
+GtkWidget *
+atelier_widget_find_descendant (GtkWidget *root,
+                                GType      type)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (root), NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (g_type_is_a (G_OBJECT_TYPE (child), type))
+        return child;
+      found = atelier_widget_find_descendant (child, type);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}

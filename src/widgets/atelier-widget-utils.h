@@ -29,4 +29,26 @@ void       atelier_widget_show_load_error            (GtkWidget     *widget,
                                                        AdwStatusPage *status_page,
                                                        const GError  *error);
 
+/* Names the inner toggle button of every GtkMenuButton under @root (and
+ * of @root) for assistive technology. The toggle button is what takes the
+ * focus and what AT-SPI presents; GTK 4.8 labels it by the menu button,
+ * the GtkMenuButton of later GTK (4.12's) no longer does, and a screen
+ * reader then hears no name, whatever label the menu button has. This
+ * labels it by the menu button with API every GTK 4 has, so no version
+ * check: the menu button's accessible label (set in the .ui file) reaches
+ * it in each version. Menu buttons made later need a call of their own. */
+void       atelier_widget_label_menu_buttons         (GtkWidget     *root);
+
+/* The first widget of @type under @root (depth first), or NULL. */
+GtkWidget *atelier_widget_find_descendant            (GtkWidget     *root,
+                                                       GType          type);
+
+/* Gives every icon-only GtkButton under @root that has a tooltip the
+ * tooltip as accessible label, and keeps the two in step. For the buttons
+ * a library builds into its widgets with no name but a tooltip (the
+ * reveal and apply buttons of an AdwPasswordEntryRow, the back buttons of
+ * AdwAboutWindow): GTK 4.8 does not give a tooltip to assistive
+ * technology. */
+void       atelier_widget_name_buttons_by_tooltip    (GtkWidget     *root);
+
 G_END_DECLS
