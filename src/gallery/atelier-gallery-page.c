@@ -275,6 +275,22 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_activatable (list_item, FALSE);
 }
 
+/* The grid's item around a row takes the focus: a screen reader says the
+ * prompt. GtkListItem can name it only from GTK 4.12; the item's widget,
+ * the row's parent, can be named in every version (4.12 names it only
+ * when its list item's accessible label is set, which we never do). */
+static void
+name_list_item (GtkListItem *list_item,
+                const char  *text)
+{
+  GtkWidget *item_widget = gtk_widget_get_parent (gtk_list_item_get_child (list_item));
+
+  if (text == NULL || *text == '\0')
+    text = _("Prompt");
+  if (item_widget != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (item_widget), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+}
+
 static void
 bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *list_item,
@@ -290,6 +306,7 @@ bind_cb (GtkSignalListItemFactory *factory,
   atelier_gallery_row_bind (ATELIER_GALLERY_ROW (gtk_list_item_get_child (list_item)), unit, title,
                             atelier_session_get_image_cache (self->session),
                             self->likes, self->library);
+  name_list_item (list_item, atelier_prompt_get_text (atelier_gallery_item_get_prompt (unit)));
 }
 
 static void
@@ -1054,6 +1071,19 @@ atelier_gallery_page_init (AtelierGalleryPage *self)
     g_signal_connect (tune_factory, "bind", G_CALLBACK (tune_item_bind_cb), NULL);
     gtk_drop_down_set_factory (self->tune_dropdown, tune_factory);
   }
+
+  /* The drop-down's own button and its popover's search entry are
+   * GTK's, unnamed for screen readers in 4.8. */
+  {
+    GtkWidget *toggle = atelier_widget_find_descendant (GTK_WIDGET (self->tune_dropdown), GTK_TYPE_TOGGLE_BUTTON);
+    GtkWidget *search = atelier_widget_find_descendant (GTK_WIDGET (self->tune_dropdown), GTK_TYPE_SEARCH_ENTRY);
+
+    if (toggle != NULL)
+      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Tune"), -1);
+    if (search != NULL)
+      gtk_accessible_update_property (GTK_ACCESSIBLE (search), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search tunes"), -1);
+  }
+  atelier_widget_label_menu_buttons (GTK_WIDGET (self));
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);

@@ -14,6 +14,7 @@
 
 #include "atelier-gallery-cell.h"
 #include "atelier-gallery-row.h"
+#include "atelier-widget-utils.h"
 
 #define CELL_SPACING    6
 #define HEADER_SPACING  12
@@ -598,6 +599,7 @@ atelier_gallery_row_init (AtelierGalleryRow *self)
   gtk_widget_set_tooltip_text (self->menu_button, _("Reuse, copy or delete this prompt"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Prompt Menu"), -1);
+  atelier_widget_label_menu_buttons (self->menu_button);
   gtk_box_append (GTK_BOX (actions), self->menu_button);
   gtk_box_append (GTK_BOX (self->header), actions);
 }

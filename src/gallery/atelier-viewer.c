@@ -16,6 +16,7 @@
 #include "atelier-prompt-params.h"
 #include "atelier-viewer.h"
 #include "atelier-shell.h"
+#include "atelier-widget-utils.h"
 #include "atelier-zoom-view.h"
 
 struct _AtelierViewer
@@ -784,6 +785,7 @@ static void
 atelier_viewer_init (AtelierViewer *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  atelier_widget_label_menu_buttons (GTK_WIDGET (self));
   self->param_rows = g_ptr_array_new ();
 
   g_signal_connect_object (self->zoom_view, "notify::zoom", G_CALLBACK (update_zoom_label), self, G_CONNECT_SWAPPED);

@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "atelier-application.h"
-#include "atelier-gallery-page.h"
 #include "atelier-preferences-window.h"
 #include "atelier-test-utils.h"
 #include "atelier-ui-test-utils.h"
@@ -117,10 +116,6 @@ describe (GtkWidget *widget)
   return g_string_free (g_steal_pointer (&path), FALSE);
 }
 
-/* The gallery is being rewritten (issue 9): what it lacks is reported
- * apart, and makes the test incomplete, not failed, until then. */
-static GPtrArray *gallery_missing;
-
 static void
 check_tree (GtkWidget *widget,
             GPtrArray *missing,
@@ -139,11 +134,7 @@ check_tree (GtkWidget *widget,
     {
       (*n_checked)++;
       if (!has_name (widget))
-        {
-          gboolean in_gallery = gtk_widget_get_ancestor (widget, ATELIER_TYPE_GALLERY_PAGE) != NULL;
-
-          g_ptr_array_add (in_gallery ? gallery_missing : missing, describe (widget));
-        }
+        g_ptr_array_add (missing, describe (widget));
     }
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
@@ -159,16 +150,10 @@ assert_all_named (GtkWidget *root,
   g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
   guint n_checked = 0;
 
-  gallery_missing = g_ptr_array_new_with_free_func (g_free);
   check_tree (root, missing, &n_checked);
 
   for (guint i = 0; i < missing->len; i++)
     g_printerr ("No accessible name or label: %s\n", (char *) missing->pdata[i]);
-  for (guint i = 0; i < gallery_missing->len; i++)
-    g_test_message ("No accessible name or label (gallery): %s", (char *) gallery_missing->pdata[i]);
-  if (gallery_missing->len > 0)
-    g_test_incomplete ("the gallery is being rewritten (issue 9): name its controls there");
-  g_clear_pointer (&gallery_missing, g_ptr_array_unref);
   g_test_message ("%u controls checked in %s", n_checked, G_OBJECT_TYPE_NAME (root));
 
   g_assert_cmpuint (missing->len, ==, 0);
