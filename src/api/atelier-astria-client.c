@@ -957,6 +957,29 @@ atelier_astria_client_list_packs_finish (AtelierAstriaClient  *self,
 }
 
 void
+atelier_astria_client_list_pack_prompts_async (AtelierAstriaClient *self,
+                                               gint64               pack_id,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  g_return_if_fail (ATELIER_IS_ASTRIA_CLIENT (self));
+
+  call_start (self,
+              call_new (self, "GET", PARSE (atelier_prompt_list_from_json), ARRAY_FREE,
+                        "/packs/%" G_GINT64_FORMAT "/prompts", pack_id),
+              atelier_astria_client_list_pack_prompts_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+atelier_astria_client_list_pack_prompts_finish (AtelierAstriaClient  *self,
+                                                GAsyncResult         *result,
+                                                GError              **error)
+{
+  return call_finish (self, result, atelier_astria_client_list_pack_prompts_async, error);
+}
+
+void
 atelier_astria_client_create_pack_tune_async (AtelierAstriaClient *self,
                                               gint64               pack_id,
                                               AtelierTuneParams   *params,

@@ -173,6 +173,16 @@ void           atelier_astria_client_list_packs_async      (AtelierAstriaClient 
 GPtrArray     *atelier_astria_client_list_packs_finish     (AtelierAstriaClient  *self,
                                                             GAsyncResult         *result,
                                                             GError              **error);
+/* GET /packs/:pack_id/prompts: the pack's own prompts (the templates its
+ * runs copy, which set orig_prompt_id). (element-type AtelierPrompt) */
+void           atelier_astria_client_list_pack_prompts_async  (AtelierAstriaClient *self,
+                                                               gint64               pack_id,
+                                                               GCancellable        *cancellable,
+                                                               GAsyncReadyCallback  callback,
+                                                               gpointer             user_data);
+GPtrArray     *atelier_astria_client_list_pack_prompts_finish (AtelierAstriaClient *self,
+                                                               GAsyncResult        *result,
+                                                               GError             **error);
 /* POST /p/:pack_id/tunes with new photos (multipart). */
 void           atelier_astria_client_create_pack_tune_async  (AtelierAstriaClient *self,
                                                               gint64               pack_id,

@@ -305,7 +305,19 @@ _atelier_http_error_for_status (guint       status,
                                 const char *reason,
                                 GBytes     *body)
 {
-  g_autofree char *detail = NULL;
+  g_autofree char *detail = describe_error_body (body);
+
+  /* A 403 with the server's reason (a gallery pack the account may not
+   * use, …): that reason, in its own words, is the message. */
+  if (status == SOUP_STATUS_FORBIDDEN && detail != NULL)
+    {
+      g_autoptr(GString) words = g_string_new (detail);
+
+      if (g_str_has_prefix (words->str, "base: "))
+        g_string_erase (words, 0, strlen ("base: "));
+      g_string_replace (words, "\nbase: ", "\n", 0);
+      return g_error_new_literal (ATELIER_API_ERROR, ATELIER_API_ERROR_UNAUTHORIZED, words->str);
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (status_errors); i++)
     {
@@ -313,8 +325,6 @@ _atelier_http_error_for_status (guint       status,
         return g_error_new_literal (ATELIER_API_ERROR, status_errors[i].code,
                                     _(status_errors[i].message));
     }
-
-  detail = describe_error_body (body);
 
   /* One "field: message" line per field error; see
    * atelier_api_error_get_field_errors(). */

@@ -583,6 +583,16 @@ shell_open_prompt_editor (AtelierShell        *shell,
   gtk_window_present (GTK_WINDOW (editor));
 }
 
+static void
+shell_open_tune_editor_for_pack (AtelierShell *shell,
+                                 AtelierPack  *pack)
+{
+  AtelierWindow *self = ATELIER_WINDOW (shell);
+
+  atelier_window_show_page (self, "tunes");
+  atelier_tunes_page_new_tune_from_pack (ATELIER_TUNES_PAGE (self->tunes_page), pack);
+}
+
 /* The desktop notifications go through the application; a window
  * without one (in tests) sends none. */
 static AtelierApplication *
@@ -624,6 +634,7 @@ atelier_window_shell_init (AtelierShellInterface *iface)
   iface->show_page = shell_show_page;
   iface->show_tune_prompts = shell_show_tune_prompts;
   iface->open_prompt_editor = shell_open_prompt_editor;
+  iface->open_tune_editor_for_pack = shell_open_tune_editor_for_pack;
   iface->notify_training_finished = shell_notify_training_finished;
   iface->notify_images_ready = shell_notify_images_ready;
 }

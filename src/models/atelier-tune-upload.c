@@ -27,6 +27,7 @@ struct _AtelierTuneUpload
   AtelierTuneUploadCheck  check;
   gint64                  sent;
   gint64                  total;
+  gint64                  pack_id;         /* 0: POST /tunes */
 };
 
 G_DEFINE_FINAL_TYPE (AtelierTuneUpload, atelier_tune_upload, G_TYPE_OBJECT)
@@ -254,7 +255,10 @@ create_cb (GObject      *source,
   AtelierTune *tune;
   GError *error = NULL;
 
-  tune = atelier_astria_client_create_tune_finish (ATELIER_ASTRIA_CLIENT (source), result, &error);
+  if (self->pack_id != 0)
+    tune = atelier_astria_client_create_pack_tune_finish (ATELIER_ASTRIA_CLIENT (source), result, &error);
+  else
+    tune = atelier_astria_client_create_tune_finish (ATELIER_ASTRIA_CLIENT (source), result, &error);
   if (run->copies->len > 0)
     swap_images (self->params, run->images);
 
@@ -297,8 +301,12 @@ send_create (GTask *task)
   set_phase (self, ATELIER_TUNE_UPLOAD_PHASE_UPLOADING);
   if (run->copies->len > 0)
     swap_images (self->params, run->sent);
-  atelier_astria_client_create_tune_async (self->client, self->params, progress_cb, self,
-                                           g_task_get_cancellable (task), create_cb, task);
+  if (self->pack_id != 0)
+    atelier_astria_client_create_pack_tune_async (self->client, self->pack_id, self->params, progress_cb, self,
+                                                  g_task_get_cancellable (task), create_cb, task);
+  else
+    atelier_astria_client_create_tune_async (self->client, self->params, progress_cb, self,
+                                             g_task_get_cancellable (task), create_cb, task);
 }
 
 static void
@@ -475,6 +483,16 @@ atelier_tune_upload_downscale (AtelierTuneUpload *self,
   g_return_if_fail (self->phase == ATELIER_TUNE_UPLOAD_PHASE_NONE);
 
   g_hash_table_add (self->downscale, g_object_ref (image));
+}
+
+void
+atelier_tune_upload_set_pack_id (AtelierTuneUpload *self,
+                                 gint64             pack_id)
+{
+  g_return_if_fail (ATELIER_IS_TUNE_UPLOAD (self));
+  g_return_if_fail (self->phase == ATELIER_TUNE_UPLOAD_PHASE_NONE);
+
+  self->pack_id = pack_id;
 }
 
 guint

@@ -97,6 +97,11 @@ G_DECLARE_FINAL_TYPE (AtelierTuneUpload, atelier_tune_upload, ATELIER, TUNE_UPLO
 AtelierTuneUpload     *atelier_tune_upload_new                  (AtelierAstriaClient  *client,
                                                                  AtelierTuneParams    *params,
                                                                  gboolean              may_exist);
+/* Creates the tune from pack @pack_id (POST /p/:id/tunes, the params as
+ * atelier_tune_params_to_pack_form() sends them) instead of POST /tunes;
+ * 0: a plain tune. The look-ups by title are the same. Before running. */
+void                   atelier_tune_upload_set_pack_id          (AtelierTuneUpload    *self,
+                                                                 gint64                pack_id);
 /* Sends @image, one of the params' images, as a smaller copy. Before
  * running. */
 void                   atelier_tune_upload_downscale            (AtelierTuneUpload    *self,

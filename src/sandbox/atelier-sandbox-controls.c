@@ -219,6 +219,27 @@ atelier_sandbox_server_seed_tune (AtelierSandboxServer *self,
   return id;
 }
 
+gint64
+atelier_sandbox_server_seed_pack (AtelierSandboxServer *self,
+                                  const char           *title,
+                                  gboolean              gallery,
+                                  const char           *costs,
+                                  guint                 n_prompts)
+{
+  GMutexLocker *locker;
+  gint64 id;
+
+  g_return_val_if_fail (ATELIER_IS_SANDBOX_SERVER (self), 0);
+  g_return_val_if_fail (title != NULL, 0);
+  g_return_val_if_fail (costs != NULL, 0);
+
+  locker = g_mutex_locker_new (&self->lock);
+  id = _atelier_sandbox_store_seed_pack (self->store, title, gallery, costs, n_prompts)->id;
+  _atelier_sandbox_server_finish_mutation (self, locker);
+
+  return id;
+}
+
 /* Seeds @n_prompts prompts on a tune, with @text or made-up texts; returns
  * the id of the last one. Takes the lock and saves. */
 static gint64

@@ -271,6 +271,13 @@ void                   _atelier_sandbox_store_set_liked          (AtelierSandbox
 guint                  _atelier_sandbox_store_get_like_count     (AtelierSandboxStore      *store,
                                                                   gint64                    prompt_id);
 
+/* One more pack, for tests: @costs as "class:milli-cents,…" ("" for
+ * none), @n_prompts made-up prompt templates (atelier-sandbox-store-seeds.c). */
+AtelierSandboxPack    *_atelier_sandbox_store_seed_pack          (AtelierSandboxStore      *store,
+                                                                  const char               *title,
+                                                                  gboolean                  gallery,
+                                                                  const char               *costs,
+                                                                  guint                     n_prompts);
 AtelierSandboxTune    *_atelier_sandbox_store_seed_tune          (AtelierSandboxStore      *store,
                                                                   const char               *title,
                                                                   const char               *class_name,

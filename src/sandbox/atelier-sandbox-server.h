@@ -174,6 +174,13 @@ gint64                atelier_sandbox_server_seed_tune      (AtelierSandboxServe
                                                              const char            *title,
                                                              const char            *class_name,
                                                              gboolean               trained);
+/* A pack of the user's (or, with @gallery, of the gallery) with @costs
+ * as "class:milli-cents,…" ("" for no prices) and @n_prompts prompts. */
+gint64                atelier_sandbox_server_seed_pack      (AtelierSandboxServer  *self,
+                                                             const char            *title,
+                                                             gboolean               gallery,
+                                                             const char            *costs,
+                                                             guint                  n_prompts);
 gint64                atelier_sandbox_server_seed_prompt    (AtelierSandboxServer  *self,
                                                              gint64                 tune_id,
                                                              const char            *text,

@@ -205,3 +205,55 @@ _atelier_sandbox_store_seed_packs (AtelierSandboxStore *store)
       _atelier_sandbox_store_add_pack (store, pack);
     }
 }
+
+AtelierSandboxPack *
+_atelier_sandbox_store_seed_pack (AtelierSandboxStore *store,
+                                  const char          *title,
+                                  gboolean             gallery,
+                                  const char          *costs,
+                                  guint                n_prompts)
+{
+  AtelierSandboxPack *pack = _atelier_sandbox_pack_new ();
+  gint64 template_id = FIRST_TEMPLATE_ID;
+  gint64 now = g_get_real_time ();
+
+  pack->id = 1;
+  for (guint i = 0; i < store->packs->len; i++)
+    {
+      AtelierSandboxPack *other = g_ptr_array_index (store->packs, i);
+
+      pack->id = MAX (pack->id, other->id + 1);
+      for (guint j = 0; j < other->prompts->len; j++)
+        template_id = MAX (template_id, ((AtelierSandboxPrompt *) g_ptr_array_index (other->prompts, j))->id + 1);
+    }
+
+  pack->base_tune_id = ATELIER_SANDBOX_RV51_TUNE_ID;
+  pack->slug = g_strdup_printf ("seeded-%" G_GINT64_FORMAT, pack->id);
+  pack->title = g_strdup (title);
+  pack->token = g_strdup ("ohwx");
+  pack->multiplier = 10;
+  pack->gallery = gallery;
+  pack->created_at = now;
+  pack->updated_at = now;
+  pack->public_at = gallery ? now : 0;
+  pack->cost_mc_hash = parse_costs (costs);
+
+  for (guint j = 0; j < n_prompts; j++)
+    {
+      AtelierSandboxPrompt *template = _atelier_sandbox_prompt_new ();
+
+      template->id = template_id++;
+      template->pack_id = pack->id;
+      template->tune_id = pack->base_tune_id;
+      template->text = g_strdup_printf ("{{token}} {{class}} seeded pack prompt %u", j + 1);
+      template->num_images = 2;
+      template->created_at = now;
+      template->params = json_object_new ();
+      json_object_set_int_member (template->params, "num_images", 2);
+      g_ptr_array_add (pack->prompts, template);
+    }
+
+  _atelier_sandbox_store_add_pack (store, pack);
+
+  return pack;
+}

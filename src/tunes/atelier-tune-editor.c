@@ -8,6 +8,12 @@
  * model-dependent fields, saving to the draft, field errors, filling the
  * form from the draft, status and the upload, the form's signal handlers.
  *
+ * Pack mode (atelier_tune_editor_set_pack(), kept in the draft): the tune
+ * is made from a pack (POST /p/:id/tunes). The class is one the pack
+ * prices, the pack decides model, branch, training and prompts (those
+ * groups hide), and the price of the chosen class is shown and confirmed
+ * before anything is sent.
+ *
  * Elsewhere: which settings go together is atelier-tune-setup.c; the
  * characteristics rows and the first prompts are groups of their own
  * (atelier-characteristics-group.c, atelier-first-prompts-group.c); the
@@ -42,6 +48,12 @@ struct _AtelierTuneEditor
 
   /* template */
   GtkWidget                   *scrolled_window;
+  GtkLabel                    *page_title;
+  AdwPreferencesGroup         *pack_group;
+  AdwActionRow                *pack_row;
+  AdwActionRow                *price_row;
+  GtkLabel                    *price_label;
+  GtkWidget                   *training_group;
   AtelierPicker               *picker;
   GtkWidget                   *photos_group;
   AdwEntryRow                 *title_row;
@@ -72,6 +84,9 @@ struct _AtelierTuneEditor
 
   AtelierAstriaClient         *client;
   AtelierDraft                *draft;
+  AtelierPack                 *pack;          /* (nullable) pack mode */
+  GStrv                        pack_classes;  /* what the class row offers in pack mode; NULL: every class */
+  GListModel                  *class_model;   /* the class row's own list */
   gboolean                     filling;       /* widgets being set from the draft */
   guint                        class_timeout_id;
 
@@ -82,6 +97,7 @@ struct _AtelierTuneEditor
   GCancellable                *cancellable;
   gboolean                     busy;
   gboolean                     leave_out_warned;   /* the last upload's choice */
+  gboolean                     confirm_leave_out;  /* the choice waiting for the price's confirmation */
 };
 
 G_DEFINE_FINAL_TYPE (AtelierTuneEditor, atelier_tune_editor, ADW_TYPE_BIN)
@@ -153,6 +169,9 @@ dup_class_name (AtelierTuneEditor *self)
   guint index = selected (self->class_row);
   g_autofree char *custom = NULL;
 
+  if (self->pack_classes != NULL)
+    return index < g_strv_length (self->pack_classes) ? g_strdup (self->pack_classes[index]) : NULL;
+
   if (index < ATELIER_TUNE_CLASS_OTHER)
     return g_strdup (atelier_tune_choice_get_id (ATELIER_TUNE_CHOICE_CLASS, index));
 
@@ -212,6 +231,17 @@ atelier_tune_editor_build_params (AtelierTuneEditor *self)
   class_name = dup_class_name (self);
   if (class_name != NULL)
     atelier_params_set_string (p, "name", class_name);
+
+  characteristics = atelier_characteristics_group_dup_values (self->characteristics_group);
+  g_hash_table_iter_init (&iter, characteristics);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (*(const char *) value != '\0')
+      atelier_tune_params_set_characteristic (params, key, value);
+
+  /* A pack decides the rest (atelier_tune_params_to_pack_form()). */
+  if (self->pack != NULL)
+    return params;
+
   atelier_params_set_string (p, "branch", atelier_tune_choice_get_id (ATELIER_TUNE_CHOICE_BRANCH, setup.branch));
   base = base_tune_id (self);
   if (base > 0)
@@ -237,12 +267,6 @@ atelier_tune_editor_build_params (AtelierTuneEditor *self)
 
   atelier_params_set_boolean (p, "auto_extend", gtk_switch_get_active (self->auto_extend_switch));
 
-  characteristics = atelier_characteristics_group_dup_values (self->characteristics_group);
-  g_hash_table_iter_init (&iter, characteristics);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (*(const char *) value != '\0')
-      atelier_tune_params_set_characteristic (params, key, value);
-
   prompts = atelier_first_prompts_group_dup_texts (self->prompts_group, TRUE);
   for (guint i = 0; prompts[i] != NULL; i++)
     {
@@ -253,6 +277,168 @@ atelier_tune_editor_build_params (AtelierTuneEditor *self)
     }
 
   return params;
+}
+
+/* }}} */
+
+/* {{{ Pack mode */
+
+/* The pack's price for the chosen class in milli-cents, -1 when unknown. */
+static gint64
+pack_price_mc (AtelierTuneEditor *self)
+{
+  g_autofree char *class_name = dup_class_name (self);
+
+  if (self->pack == NULL || class_name == NULL)
+    return -1;
+  return atelier_pack_get_cost_mc (self->pack, class_name);
+}
+
+static char *
+dup_pack_title (AtelierPack *pack)
+{
+  const char *title = atelier_pack_get_title (pack);
+  g_autofree char *id = NULL;
+
+  if (title != NULL && *title != '\0')
+    return g_strdup (title);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, atelier_pack_get_id (pack));
+  /* Translators: a pack without a title; %s is its number */
+  return g_strdup_printf (_("Pack %s"), id);
+}
+
+/* "Realistic Vision v5.1 · Checkpoint" */
+static char *
+dup_pack_summary (AtelierPack *pack)
+{
+  gint64 base_id = atelier_pack_get_base_tune_id (pack);
+  const char *base = atelier_base_model_name (base_id);
+  g_autofree char *base_text = NULL;
+
+  if (base == NULL && base_id > 0)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, base_id);
+
+      /* Translators: a base model that is not a known gallery model; %s is its tune id */
+      base = base_text = g_strdup_printf (_("Tune %s"), id);
+    }
+
+  if (base == NULL)
+    return g_strdup (atelier_tune_model_type_label (atelier_pack_get_model_type (pack)));
+  /* Translators: a pack's base model and its model type, e.g. "Flux1.dev · LoRA" */
+  return g_strdup_printf (_("%s · %s"), base, atelier_tune_model_type_label (atelier_pack_get_model_type (pack)));
+}
+
+static void
+update_pack_fields (AtelierTuneEditor *self)
+{
+  gboolean pack_mode = self->pack != NULL;
+  g_autofree char *class_name = NULL;
+  g_autofree char *price = NULL;
+  gint64 mc;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->pack_group), pack_mode);
+  gtk_widget_set_visible (GTK_WIDGET (self->model_group), !pack_mode);
+  gtk_widget_set_visible (self->training_group, !pack_mode);
+  gtk_widget_set_visible (GTK_WIDGET (self->prompts_group), !pack_mode);
+  gtk_label_set_label (self->page_title, pack_mode ? _("New Tune from a Pack") : _("New Tune"));
+  if (!pack_mode)
+    return;
+
+  {
+    g_autofree char *title = dup_pack_title (self->pack);
+    g_autofree char *summary = dup_pack_summary (self->pack);
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->pack_row), title);
+    adw_action_row_set_subtitle (self->pack_row, summary);
+  }
+
+  class_name = dup_class_name (self);
+  mc = pack_price_mc (self);
+  if (mc >= 0)
+    price = atelier_format_cost_mc (mc);
+  else if (class_name == NULL)
+    price = g_strdup (_("Choose a class"));
+  else
+    price = g_strdup (_("Not known"));
+  gtk_label_set_label (self->price_label, price);
+  if (class_name != NULL)
+    {
+      /* Translators: %s is a class, e.g. "woman" */
+      g_autofree char *subtitle = g_strdup_printf (_("For a tune of a %s"), class_name);
+
+      adw_action_row_set_subtitle (self->price_row, subtitle);
+    }
+  else
+    adw_action_row_set_subtitle (self->price_row, NULL);
+}
+
+/* The class row offers the pack's classes with their price, or every
+ * class when there is no pack or the pack prices none. */
+static void
+set_class_choices (AtelierTuneEditor *self)
+{
+  g_auto(GStrv) classes = self->pack != NULL ? atelier_pack_dup_cost_classes (self->pack) : NULL;
+  g_autoptr(GtkStringList) list = NULL;
+
+  g_clear_pointer (&self->pack_classes, g_strfreev);
+  if (classes == NULL || classes[0] == NULL)
+    {
+      if (adw_combo_row_get_model (self->class_row) != self->class_model)
+        adw_combo_row_set_model (self->class_row, self->class_model);
+      return;
+    }
+
+  list = gtk_string_list_new (NULL);
+  for (guint i = 0; classes[i] != NULL; i++)
+    {
+      g_autofree char *cost = atelier_format_cost_mc (atelier_pack_get_cost_mc (self->pack, classes[i]));
+      /* Translators: a class a pack offers and its price, e.g. "woman — $1.00" */
+      g_autofree char *item = g_strdup_printf (_("%s — %s"), classes[i], cost);
+
+      gtk_string_list_append (list, item);
+    }
+  self->pack_classes = g_steal_pointer (&classes);
+  adw_combo_row_set_model (self->class_row, G_LIST_MODEL (list));
+}
+
+/* Selects @class_name in the class row, as it is offered now. */
+static void
+select_class (AtelierTuneEditor *self,
+              const char        *class_name,
+              gboolean           custom)
+{
+  guint index;
+
+  if (self->pack_classes != NULL)
+    {
+      index = 0;
+      for (guint i = 0; self->pack_classes[i] != NULL; i++)
+        if (g_strcmp0 (self->pack_classes[i], class_name) == 0)
+          index = i;
+      adw_combo_row_set_selected (self->class_row, index);
+      gtk_editable_set_text (GTK_EDITABLE (self->custom_class_row), "");
+      return;
+    }
+
+  index = custom ? ATELIER_TUNE_CLASS_OTHER
+                 : atelier_tune_choice_find (ATELIER_TUNE_CHOICE_CLASS, class_name, ATELIER_TUNE_CLASS_OTHER);
+  adw_combo_row_set_selected (self->class_row, index);
+  gtk_editable_set_text (GTK_EDITABLE (self->custom_class_row),
+                         index == ATELIER_TUNE_CLASS_OTHER ? class_name : "");
+}
+
+/* Pack mode from the draft's "pack", the pack as the service sent it. */
+static void
+take_pack_from_draft (AtelierTuneEditor *self)
+{
+  const char *json = atelier_draft_get_string (self->draft, "pack");
+  g_autoptr(JsonNode) node = NULL;
+
+  g_clear_object (&self->pack);
+  if (json != NULL && (node = json_from_string (json, NULL)) != NULL)
+    self->pack = atelier_pack_new_from_json (node, NULL);
+  set_class_choices (self);
 }
 
 /* }}} */
@@ -270,7 +456,9 @@ update_model_fields (AtelierTuneEditor *self)
   gtk_widget_set_visible (self->face_correct_row, atelier_tune_setup_is_trained (&setup));
   gtk_widget_set_visible (GTK_WIDGET (self->preset_row), atelier_tune_setup_has_preset (&setup));
   gtk_widget_set_visible (GTK_WIDGET (self->base_id_row), setup.base == ATELIER_TUNE_BASE_OTHER);
-  gtk_widget_set_visible (GTK_WIDGET (self->custom_class_row), selected (self->class_row) == ATELIER_TUNE_CLASS_OTHER);
+  gtk_widget_set_visible (GTK_WIDGET (self->custom_class_row),
+                          self->pack_classes == NULL && selected (self->class_row) == ATELIER_TUNE_CLASS_OTHER);
+  update_pack_fields (self);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->model_row), !sdxl);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->model_row), sdxl ? _("SDXL always trains PTI") : "");
@@ -331,10 +519,20 @@ save_settings (AtelierTuneEditor *self)
   atelier_draft_set_string (d, "title", title);
   class_index = selected (self->class_row);
   custom = dup_entry_text (self->custom_class_row);
-  atelier_draft_set_string (d, "class_name",
-                            class_index < ATELIER_TUNE_CLASS_OTHER
-                            ? atelier_tune_choice_get_id (ATELIER_TUNE_CHOICE_CLASS, class_index) : custom);
-  atelier_draft_set_boolean (d, "custom_class", class_index == ATELIER_TUNE_CLASS_OTHER);
+  if (self->pack_classes != NULL)
+    {
+      g_autofree char *class_name = dup_class_name (self);
+
+      atelier_draft_set_string (d, "class_name", class_name);
+      atelier_draft_set_boolean (d, "custom_class", FALSE);
+    }
+  else
+    {
+      atelier_draft_set_string (d, "class_name",
+                                class_index < ATELIER_TUNE_CLASS_OTHER
+                                ? atelier_tune_choice_get_id (ATELIER_TUNE_CHOICE_CLASS, class_index) : custom);
+      atelier_draft_set_boolean (d, "custom_class", class_index == ATELIER_TUNE_CLASS_OTHER);
+    }
   atelier_draft_set_string (d, "model_type", atelier_tune_choice_get_id (ATELIER_TUNE_CHOICE_MODEL, selected (self->model_row)));
   atelier_draft_set_string (d, "branch", atelier_tune_choice_get_id (ATELIER_TUNE_CHOICE_BRANCH, selected (self->branch_row)));
   atelier_draft_set_int (d, "base_tune_id", base_tune_id (self));
@@ -526,16 +724,7 @@ fill_settings (AtelierTuneEditor *self)
 
   if (class_name == NULL)
     class_name = "woman";
-  if (atelier_draft_get_boolean (d, "custom_class", FALSE))
-    {
-      adw_combo_row_set_selected (self->class_row, ATELIER_TUNE_CLASS_OTHER);
-      gtk_editable_set_text (GTK_EDITABLE (self->custom_class_row), class_name);
-    }
-  else
-    {
-      adw_combo_row_set_selected (self->class_row, atelier_tune_choice_find (ATELIER_TUNE_CHOICE_CLASS, class_name, 1));
-      gtk_editable_set_text (GTK_EDITABLE (self->custom_class_row), "");
-    }
+  select_class (self, class_name, atelier_draft_get_boolean (d, "custom_class", FALSE));
 
   adw_combo_row_set_selected (self->model_row,
                               atelier_tune_choice_find (ATELIER_TUNE_CHOICE_MODEL, atelier_draft_get_string (d, "model_type"),
@@ -574,6 +763,7 @@ fill_from_draft (AtelierTuneEditor *self)
 
   self->filling = TRUE;
 
+  take_pack_from_draft (self);
   fill_settings (self);
 
   atelier_first_prompts_group_set (self->prompts_group, (const char * const *) prompts);
@@ -614,6 +804,7 @@ set_busy (AtelierTuneEditor *self,
   gtk_widget_set_sensitive (self->scrolled_window, !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel", busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.discard", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.leave-pack", !busy);
   update_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
@@ -941,6 +1132,8 @@ start_upload (AtelierTuneEditor *self,
     }
 
   self->upload = atelier_tune_upload_new (self->client, params, get_uncertain (self));
+  if (self->pack != NULL)
+    atelier_tune_upload_set_pack_id (self->upload, atelier_pack_get_id (self->pack));
   for (guint i = 0; i < huge->len; i++)
     atelier_tune_upload_downscale (self->upload, g_ptr_array_index (huge, i));
   g_signal_connect_object (self->upload, "notify::phase", G_CALLBACK (upload_phase_cb), self, G_CONNECT_SWAPPED);
@@ -956,13 +1149,79 @@ start_upload (AtelierTuneEditor *self,
 }
 
 static void
+price_response_cb (AtelierTuneEditor *self,
+                   const char        *response)
+{
+  if (g_str_equal (response, "create"))
+    start_upload (self, self->confirm_leave_out);
+}
+
+/* A tune from a pack costs money: its price, or that it is not known,
+ * confirmed once before anything is sent. Other tunes go at once. */
+static void
+confirm_then_upload (AtelierTuneEditor *self,
+                     gboolean           leave_out_warned)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *class_name = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *create = NULL;
+  AdwMessageDialog *dialog;
+  gint64 mc;
+
+  if (self->pack == NULL)
+    {
+      start_upload (self, leave_out_warned);
+      return;
+    }
+
+  self->confirm_leave_out = leave_out_warned;
+  class_name = dup_class_name (self);
+  title = dup_pack_title (self->pack);
+  mc = pack_price_mc (self);
+  if (mc >= 0)
+    {
+      g_autofree char *price = atelier_format_cost_mc (mc);
+
+      /* Translators: %s is a price, e.g. "$2.00" */
+      heading = g_strdup_printf (_("Create Tune for %s?"), price);
+      /* Translators: “%s” is a pack's title, then a price ("$2.00") and a class ("woman") */
+      body = g_strdup_printf (_("The pack “%s” costs %s for a %s. Astria charges your account when the tune is "
+                                "created; the pack's prompts run once it is trained."),
+                              title, price, class_name);
+      /* Translators: a button; %s is a price, e.g. "$2.00" */
+      create = g_strdup_printf (_("_Create for %s"), price);
+    }
+  else
+    {
+      heading = g_strdup (_("Create Tune from the Pack?"));
+      /* Translators: “%s” is a pack's title, then a class ("cat") */
+      body = g_strdup_printf (_("The price of the pack “%s” for a %s is not known. Astria charges your account "
+                                "what the pack costs when the tune is created."),
+                              title, class_name != NULL ? class_name : _("subject"));
+      create = g_strdup (_("_Create Tune"));
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading, body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "create", create, NULL);
+  adw_message_dialog_set_response_appearance (dialog, "create", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (price_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 upload_choice_cb (AtelierTuneEditor *self,
                   const char        *response)
 {
   if (g_str_equal (response, "leave-out"))
-    start_upload (self, TRUE);
+    confirm_then_upload (self, TRUE);
   else if (g_str_equal (response, "all"))
-    start_upload (self, FALSE);
+    confirm_then_upload (self, FALSE);
 }
 
 /* Before a paid upload: photos with warnings are left out unless the
@@ -1058,7 +1317,7 @@ submit_action (GtkWidget  *widget,
   if (counts.warned > 0 || !count_in_range (counts.usable))
     ask_upload_choice (self, &counts);
   else
-    start_upload (self, FALSE);
+    confirm_then_upload (self, FALSE);
 }
 
 /* Retry: the same photos as the upload that failed, not asked again. */
@@ -1069,7 +1328,8 @@ retry_action (GtkWidget  *widget,
 {
   AtelierTuneEditor *self = ATELIER_TUNE_EDITOR (widget);
 
-  start_upload (self, self->leave_out_warned);
+  if (!self->busy)
+    confirm_then_upload (self, self->leave_out_warned);
 }
 
 static void
@@ -1088,6 +1348,14 @@ add_prompt_action (GtkWidget  *widget,
                    GVariant   *param)
 {
   atelier_first_prompts_group_add (ATELIER_TUNE_EDITOR (widget)->prompts_group);
+}
+
+static void
+leave_pack_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  atelier_tune_editor_set_pack (ATELIER_TUNE_EDITOR (widget), NULL);
 }
 
 static void
@@ -1231,6 +1499,44 @@ atelier_tune_editor_set_draft (AtelierTuneEditor *self,
   fill_from_draft (self);
 }
 
+void
+atelier_tune_editor_set_pack (AtelierTuneEditor *self,
+                              AtelierPack       *pack)
+{
+  g_autofree char *class_name = NULL;
+  g_autofree char *json = NULL;
+
+  g_return_if_fail (ATELIER_IS_TUNE_EDITOR (self));
+  g_return_if_fail (pack == NULL || ATELIER_IS_PACK (pack));
+  g_return_if_fail (self->draft != NULL);
+
+  if (self->busy)
+    return;
+
+  /* The class chosen so far stays when the new choices have it. */
+  class_name = dup_class_name (self);
+  if (pack != NULL)
+    json = json_to_string (atelier_pack_get_json (pack), FALSE);
+  atelier_draft_set_string (self->draft, "pack", json);
+
+  self->filling = TRUE;
+  take_pack_from_draft (self);
+  select_class (self, class_name != NULL ? class_name : "woman", FALSE);
+  self->filling = FALSE;
+
+  clear_field_errors (self);
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  settings_changed_cb (self);
+  apply_class_name (self);
+}
+
+AtelierPack *
+atelier_tune_editor_get_pack (AtelierTuneEditor *self)
+{
+  g_return_val_if_fail (ATELIER_IS_TUNE_EDITOR (self), NULL);
+  return self->pack;
+}
+
 AtelierDraft *
 atelier_tune_editor_get_draft (AtelierTuneEditor *self)
 {
@@ -1285,6 +1591,9 @@ atelier_tune_editor_dispose (GObject *object)
 
   g_clear_object (&self->draft);
   g_clear_object (&self->client);
+  g_clear_object (&self->pack);
+  g_clear_pointer (&self->pack_classes, g_strfreev);
+  g_clear_object (&self->class_model);
 
   G_OBJECT_CLASS (atelier_tune_editor_parent_class)->dispose (object);
 }
@@ -1334,6 +1643,12 @@ atelier_tune_editor_class_init (AtelierTuneEditorClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/atelier/Atelier/tunes/atelier-tune-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, AtelierTuneEditor, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, AtelierTuneEditor, page_title);
+  gtk_widget_class_bind_template_child (widget_class, AtelierTuneEditor, pack_group);
+  gtk_widget_class_bind_template_child (widget_class, AtelierTuneEditor, pack_row);
+  gtk_widget_class_bind_template_child (widget_class, AtelierTuneEditor, price_row);
+  gtk_widget_class_bind_template_child (widget_class, AtelierTuneEditor, price_label);
+  gtk_widget_class_bind_template_child (widget_class, AtelierTuneEditor, training_group);
   gtk_widget_class_bind_template_child (widget_class, AtelierTuneEditor, picker);
   gtk_widget_class_bind_template_child (widget_class, AtelierTuneEditor, photos_group);
   gtk_widget_class_bind_template_child (widget_class, AtelierTuneEditor, title_row);
@@ -1368,6 +1683,7 @@ atelier_tune_editor_class_init (AtelierTuneEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.discard", NULL, discard_action);
   gtk_widget_class_install_action (widget_class, "editor.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "editor.add-prompt", NULL, add_prompt_action);
+  gtk_widget_class_install_action (widget_class, "editor.leave-pack", NULL, leave_pack_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "editor.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "editor.submit", NULL);
@@ -1381,6 +1697,7 @@ atelier_tune_editor_init (AtelierTuneEditor *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->error_widgets = g_ptr_array_new ();
+  self->class_model = g_object_ref (adw_combo_row_get_model (self->class_row));
 
   g_signal_connect_object (self->title_row, "notify::text", G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->class_row, "notify::selected", G_CALLBACK (class_changed_cb), self, G_CONNECT_SWAPPED);

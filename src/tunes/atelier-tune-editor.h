@@ -15,8 +15,15 @@
  * title up first). Errors go to the window, and a 422's field errors are
  * also shown on their rows.
  *
+ * In pack mode (atelier_tune_editor_set_pack()) the tune is made from a
+ * pack: POST /p/:id/tunes with the photos, a class the pack prices (the
+ * class row offers only those, with their price), title and
+ * characteristics; the pack decides the rest, so the model, training and
+ * first-prompt groups hide. Before anything is sent the price of the
+ * chosen class (or that it is not known) is confirmed in a dialog.
+ *
  * Actions: editor.submit, editor.cancel, editor.discard, editor.back,
- * editor.add-prompt.
+ * editor.add-prompt, editor.leave-pack.
  * Signals: ::created (AtelierTune *tune), ::back.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -42,6 +49,11 @@ void           atelier_tune_editor_set_client  (AtelierTuneEditor   *self,
 void           atelier_tune_editor_set_draft   (AtelierTuneEditor   *self,
                                                 AtelierDraft        *draft);
 AtelierDraft  *atelier_tune_editor_get_draft   (AtelierTuneEditor   *self);
+/* Pack mode for @pack, kept in the draft; NULL: a tune of its own
+ * settings. Call after set_draft(). */
+void           atelier_tune_editor_set_pack    (AtelierTuneEditor   *self,
+                                                AtelierPack         *pack);
+AtelierPack   *atelier_tune_editor_get_pack    (AtelierTuneEditor   *self);
 AtelierPicker *atelier_tune_editor_get_picker  (AtelierTuneEditor   *self);
 /* An upload is running ("busy" property). */
 gboolean       atelier_tune_editor_get_busy    (AtelierTuneEditor   *self);

@@ -47,6 +47,7 @@ struct _AtelierTunesPage
   GCancellable        *draft_cancellable;
   gboolean             draft_loaded;
   gboolean             open_editor_when_loaded;
+  AtelierPack         *editor_pack;   /* (nullable) pack mode, once the draft is loaded */
   AtelierTuneEditor   *editor;
 
   GCancellable        *show_cancellable;
@@ -427,6 +428,13 @@ open_editor (AtelierTunesPage *self)
       adw_bin_set_child (self->editor_bin, GTK_WIDGET (self->editor));
     }
 
+  if (self->editor_pack != NULL)
+    {
+      g_autoptr(AtelierPack) pack = g_steal_pointer (&self->editor_pack);
+
+      atelier_tune_editor_set_pack (self->editor, pack);
+    }
+
   show_view (self, "editor");
 }
 
@@ -442,6 +450,17 @@ atelier_tunes_page_new_tune (AtelierTunesPage *self)
     }
 
   open_editor (self);
+}
+
+void
+atelier_tunes_page_new_tune_from_pack (AtelierTunesPage *self,
+                                       AtelierPack      *pack)
+{
+  g_return_if_fail (ATELIER_IS_TUNES_PAGE (self));
+  g_return_if_fail (ATELIER_IS_PACK (pack));
+
+  g_set_object (&self->editor_pack, pack);
+  atelier_tunes_page_new_tune (self);
 }
 
 static void
@@ -713,6 +732,7 @@ atelier_tunes_page_dispose (GObject *object)
   g_clear_object (&self->filtered);
   g_clear_object (&self->tunes);
   g_clear_object (&self->draft);
+  g_clear_object (&self->editor_pack);
 
   G_OBJECT_CLASS (atelier_tunes_page_parent_class)->dispose (object);
 }

@@ -36,6 +36,10 @@ AtelierTuneList     *atelier_tunes_page_get_tune_list (AtelierTunesPage  *self);
 
 /* Opens the editor with the draft (once it is loaded). */
 void                 atelier_tunes_page_new_tune    (AtelierTunesPage    *self);
+/* Opens the editor in pack mode for @pack: the tune is made from the pack
+ * (atelier_tune_editor_set_pack()), with the draft's photos. */
+void                 atelier_tunes_page_new_tune_from_pack (AtelierTunesPage *self,
+                                                            AtelierPack      *pack);
 /* The editor, once opened. */
 AtelierTuneEditor   *atelier_tunes_page_get_editor  (AtelierTunesPage    *self);
 AtelierDraft        *atelier_tunes_page_get_draft   (AtelierTunesPage    *self);

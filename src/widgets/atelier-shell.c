@@ -70,6 +70,16 @@ atelier_shell_open_prompt_editor (AtelierShell        *self,
 }
 
 void
+atelier_shell_open_tune_editor_for_pack (AtelierShell *self,
+                                         AtelierPack  *pack)
+{
+  g_return_if_fail (ATELIER_IS_SHELL (self));
+  g_return_if_fail (ATELIER_IS_PACK (pack));
+
+  ATELIER_SHELL_GET_IFACE (self)->open_tune_editor_for_pack (self, pack);
+}
+
+void
 atelier_shell_notify_training_finished (AtelierShell *self,
                                         const char   *tune_title,
                                         gint64        tune_id)

@@ -2,9 +2,10 @@
  *
  * Screens (src/tunes, src/gallery, …) never include the window's or the
  * application's header. What they need from the shell — show an error or
- * a toast, go to another page, open the prompt editor, send a desktop
- * notification — they ask through this interface, which the main window
- * (src/app) implements. atelier_shell_find() finds it from any widget,
+ * a toast, go to another page, open the prompt editor or the tune editor
+ * for a pack, send a desktop notification — they ask through this
+ * interface, which the main window (src/app) implements.
+ * atelier_shell_find() finds it from any widget,
  * also from a dialog or window that is transient for the main window.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -40,6 +41,8 @@ struct _AtelierShellInterface
                                                AtelierTune         *tune,
                                                gint64               target_tune_id,
                                                AtelierPromptParams *params);
+  void            (*open_tune_editor_for_pack) (AtelierShell       *self,
+                                               AtelierPack         *pack);
   void            (*notify_training_finished) (AtelierShell        *self,
                                                const char          *tune_title,
                                                gint64               tune_id);
@@ -66,6 +69,10 @@ void            atelier_shell_open_prompt_editor       (AtelierShell        *sel
                                                         AtelierTune         *tune,
                                                         gint64               target_tune_id,
                                                         AtelierPromptParams *params);
+/* The Tunes page with the New Tune editor in pack mode: a tune made from
+ * @pack (POST /p/:id/tunes), of a class the pack prices. */
+void            atelier_shell_open_tune_editor_for_pack (AtelierShell       *self,
+                                                        AtelierPack         *pack);
 void            atelier_shell_notify_training_finished (AtelierShell        *self,
                                                         const char          *tune_title,
                                                         gint64               tune_id);
