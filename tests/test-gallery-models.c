@@ -393,6 +393,22 @@ load (AtelierImageCache *cache,
   return atelier_image_cache_load_finish (cache, atelier_test_wait_result (&result), error);
 }
 
+static void
+assert_same_pixels (GdkTexture *a,
+                    GdkTexture *b)
+{
+  int width = gdk_texture_get_width (a);
+  int height = gdk_texture_get_height (a);
+  g_autofree guchar *pixels_a = g_malloc ((gsize) width * height * 4);
+  g_autofree guchar *pixels_b = g_malloc ((gsize) width * height * 4);
+
+  g_assert_cmpint (gdk_texture_get_width (b), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (b), ==, height);
+  gdk_texture_download (a, pixels_a, (gsize) width * 4);
+  gdk_texture_download (b, pixels_b, (gsize) width * 4);
+  g_assert_cmpmem (pixels_a, (gsize) width * height * 4, pixels_b, (gsize) width * height * 4);
+}
+
 /* A second cache on the same folder (a restart) downloads nothing. */
 static void
 test_disk_cache (Fixture       *f,
@@ -415,9 +431,10 @@ test_disk_cache (Fixture       *f,
   g_assert_cmpuint (atelier_image_cache_get_download_count (f->cache), ==, 1);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
-  /* Memory: the same texture, synchronously. */
+  /* Memory: the same picture, synchronously, in a texture of its own. */
   again = atelier_image_cache_lookup (f->cache, url, 64);
-  g_assert_true (again == texture);
+  g_assert_nonnull (again);
+  assert_same_pixels (again, texture);
   g_clear_object (&again);
 
   second = atelier_image_cache_new (NULL, atelier_image_cache_get_dir (f->cache));
@@ -442,6 +459,61 @@ test_disk_cache (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (gdk_texture_get_width (again), ==, 32);
   g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->server), ==, 2);
+}
+
+/* Textures are never larger than the size asked (a cell's pixels),
+ * whatever the image's shape and source; each lookup is a texture of its
+ * own, so that dropping it drops what a renderer made of it, while the
+ * cache keeps the pixels. */
+static void
+test_texture_size (Fixture       *f,
+                   gconstpointer  data)
+{
+  gint64 id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "sized", 1);
+  g_autofree char *url = first_image_url (f, id);
+  g_autoptr(GFile) wide = atelier_test_write_image (f->dir, "wide.jpg", 600, 250, 7, "jpeg");
+  g_autoptr(GFile) tall = atelier_test_write_image (f->dir, "tall.png", 90, 400, 8, "png");
+  g_autoptr(GFile) small = atelier_test_write_image (f->dir, "small.jpg", 40, 30, 9, "jpeg");
+  g_autofree char *wide_url = g_file_get_uri (wide);
+  g_autofree char *tall_url = g_file_get_uri (tall);
+  g_autofree char *small_url = g_file_get_uri (small);
+  struct { const char *url; int size; int width; int height; } cases[] = {
+    { url, 96, 96, 96 },          /* the sandbox's 128 × 128, downloaded */
+    { url, 192, 128, 128 },       /* never enlarged */
+    { wide_url, 100, 100, 42 },   /* a local file, wide */
+    { tall_url, 100, 23, 100 },   /* tall, with an alpha channel */
+    { small_url, 100, 40, 30 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GdkTexture) texture = load (f->cache, cases[i].url, cases[i].size, &error);
+      g_autoptr(GdkTexture) first = NULL;
+      g_autoptr(GdkTexture) second = NULL;
+      gsize memory;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (gdk_texture_get_width (texture), <=, cases[i].size);
+      g_assert_cmpint (gdk_texture_get_height (texture), <=, cases[i].size);
+      g_assert_cmpint (gdk_texture_get_width (texture), ==, cases[i].width);
+      g_assert_cmpint (gdk_texture_get_height (texture), ==, cases[i].height);
+
+      first = atelier_image_cache_lookup (f->cache, cases[i].url, cases[i].size);
+      second = atelier_image_cache_lookup (f->cache, cases[i].url, cases[i].size);
+      g_assert_nonnull (first);
+      g_assert_true (first != second);
+      assert_same_pixels (first, second);
+      assert_same_pixels (first, texture);
+
+      memory = atelier_image_cache_get_memory_size (f->cache);
+      g_assert_finalize_object (g_steal_pointer (&first));
+      g_assert_finalize_object (g_steal_pointer (&second));
+      g_assert_finalize_object (g_steal_pointer (&texture));
+      g_assert_cmpuint (atelier_image_cache_get_memory_size (f->cache), ==, memory);
+      second = atelier_image_cache_lookup (f->cache, cases[i].url, cases[i].size);
+      g_assert_nonnull (second);
+    }
 }
 
 /* The memory cache stays under its limit; a 404 is reported. */
@@ -1052,6 +1124,7 @@ main (int   argc,
   ADD ("/gallery-models/tag-filter", test_tag_filter);
   ADD ("/gallery-models/disk-cache", test_disk_cache);
   ADD ("/gallery-models/memory-bound", test_memory_bound);
+  ADD ("/gallery-models/texture-size", test_texture_size);
   ADD ("/gallery-models/polling-stops", test_polling_stops);
   ADD ("/gallery-models/polling-rate-limit", test_polling_rate_limit);
   ADD ("/gallery-models/likes-round-trip", test_likes_round_trip);

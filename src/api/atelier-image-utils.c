@@ -45,6 +45,322 @@ atelier_image_sniff_mime_type (const guint8 *data,
   return NULL;
 }
 
+/* {{{ EXIF thumbnails
+ *
+ * Cameras and phones put a small JPEG (typically 160 × 120) in the EXIF
+ * block at the start of a photo: APP1 "Exif\0\0", a TIFF header, IFD0
+ * (with the orientation) whose "next IFD" is IFD1, the thumbnail's
+ * directory (JPEGInterchangeFormat and its length, offsets from the TIFF
+ * header). Every offset is checked against the block: the data is the
+ * user's file, not to be trusted. */
+
+#define EXIF_TAG_ORIENTATION       0x0112
+#define EXIF_TAG_COMPRESSION       0x0103
+#define EXIF_TAG_JPEG_OFFSET       0x0201
+#define EXIF_TAG_JPEG_LENGTH       0x0202
+#define EXIF_TYPE_SHORT            3
+#define EXIF_TYPE_LONG             4
+#define EXIF_MAX_IFD_ENTRIES       512
+
+typedef struct
+{
+  const guint8 *data;   /* the TIFF block */
+  gsize         size;
+  gboolean      big_endian;
+} Tiff;
+
+static gboolean
+tiff_u16 (const Tiff *tiff,
+          gsize       offset,
+          guint      *value)
+{
+  const guint8 *p;
+
+  if (offset > tiff->size || tiff->size - offset < 2)
+    return FALSE;
+
+  p = tiff->data + offset;
+  *value = tiff->big_endian ? (guint) (p[0] << 8 | p[1]) : (guint) (p[1] << 8 | p[0]);
+  return TRUE;
+}
+
+static gboolean
+tiff_u32 (const Tiff *tiff,
+          gsize       offset,
+          guint32    *value)
+{
+  const guint8 *p;
+
+  if (offset > tiff->size || tiff->size - offset < 4)
+    return FALSE;
+
+  p = tiff->data + offset;
+  if (tiff->big_endian)
+    *value = (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+  else
+    *value = (guint32) p[3] << 24 | (guint32) p[2] << 16 | (guint32) p[1] << 8 | p[0];
+  return TRUE;
+}
+
+/* An entry's value when it is one SHORT or LONG (kept in the entry). */
+static gboolean
+tiff_entry_value (const Tiff *tiff,
+                  gsize       entry,
+                  guint32    *value)
+{
+  guint type;
+  guint32 count;
+  guint short_value;
+
+  if (!tiff_u16 (tiff, entry + 2, &type) || !tiff_u32 (tiff, entry + 4, &count) || count != 1)
+    return FALSE;
+
+  if (type == EXIF_TYPE_LONG)
+    return tiff_u32 (tiff, entry + 8, value);
+  if (type == EXIF_TYPE_SHORT && tiff_u16 (tiff, entry + 8, &short_value))
+    {
+      *value = short_value;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Walks the IFD at @offset: calls back for each entry; returns the next
+ * IFD's offset (0: none) or -1 when the IFD is damaged. */
+static gint64
+tiff_walk_ifd (const Tiff *tiff,
+               guint32     offset,
+               void      (*entry_cb) (const Tiff *, guint, gsize, gpointer),
+               gpointer    user_data)
+{
+  guint count;
+  guint32 next;
+
+  if (offset < 8 || !tiff_u16 (tiff, offset, &count) || count > EXIF_MAX_IFD_ENTRIES)
+    return -1;
+
+  for (guint i = 0; i < count; i++)
+    {
+      gsize entry = (gsize) offset + 2 + (gsize) i * 12;
+      guint tag;
+
+      if (!tiff_u16 (tiff, entry, &tag))
+        return -1;
+      entry_cb (tiff, tag, entry, user_data);
+    }
+
+  if (!tiff_u32 (tiff, (gsize) offset + 2 + (gsize) count * 12, &next))
+    return -1;
+
+  return next;
+}
+
+typedef struct
+{
+  guint32  orientation;
+  guint32  compression;
+  guint32  jpeg_offset;
+  guint32  jpeg_length;
+  gboolean has_offset;
+  gboolean has_length;
+} ExifThumbnail;
+
+static void
+ifd0_entry_cb (const Tiff *tiff,
+               guint       tag,
+               gsize       entry,
+               gpointer    user_data)
+{
+  ExifThumbnail *thumb = user_data;
+  guint32 value;
+
+  if (tag == EXIF_TAG_ORIENTATION && tiff_entry_value (tiff, entry, &value) && value >= 1 && value <= 8)
+    thumb->orientation = value;
+}
+
+static void
+ifd1_entry_cb (const Tiff *tiff,
+               guint       tag,
+               gsize       entry,
+               gpointer    user_data)
+{
+  ExifThumbnail *thumb = user_data;
+
+  if (tag == EXIF_TAG_COMPRESSION)
+    tiff_entry_value (tiff, entry, &thumb->compression);
+  else if (tag == EXIF_TAG_JPEG_OFFSET)
+    thumb->has_offset = tiff_entry_value (tiff, entry, &thumb->jpeg_offset);
+  else if (tag == EXIF_TAG_JPEG_LENGTH)
+    thumb->has_length = tiff_entry_value (tiff, entry, &thumb->jpeg_length);
+}
+
+/* The TIFF block of the EXIF APP1 segment of the JPEG @data, if any. */
+static gboolean
+find_exif_block (const guint8  *data,
+                 gsize          size,
+                 const guint8 **block,
+                 gsize         *block_size)
+{
+  gsize pos = 2;
+
+  if (size < 4 || data[0] != 0xff || data[1] != 0xd8)
+    return FALSE;
+
+  /* Only the segments before the image data: APPn and friends. */
+  while (pos + 4 <= size)
+    {
+      guint marker;
+      gsize length;
+
+      if (data[pos] != 0xff)
+        return FALSE;
+      marker = data[pos + 1];
+      if (marker == 0xff)
+        {
+          pos++;   /* fill byte */
+          continue;
+        }
+      if (marker == 0xda || marker == 0xd9)   /* SOS, EOI: no EXIF before the image */
+        return FALSE;
+
+      length = (gsize) data[pos + 2] << 8 | data[pos + 3];
+      if (length < 2)
+        return FALSE;
+
+      if (marker == 0xe1 && length >= 2 + 6 + 8 && pos + 2 + length <= size &&
+          memcmp (data + pos + 4, "Exif\0\0", 6) == 0)
+        {
+          *block = data + pos + 4 + 6;
+          *block_size = length - 2 - 6;
+          return TRUE;
+        }
+
+      pos += 2 + length;
+    }
+
+  return FALSE;
+}
+
+GBytes *
+atelier_image_find_exif_thumbnail (const guint8 *data,
+                                   gsize         size,
+                                   int          *orientation)
+{
+  ExifThumbnail thumb = { .orientation = 1 };
+  const guint8 *block;
+  Tiff tiff;
+  guint magic;
+  guint32 ifd0;
+  gint64 ifd1;
+
+  g_return_val_if_fail (data != NULL || size == 0, NULL);
+
+  if (orientation != NULL)
+    *orientation = 1;
+
+  if (!find_exif_block (data, size, &block, &tiff.size))
+    return NULL;
+  tiff.data = block;
+
+  if (memcmp (block, "MM", 2) == 0)
+    tiff.big_endian = TRUE;
+  else if (memcmp (block, "II", 2) == 0)
+    tiff.big_endian = FALSE;
+  else
+    return NULL;
+
+  if (!tiff_u16 (&tiff, 2, &magic) || magic != 42 || !tiff_u32 (&tiff, 4, &ifd0))
+    return NULL;
+
+  ifd1 = tiff_walk_ifd (&tiff, ifd0, ifd0_entry_cb, &thumb);
+  if (ifd1 <= 0 || ifd1 == ifd0 || tiff_walk_ifd (&tiff, (guint32) ifd1, ifd1_entry_cb, &thumb) < 0)
+    return NULL;
+
+  /* 6: JPEG; 1 would be raw TIFF strips, which nobody uses any more. */
+  if (!thumb.has_offset || !thumb.has_length || (thumb.compression != 0 && thumb.compression != 6) ||
+      thumb.jpeg_length < 4 || thumb.jpeg_offset < 8 ||
+      thumb.jpeg_offset > tiff.size || tiff.size - thumb.jpeg_offset < thumb.jpeg_length ||
+      block[thumb.jpeg_offset] != 0xff || block[thumb.jpeg_offset + 1] != 0xd8)
+    return NULL;
+
+  if (orientation != NULL)
+    *orientation = (int) thumb.orientation;
+
+  return g_bytes_new (block + thumb.jpeg_offset, thumb.jpeg_length);
+}
+
+/* An APP1 segment is at most 64 KiB; some files have an APP0 before it. */
+#define EXIF_READ_MAX (72 * 1024)
+
+GdkPixbuf *
+atelier_image_load_exif_thumbnail (GFile         *file,
+                                   int            max_side,
+                                   GCancellable  *cancellable,
+                                   GError       **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autoptr(GBytes) thumbnail = NULL;
+  g_autofree guint8 *head = NULL;
+  g_autofree char *orientation_text = NULL;
+  GdkPixbuf *pixbuf;
+  gsize head_len = 0;
+  int orientation = 1;
+  int width, height;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stream = g_file_read (file, cancellable, error);
+  if (stream == NULL)
+    return NULL;
+
+  head = g_malloc (EXIF_READ_MAX);
+  if (!g_input_stream_read_all (G_INPUT_STREAM (stream), head, EXIF_READ_MAX, &head_len, cancellable, error))
+    return NULL;
+
+  thumbnail = atelier_image_find_exif_thumbnail (head, head_len, &orientation);
+  if (thumbnail == NULL)
+    return NULL;
+
+  /* A damaged thumbnail is only a missed preview: no error. */
+  loader = gdk_pixbuf_loader_new_with_mime_type ("image/jpeg", NULL);
+  if (loader == NULL ||
+      !gdk_pixbuf_loader_write_bytes (loader, thumbnail, NULL) ||
+      !gdk_pixbuf_loader_close (loader, NULL) ||
+      (pixbuf = gdk_pixbuf_loader_get_pixbuf (loader)) == NULL)
+    return NULL;   /* (a failed loader has closed itself) */
+
+  width = gdk_pixbuf_get_width (pixbuf);
+  height = gdk_pixbuf_get_height (pixbuf);
+  if (max_side > 0 && MAX (width, height) > max_side)
+    {
+      double scale = (double) max_side / MAX (width, height);
+
+      pixbuf = gdk_pixbuf_scale_simple (pixbuf, MAX (1, (int) lround (width * scale)),
+                                        MAX (1, (int) lround (height * scale)), GDK_INTERP_BILINEAR);
+    }
+  else
+    {
+      pixbuf = g_object_ref (pixbuf);
+    }
+
+  if (orientation != 1)
+    {
+      g_autoptr(GdkPixbuf) stored = pixbuf;
+
+      orientation_text = g_strdup_printf ("%d", orientation);
+      gdk_pixbuf_remove_option (stored, "orientation");
+      gdk_pixbuf_set_option (stored, "orientation", orientation_text);
+      pixbuf = gdk_pixbuf_apply_embedded_orientation (stored);
+    }
+
+  return pixbuf;
+}
+
+/* }}} */
+
 /* gdk-pixbuf takes a cut-off JPEG without complaint, so we follow the
  * marker structure ourselves: segments are skipped by their length (an
  * EXIF thumbnail with its own SOS and EOI included), entropy-coded data is
@@ -189,8 +505,18 @@ track_jpeg (Decode       *d,
           break;
 
         case JPEG_ENTROPY:
-          if (c == 0xff)
-            d->jpeg = JPEG_ENTROPY_FF;
+          {
+            /* Most of the file: skip to the next marker at memchr's pace. */
+            const guchar *ff = memchr (data + i, 0xff, length - i);
+
+            if (ff == NULL)
+              i = length - 1;
+            else
+              {
+                i = (gsize) (ff - data);
+                d->jpeg = JPEG_ENTROPY_FF;
+              }
+          }
           break;
 
         case JPEG_END:

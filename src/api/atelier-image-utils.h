@@ -16,6 +16,24 @@ G_BEGIN_DECLS
 const char *atelier_image_sniff_mime_type   (const guint8  *data,
                                              gsize          size);
 
+/* The thumbnail a camera or phone put in the EXIF block of the JPEG
+ * @data (IFD1), as JPEG bytes, and the photo's EXIF orientation (1–8,
+ * 1 when unknown) in @orientation. Only the first segments are looked at
+ * (at most 64 KiB in); every offset is checked. NULL when there is none. */
+GBytes    *atelier_image_find_exif_thumbnail (const guint8  *data,
+                                              gsize          size,
+                                              int           *orientation);
+
+/* Blocking: the EXIF thumbnail of the JPEG @file, upright, scaled to at
+ * most @max_side (never enlarged; <= 0: as stored). Reads only the first
+ * 72 KiB of the file, so it costs about a millisecond where decoding the
+ * photo costs tens. NULL without error when the file has none (or a
+ * damaged one); an error only when the file cannot be read. */
+GdkPixbuf *atelier_image_load_exif_thumbnail (GFile         *file,
+                                              int            max_side,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+
 /* Blocking (call from a worker thread): decodes @file scaled so that its
  * longer side is at most @max_side (the decoder scales while decoding,
  * so a 12-megapixel JPEG costs tens of milliseconds), applies the EXIF

@@ -8,12 +8,14 @@
 #include <locale.h>
 
 #include "atelier-application.h"
+#include "atelier-renderer.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(AtelierApplication) app = NULL;
+  g_autofree char *renderer = NULL;
   int status;
 
   setlocale (LC_ALL, "");
@@ -22,6 +24,12 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name (_("Atelier"));
+
+  /* Cairo rather than GL on a software rasteriser, unless GSK_RENDERER
+   * says otherwise (atelier-renderer.h): now, while this is the only
+   * thread and before any window has a renderer. */
+  renderer = atelier_renderer_setup ();
+  g_debug ("Renderer: %s", renderer);
 
   app = atelier_application_new ();
   status = g_application_run (G_APPLICATION (app), argc, argv);

@@ -9,8 +9,13 @@
  *      then a worker decodes the body scaled and writes the thumbnail to
  *      the disk cache (even if the request was cancelled meanwhile: a
  *      download is never thrown away).
- * The textures are made in the workers too, so the main thread only moves
- * pointers.
+ * The pixels are decoded in the workers, so the main thread only moves
+ * pointers. The memory cache keeps decoded pixels, not textures: each
+ * load or lookup wraps them in a texture of its own (no copy), so that a
+ * texture lives only while a widget shows it. A renderer keeps its own
+ * copy of every texture it drew until the texture goes (GL does: on a
+ * software rasteriser that copy is RAM too), so textures held by the
+ * cache alone would be copies nobody draws.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,6 +23,9 @@
 
 #include <errno.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#endif
 
 #include <glib/gstdio.h>
 
@@ -27,10 +35,14 @@
 #include "atelier-image-utils.h"
 #include "atelier-models-private.h"
 
-/* About 330 thumbnails of 192 px: more than the ~180 cells a grid keeps. */
-#define DEFAULT_MEMORY_LIMIT (48 * 1024 * 1024)
+/* About 300 thumbnails of 192 × 192 RGB: the ~130 cells a gallery keeps
+ * bound and as many again to scroll back to. */
+#define DEFAULT_MEMORY_LIMIT (32 * 1024 * 1024)
 #define DEFAULT_MAX_DOWNLOADS 6
 #define MAX_WORKERS 4
+/* The workers' nice value: decoding yields to the main thread, which
+ * must draw a frame every 16 ms while the user scrolls. */
+#define WORKER_NICE 10
 #define MAX_FULL_SIDE 4096
 #define THUMBNAIL_QUALITY "88"
 
@@ -58,18 +70,59 @@ struct _AtelierImageCache
 
 G_DEFINE_FINAL_TYPE (AtelierImageCache, atelier_image_cache, G_TYPE_OBJECT)
 
+/* Decoded pixels, shared by the memory cache and the textures made of
+ * them. Immutable. */
 typedef struct
 {
-  char       *key;
-  GdkTexture *texture;
-  gsize       size;
+  GBytes          *bytes;
+  int              width;
+  int              height;
+  gsize            stride;
+  GdkMemoryFormat  format;
+} Pixels;
+
+static void
+pixels_free (Pixels *pixels)
+{
+  g_bytes_unref (pixels->bytes);
+  g_free (pixels);
+}
+
+/* @pixbuf's pixels, not copied: the pixbuf is not changed afterwards. */
+static Pixels *
+pixels_new_for_pixbuf (GdkPixbuf *pixbuf)
+{
+  Pixels *pixels = g_new0 (Pixels, 1);
+  gboolean alpha = gdk_pixbuf_get_has_alpha (pixbuf);
+
+  /* What gdk_texture_new_for_pixbuf() does. */
+  pixels->bytes = gdk_pixbuf_read_pixel_bytes (pixbuf);
+  pixels->width = gdk_pixbuf_get_width (pixbuf);
+  pixels->height = gdk_pixbuf_get_height (pixbuf);
+  pixels->stride = gdk_pixbuf_get_rowstride (pixbuf);
+  pixels->format = alpha ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8;
+
+  return pixels;
+}
+
+static GdkTexture *
+pixels_new_texture (const Pixels *pixels)
+{
+  return gdk_memory_texture_new (pixels->width, pixels->height, pixels->format,
+                                 pixels->bytes, pixels->stride);
+}
+
+typedef struct
+{
+  char   *key;
+  Pixels *pixels;
 } Entry;
 
 static void
 entry_free (Entry *entry)
 {
   g_free (entry->key);
-  g_object_unref (entry->texture);
+  pixels_free (entry->pixels);
   g_free (entry);
 }
 
@@ -101,8 +154,8 @@ load_free (Load *load)
   g_free (load);
 }
 
-/* A unit of work for the pool: @task returns a GdkTexture, or NULL
- * without error for a disk miss. */
+/* A unit of work for the pool: @task returns Pixels, or NULL without
+ * error for a disk miss. */
 typedef struct
 {
   GTask *task;  /* (owned) */
@@ -193,23 +246,17 @@ trim_memory (AtelierImageCache *self)
     {
       Entry *entry = g_queue_pop_tail (&self->lru);
 
-      self->memory_size -= entry->size;
+      self->memory_size -= g_bytes_get_size (entry->pixels->bytes);
       g_hash_table_remove (self->entries, entry->key);
       entry_free (entry);
     }
 }
 
-static gsize
-texture_bytes (GdkTexture *texture)
-{
-  /* Decoded pixels, and about as much again for the renderer's copy. */
-  return (gsize) gdk_texture_get_width (texture) * gdk_texture_get_height (texture) * 4;
-}
-
+/* Takes @pixels. */
 static void
 remember (AtelierImageCache *self,
           const char        *key,
-          GdkTexture        *texture)
+          Pixels            *pixels)
 {
   GList *link = g_hash_table_lookup (self->entries, key);
   Entry *entry;
@@ -217,8 +264,9 @@ remember (AtelierImageCache *self,
   if (link != NULL)
     {
       entry = link->data;
-      self->memory_size -= entry->size;
-      g_set_object (&entry->texture, texture);
+      self->memory_size -= g_bytes_get_size (entry->pixels->bytes);
+      pixels_free (entry->pixels);
+      entry->pixels = pixels;
       g_queue_unlink (&self->lru, link);
       g_queue_push_head_link (&self->lru, link);
     }
@@ -226,13 +274,12 @@ remember (AtelierImageCache *self,
     {
       entry = g_new0 (Entry, 1);
       entry->key = g_strdup (key);
-      entry->texture = g_object_ref (texture);
+      entry->pixels = pixels;
       g_queue_push_head (&self->lru, entry);
       g_hash_table_insert (self->entries, entry->key, self->lru.head);
     }
 
-  entry->size = texture_bytes (texture);
-  self->memory_size += entry->size;
+  self->memory_size += g_bytes_get_size (pixels->bytes);
   trim_memory (self);
 }
 
@@ -260,7 +307,7 @@ atelier_image_cache_lookup (AtelierImageCache *self,
   g_queue_unlink (&self->lru, link);
   g_queue_push_head_link (&self->lru, link);
 
-  return g_object_ref (((Entry *) link->data)->texture);
+  return pixels_new_texture (((Entry *) link->data)->pixels);
 }
 
 /* Decoding, in the workers */
@@ -342,6 +389,24 @@ write_thumbnail (GdkPixbuf  *pixbuf,
                error != NULL ? error->message : g_strerror (errno));
 }
 
+/* Once per worker thread (the pool's threads are its own). */
+static void
+lower_thread_priority (void)
+{
+#ifdef __linux__
+  static GPrivate niced;
+
+  if (g_private_get (&niced) == NULL)
+    {
+      /* On Linux the nice value is the thread's, and 0 is the calling
+       * thread (setpriority(2), "Bugs"). Failing costs nothing. */
+      if (setpriority (PRIO_PROCESS, 0, WORKER_NICE) != 0)
+        g_debug ("Cannot lower the image workers' priority: %s", g_strerror (errno));
+      g_private_set (&niced, GINT_TO_POINTER (1));
+    }
+#endif
+}
+
 static void
 work_func (gpointer data,
            gpointer user_data)
@@ -355,6 +420,7 @@ work_func (gpointer data,
   Step step = work->step;
 
   g_free (work);
+  lower_thread_priority ();
 
   /* A finished download is decoded and kept even when nobody waits for it
    * any more: the bytes are here, and the disk cache stays complete. */
@@ -411,7 +477,7 @@ work_func (gpointer data,
     }
 
   if (!g_task_return_error_if_cancelled (task))
-    g_task_return_pointer (task, gdk_texture_new_for_pixbuf (pixbuf), g_object_unref);
+    g_task_return_pointer (task, pixels_new_for_pixbuf (pixbuf), (GDestroyNotify) pixels_free);
 }
 
 /* Hands @outer to a worker for @step; @callback gets the step's result
@@ -434,16 +500,20 @@ run_step (AtelierImageCache   *self,
   g_thread_pool_push (self->pool, work, NULL);
 }
 
+/* Takes @pixels. */
 static void
-finish_with_texture (AtelierImageCache *self,
-                     GTask             *outer,
-                     GdkTexture        *texture)
+finish_with_pixels (AtelierImageCache *self,
+                    GTask             *outer,
+                    Pixels            *pixels)
 {
   Load *load = g_task_get_task_data (outer);
+  GdkTexture *texture = pixels_new_texture (pixels);
 
   if (load->mem_key != NULL)
-    remember (self, load->mem_key, texture);
-  g_task_return_pointer (outer, g_object_ref (texture), g_object_unref);
+    remember (self, load->mem_key, pixels);
+  else
+    pixels_free (pixels);
+  g_task_return_pointer (outer, texture, g_object_unref);
 }
 
 static void
@@ -453,14 +523,14 @@ decode_done_cb (GObject      *source,
 {
   g_autoptr(GTask) outer = user_data;
   AtelierImageCache *self = g_task_get_source_object (outer);
-  g_autoptr(GdkTexture) texture = NULL;
+  Pixels *pixels;
   GError *error = NULL;
 
-  texture = g_task_propagate_pointer (G_TASK (result), &error);
-  if (texture == NULL)
+  pixels = g_task_propagate_pointer (G_TASK (result), &error);
+  if (pixels == NULL)
     g_task_return_error (outer, error);
   else
-    finish_with_texture (self, outer, texture);
+    finish_with_pixels (self, outer, pixels);
 }
 
 /* Network */
@@ -555,14 +625,14 @@ disk_done_cb (GObject      *source,
 {
   g_autoptr(GTask) outer = user_data;
   AtelierImageCache *self = g_task_get_source_object (outer);
-  g_autoptr(GdkTexture) texture = NULL;
+  Pixels *pixels;
   GError *error = NULL;
 
-  texture = g_task_propagate_pointer (G_TASK (result), &error);
+  pixels = g_task_propagate_pointer (G_TASK (result), &error);
   if (error != NULL)
     g_task_return_error (outer, error);
-  else if (texture != NULL)
-    finish_with_texture (self, outer, texture);
+  else if (pixels != NULL)
+    finish_with_pixels (self, outer, pixels);
   else
     queue_download (self, g_steal_pointer (&outer));
 }
@@ -798,9 +868,13 @@ atelier_image_cache_init (AtelierImageCache *self)
   self->entries = g_hash_table_new (g_str_hash, g_str_equal);
   g_queue_init (&self->lru);
   g_queue_init (&self->waiting);
+  /* Exclusive: its threads are niced (lower_thread_priority()), and must
+   * not go on to serve other pools. As many as cores: on two cores the
+   * first screen decodes on both while the main thread waits, and the
+   * nice value keeps them off the main thread's core while it draws. */
   self->pool = g_thread_pool_new (work_func, NULL,
-                                  CLAMP ((int) g_get_num_processors () - 1, 1, MAX_WORKERS),
-                                  FALSE, NULL);
+                                  CLAMP ((int) g_get_num_processors (), 1, MAX_WORKERS),
+                                  TRUE, NULL);
 }
 
 AtelierImageCache *

@@ -10,6 +10,11 @@
  * Requests whose cancellable is cancelled before their download starts are
  * dropped from the queue (cells unbound while scrolling cancel theirs).
  *
+ * The memory cache keeps decoded pixels; every texture it returns is a
+ * new one made of them (no copy), so a texture lives only as long as
+ * whoever shows it: renderers keep a copy of each texture they drew for
+ * as long as the texture lives.
+ *
  * URLs may be http(s):// or file:// (images of the local library).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -33,8 +38,8 @@ AtelierImageCache *atelier_image_cache_new                (SoupSession        *s
                                                            const char         *cache_dir);
 const char        *atelier_image_cache_get_dir            (AtelierImageCache  *self);
 
-/* Limits: memory (default 48 MiB, counted as 4 bytes a pixel) and
- * downloads at a time (default 6). */
+/* Limits: memory (bytes of decoded pixels, default 32 MiB: about 300
+ * thumbnails of 192 px) and downloads at a time (default 6). */
 void               atelier_image_cache_set_memory_limit   (AtelierImageCache  *self,
                                                            gsize               bytes);
 void               atelier_image_cache_set_max_downloads  (AtelierImageCache  *self,
@@ -65,7 +70,8 @@ GBytes            *atelier_image_cache_download_finish    (AtelierImageCache  *s
                                                            GAsyncResult       *result,
                                                            GError            **error);
 
-/* Memory only, never blocks: (transfer full) or NULL. */
+/* Memory only, never blocks: a new texture of the cached pixels
+ * (transfer full), or NULL. */
 GdkTexture        *atelier_image_cache_lookup             (AtelierImageCache  *self,
                                                            const char         *url,
                                                            int                 size);

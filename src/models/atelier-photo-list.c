@@ -71,11 +71,14 @@ static guint signals[N_SIGNALS];
 /* {{{ Worker pool
  *
  * One pool for every list, as many threads as cores. Jobs wait sorted by
- * priority, then in the order pushed: thumbnails come before the
- * downscaling for inspections, so that every photo shows up first. The
- * results come back through each job's GTask, in the main context. */
+ * priority, then in the order pushed: the EXIF thumbnails (a millisecond
+ * each) come first, so that every photo shows up at once, then the
+ * thumbnails decoded from the photos, then the downscaling for
+ * inspections. The results come back through each job's GTask, in the
+ * main context. */
 
 enum {
+  PRIORITY_PREVIEW = -1,
   PRIORITY_THUMBNAIL = 0,
   PRIORITY_INSPECTION = 1,
 };
@@ -607,6 +610,48 @@ request_checksum (AtelierPhotoList     *self,
 }
 
 static void
+preview_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  AtelierTrainingPhoto *photo = task_data;
+  int size = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "thumbnail-size"));
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+
+  /* No preview is no error: the analysis says what is wrong, if anything. */
+  pixbuf = atelier_image_load_exif_thumbnail (atelier_training_photo_get_file (photo), size, cancellable, NULL);
+  g_task_return_pointer (task, pixbuf != NULL ? gdk_texture_new_for_pixbuf (pixbuf) : NULL,
+                         g_object_unref);
+}
+
+static void
+preview_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  AtelierTrainingPhoto *photo = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GdkTexture) preview = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (preview != NULL && !g_cancellable_is_cancelled (_atelier_training_photo_get_cancellable (photo)))
+    _atelier_training_photo_set_preview (photo, preview);
+}
+
+/* The photo's EXIF thumbnail, shown until its own is decoded. */
+static void
+preview (AtelierPhotoList     *self,
+         AtelierTrainingPhoto *photo)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (self, _atelier_training_photo_get_cancellable (photo), preview_cb, NULL);
+  g_task_set_source_tag (task, preview);
+  g_task_set_task_data (task, g_object_ref (photo), g_object_unref);
+  g_object_set_data (G_OBJECT (task), "thumbnail-size", GINT_TO_POINTER (self->thumbnail_size));
+  push_job (task, PRIORITY_PREVIEW, preview_thread);
+}
+
+static void
 analyze_thread (GTask        *task,
                 gpointer      source_object,
                 gpointer      task_data,
@@ -873,6 +918,9 @@ atelier_photo_list_add_files (AtelierPhotoList *self,
   n = g_list_model_get_n_items (G_LIST_MODEL (self->photos));
   g_list_store_splice (self->photos, n, 0, added->pdata, added->len);
 
+  /* Every preview first: the pool takes them in the order pushed. */
+  for (guint i = 0; i < added->len; i++)
+    preview (self, g_ptr_array_index (added, i));
   for (guint i = 0; i < added->len; i++)
     analyze (self, g_ptr_array_index (added, i));
 

@@ -3,9 +3,13 @@
  * Holds the AtelierTrainingPhoto items (a GListModel for the picker's
  * grid) and does the work on them:
  *
+ *  - first, each JPEG's EXIF thumbnail (read from the file's first
+ *    72 KiB, about a millisecond) as the photo's thumbnail, so that a drop
+ *    of 40 photos shows them all at once;
  *  - local checks (atelier_photo_analyze()) in a pool of worker threads
- *    sized to the cores, the thumbnail decoded at the size asked; each
- *    photo is updated as soon as its own work is done;
+ *    sized to the cores, the thumbnail decoded at the size asked (it
+ *    replaces the EXIF one); each photo is updated as soon as its own
+ *    work is done;
  *  - duplicates across the list, the later photo marked;
  *  - inspection (POST /images/inspect) for the class name, at most
  *    ATELIER_PHOTO_LIST_MAX_INSPECTIONS at a time, each photo downscaled

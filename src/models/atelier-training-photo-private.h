@@ -8,6 +8,10 @@
 
 G_BEGIN_DECLS
 
+/* A picture to show until the analysis comes (the photo's EXIF
+ * thumbnail); ignored once there is a thumbnail. */
+void          _atelier_training_photo_set_preview       (AtelierTrainingPhoto      *self,
+                                                         GdkTexture                *preview);
 /* Takes the analysis' thumbnail, sizes, fingerprints and checks. */
 void          _atelier_training_photo_set_analysis      (AtelierTrainingPhoto      *self,
                                                          AtelierPhotoAnalysis      *analysis);

@@ -316,6 +316,21 @@ atelier_training_photo_explain_warning (AtelierTrainingPhoto      *self,
 /* {{{ Private setters */
 
 void
+_atelier_training_photo_set_preview (AtelierTrainingPhoto *self,
+                                     GdkTexture           *preview)
+{
+  g_return_if_fail (ATELIER_IS_TRAINING_PHOTO (self));
+  g_return_if_fail (preview == NULL || GDK_IS_TEXTURE (preview));
+
+  /* The analysis' thumbnail is the real one. */
+  if (self->analyzed || self->thumbnail != NULL)
+    return;
+
+  if (g_set_object (&self->thumbnail, preview))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THUMBNAIL]);
+}
+
+void
 _atelier_training_photo_set_analysis (AtelierTrainingPhoto *self,
                                       AtelierPhotoAnalysis *analysis)
 {
