@@ -1069,6 +1069,20 @@ test_pack_tune_ids (Fixture       *f,
   unknown = post_json (f, "/p/5/tunes", "{\"tune\":{\"tune_ids\":[77]}}", SOUP_STATUS_UNPROCESSABLE_ENTITY);
   assert_error_field (unknown, "tune_ids");
   g_assert_cmpuint (request_status (f, "POST", "/p/nope/tunes"), ==, SOUP_STATUS_NOT_FOUND);
+
+  /* A class the pack does not price is refused, as for a new tune, and
+   * nothing is made for the other tunes of the request. */
+  {
+    gint64 cat = atelier_sandbox_server_seed_tune (f->server, "C", "cat", TRUE);
+    g_autofree char *mixed = g_strdup_printf ("{\"tune\":{\"tune_ids\":[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "]}}",
+                                              tune_b, cat);
+    g_autoptr(JsonNode) refused = post_json (f, "/p/5/tunes", mixed, SOUP_STATUS_UNPROCESSABLE_ENTITY);
+    g_autoptr(JsonNode) again = NULL;
+
+    assert_error_field (refused, "tune_ids");
+    again = get_json (f, path, SOUP_STATUS_OK);
+    g_assert_cmpuint (json_array_get_length (as_array (again)), ==, 12);
+  }
 }
 
 static void

@@ -288,6 +288,21 @@ apply_pack_to_tunes (AtelierSandboxCall *call,
   const char *callback = _atelier_sandbox_params_get_string (attributes, "callback");
   JsonArray *answer;
 
+  /* As for a new tune: the pack must price each tune's class. */
+  for (guint i = 0; i < tunes->len; i++)
+    {
+      AtelierSandboxTune *tune = g_ptr_array_index (tunes, i);
+
+      if (pack->cost_mc_hash != NULL && json_object_get_size (pack->cost_mc_hash) > 0 &&
+          (tune->name == NULL || !json_object_has_member (pack->cost_mc_hash, tune->name)))
+        {
+          g_autofree char *message = g_strdup_printf ("%" G_GINT64_FORMAT ": class %s is not supported by this pack",
+                                                      tune->id, tune->name != NULL ? tune->name : "(none)");
+
+          _atelier_sandbox_errors_add (errors, "tune_ids", message);
+        }
+    }
+
   if (json_object_get_size (errors) > 0)
     {
       _atelier_sandbox_call_reply_errors (call, errors);
