@@ -16,18 +16,14 @@
 #include "atelier-library.h"
 #include "atelier-likes.h"
 #include "atelier-prompts-model-private.h"
+#include "atelier-test-account.h"
 #include "atelier-test-utils.h"
 
 #define WAIT_MS 20000
 
 typedef struct
 {
-  AtelierSandboxServer *server;
-  AtelierAstriaClient  *client;
-  char                 *dir;
-  AtelierImageCache    *cache;
-  AtelierLibrary       *library;
-  AtelierLikes         *likes;
+  AtelierTestAccount    account;
   gint64                tune_id;
 } Fixture;
 
@@ -35,51 +31,16 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *url = NULL;
-  g_autofree char *cache_dir = NULL;
-  g_autofree char *library_dir = NULL;
-  g_autofree char *likes_path = NULL;
-  g_autoptr(GError) error = NULL;
+  atelier_test_account_set_up (&f->account, 128, "atelier-gallery-models-XXXXXX");
 
-  f->server = atelier_test_server_new ();
-  atelier_sandbox_server_set_image_size (f->server, 128);
-  url = atelier_sandbox_server_dup_base_url (f->server);
-  f->client = atelier_astria_client_new (url, "test-key", &error);
-  g_assert_no_error (error);
-  /* Retries after a 5xx or 429 in milliseconds, not seconds. */
-  atelier_astria_client_set_retry_base_delay_ms (f->client, 60);
-
-  f->dir = g_dir_make_tmp ("atelier-gallery-models-XXXXXX", &error);
-  g_assert_no_error (error);
-  cache_dir = g_build_filename (f->dir, "cache", NULL);
-  library_dir = g_build_filename (f->dir, "library", NULL);
-  likes_path = g_build_filename (f->dir, "likes.ini", NULL);
-  f->cache = atelier_image_cache_new (NULL, cache_dir);
-  f->library = atelier_library_new (f->cache, library_dir);
-  f->likes = atelier_likes_new (likes_path, f->library);
-  atelier_likes_set_account (f->likes, f->client, "sandbox:test");
-  atelier_test_wait_until (atelier_likes_is_loaded (f->likes) && atelier_library_is_loaded (f->library), WAIT_MS);
-
-  f->tune_id = atelier_sandbox_server_seed_tune (f->server, "Ada - 1", "woman", TRUE);
+  f->tune_id = atelier_sandbox_server_seed_tune (f->account.server, "Ada - 1", "woman", TRUE);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  /* Writes still in flight hold their object: wait for them to land (and
-   * for everything to be freed) before the folder goes. */
-  g_object_add_weak_pointer (G_OBJECT (f->likes), (gpointer *) &f->likes);
-  g_object_add_weak_pointer (G_OBJECT (f->library), (gpointer *) &f->library);
-  g_object_add_weak_pointer (G_OBJECT (f->cache), (gpointer *) &f->cache);
-  g_object_unref (f->likes);
-  g_object_unref (f->library);
-  g_object_unref (f->cache);
-  atelier_test_wait_until (f->likes == NULL && f->library == NULL && f->cache == NULL, WAIT_MS);
-  g_clear_object (&f->client);
-  atelier_test_server_free (f->server);
-  atelier_test_rm_rf (f->dir);
-  g_free (f->dir);
+  atelier_test_account_tear_down (&f->account);
 }
 
 static void
@@ -95,7 +56,7 @@ count_changes_cb (GListModel *model,
 static AtelierPromptsModel *
 new_model (Fixture *f)
 {
-  AtelierPromptsModel *model = atelier_prompts_model_new (f->client, f->likes, f->library);
+  AtelierPromptsModel *model = atelier_prompts_model_new (f->account.client, f->account.likes, f->account.library);
 
   return model;
 }
@@ -179,12 +140,12 @@ test_paging (Fixture       *f,
   GListModel *list = G_LIST_MODEL (model);
   guint changes = 0;
 
-  atelier_sandbox_server_seed_prompts (f->server, f->tune_id, 150, 1);
+  atelier_sandbox_server_seed_prompts (f->account.server, f->tune_id, 150, 1);
   g_signal_connect (model, "items-changed", G_CALLBACK (count_changes_cb), &changes);
 
   /* Nothing is fetched before the first reload. */
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
-  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/prompts"), ==, 0);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", "/prompts"), ==, 0);
 
   /* One page, and no more while nobody looks further. */
   atelier_prompts_model_reload (model);
@@ -194,13 +155,13 @@ test_paging (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 20);
   g_assert_cmpuint (changes, ==, 1);
   g_assert_true (atelier_prompts_model_has_more (model));
-  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/prompts"), ==, 1);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", "/prompts"), ==, 1);
 
   /* Looking at the first item wants 60 items: two more pages. */
   ask_for (model, 0);
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 60);
   g_assert_cmpuint (changes, ==, 3);
-  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/prompts"), ==, 3);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", "/prompts"), ==, 3);
 
   ask_for (model, 59);
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 120);
@@ -214,7 +175,7 @@ test_paging (Fixture       *f,
 
   /* The end is the end: no more requests, nothing past it. */
   ask_for (model, 149);
-  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/prompts"), ==, 8);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", "/prompts"), ==, 8);
   g_assert_null (g_list_model_get_item (list, 150));
   g_assert_cmpuint (changes, ==, 8);
 
@@ -228,14 +189,14 @@ test_filters (Fixture       *f,
 {
   g_autoptr(AtelierPromptsModel) model = new_model (f);
   GListModel *list = G_LIST_MODEL (model);
-  gint64 other = atelier_sandbox_server_seed_tune (f->server, "Bea - 2", "woman", TRUE);
+  gint64 other = atelier_sandbox_server_seed_tune (f->account.server, "Bea - 2", "woman", TRUE);
   gint64 castles[3];
   guint requests;
 
   /* Bea's castles are the oldest: a search has to page past Ada's. */
   for (guint i = 0; i < G_N_ELEMENTS (castles); i++)
-    castles[i] = atelier_sandbox_server_seed_prompt (f->server, other, "ohwx woman at a Castle, golden hour", 1);
-  atelier_sandbox_server_seed_prompts (f->server, f->tune_id, 30, 1);
+    castles[i] = atelier_sandbox_server_seed_prompt (f->account.server, other, "ohwx woman at a Castle, golden hour", 1);
+  atelier_sandbox_server_seed_prompts (f->account.server, f->tune_id, 30, 1);
 
   atelier_prompts_model_set_search (model, "cAsTlE");
   atelier_prompts_model_reload (model);
@@ -243,7 +204,7 @@ test_filters (Fixture       *f,
                            g_list_model_get_n_items (list) == 3, WAIT_MS);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (item_prompt_id (list, i), ==, castles[2 - i]);
-  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/prompts"), ==, 2);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", "/prompts"), ==, 2);
 
   /* One tune: its own list. */
   atelier_prompts_model_set_search (model, NULL);
@@ -251,10 +212,10 @@ test_filters (Fixture       *f,
   wait_idle (model);
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
   g_assert_false (atelier_prompts_model_has_more (model));
-  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/tunes/"), >=, 1);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", "/tunes/"), >=, 1);
   {
     g_autofree char *path = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts", other);
-    g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", path), ==, 1);
+    g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", path), ==, 1);
   }
 
   /* A text the tune has not: empty, and says it is done. */
@@ -272,7 +233,7 @@ test_filters (Fixture       *f,
     AtelierPrompt *castle;
     g_autoptr(AtelierGalleryItem) item = NULL;
 
-    atelier_likes_set_liked_async (f->likes, first, TRUE, NULL, NULL, NULL);
+    atelier_likes_set_liked_async (f->account.likes, first, TRUE, NULL, NULL, NULL);
 
     /* The castle is on page 2: fetch it for its object. */
     item = g_list_model_get_item (list, g_list_model_get_n_items (list) - 1);
@@ -280,25 +241,25 @@ test_filters (Fixture       *f,
     g_test_message ("items %u, more %d, prompts %u", g_list_model_get_n_items (list), atelier_prompts_model_has_more (model), atelier_prompts_model_get_n_prompts (model));
     castle = atelier_prompts_model_lookup_prompt (model, castles[0]);
     g_assert_nonnull (castle);
-    atelier_likes_set_liked_async (f->likes, castle, TRUE, NULL, NULL, NULL);
-    atelier_test_wait_until (atelier_sandbox_server_get_like_count (f->server, castles[0]) == 1 &&
-                             atelier_sandbox_server_get_like_count (f->server, atelier_prompt_get_id (first)) == 1,
+    atelier_likes_set_liked_async (f->account.likes, castle, TRUE, NULL, NULL, NULL);
+    atelier_test_wait_until (atelier_sandbox_server_get_like_count (f->account.server, castles[0]) == 1 &&
+                             atelier_sandbox_server_get_like_count (f->account.server, atelier_prompt_get_id (first)) == 1,
                              WAIT_MS);
   }
 
-  requests = atelier_sandbox_server_count_requests (f->server, "GET", "/prompts");
+  requests = atelier_sandbox_server_count_requests (f->account.server, "GET", "/prompts");
   atelier_prompts_model_set_liked_only (model, TRUE);
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
   g_assert_false (atelier_prompts_model_has_more (model));
   g_assert_cmpint (item_prompt_id (list, 0), >, item_prompt_id (list, 1));
   g_assert_cmpint (item_prompt_id (list, 1), ==, castles[0]);
-  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/prompts"), ==, requests);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", "/prompts"), ==, requests);
 
   /* Unliking in the liked view takes the item away. */
-  atelier_likes_set_liked_async (f->likes, atelier_prompts_model_lookup_prompt (model, castles[0]),
+  atelier_likes_set_liked_async (f->account.likes, atelier_prompts_model_lookup_prompt (model, castles[0]),
                                  FALSE, NULL, NULL, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
-  atelier_test_wait_until (atelier_sandbox_server_get_like_count (f->server, castles[0]) == 0, WAIT_MS);
+  atelier_test_wait_until (atelier_sandbox_server_get_like_count (f->account.server, castles[0]) == 0, WAIT_MS);
 }
 
 /* Most liked: the user's likes first, then the rest newest first, each
@@ -313,8 +274,8 @@ test_sort (Fixture       *f,
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(AtelierGalleryItem) last = NULL;
 
-  old_id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "the oldest, liked", 2);
-  atelier_sandbox_server_seed_prompts (f->server, f->tune_id, 24, 2);
+  old_id = atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "the oldest, liked", 2);
+  atelier_sandbox_server_seed_prompts (f->account.server, f->tune_id, 24, 2);
 
   atelier_prompts_model_reload (model);
   wait_idle (model);
@@ -322,7 +283,7 @@ test_sort (Fixture       *f,
   g_clear_object (&last);
   wait_idle (model);
   g_assert_false (atelier_prompts_model_has_more (model));
-  atelier_likes_set_liked_async (f->likes, atelier_prompts_model_lookup_prompt (model, old_id), TRUE,
+  atelier_likes_set_liked_async (f->account.likes, atelier_prompts_model_lookup_prompt (model, old_id), TRUE,
                                  NULL, NULL, NULL);
   g_assert_cmpint (item_prompt_id (list, g_list_model_get_n_items (list) - 1), ==, old_id);
 
@@ -359,9 +320,9 @@ test_tag_filter (Fixture       *f,
   GListModel *list = G_LIST_MODEL (model);
   g_autofree char *mine = g_strdup_printf ("<lora:%" G_GINT64_FORMAT ":1> ohwx woman, oil painting", f->tune_id);
 
-  atelier_sandbox_server_seed_prompt (f->server, ATELIER_SANDBOX_FLUX_TUNE_ID, mine, 1);
-  atelier_sandbox_server_seed_prompt (f->server, ATELIER_SANDBOX_FLUX_TUNE_ID, "<lora:999999:1> someone else", 1);
-  atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "on the tune itself", 1);
+  atelier_sandbox_server_seed_prompt (f->account.server, ATELIER_SANDBOX_FLUX_TUNE_ID, mine, 1);
+  atelier_sandbox_server_seed_prompt (f->account.server, ATELIER_SANDBOX_FLUX_TUNE_ID, "<lora:999999:1> someone else", 1);
+  atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "on the tune itself", 1);
 
   atelier_prompts_model_set_tune (model, ATELIER_SANDBOX_FLUX_TUNE_ID, f->tune_id);
   atelier_prompts_model_reload (model);
@@ -378,7 +339,7 @@ first_image_url (Fixture *f,
                  gint64   prompt_id)
 {
   return g_strdup_printf ("%s/sandbox/images/%" G_GINT64_FORMAT "/0.jpg",
-                          atelier_astria_client_get_base_url (f->client), prompt_id);
+                          atelier_astria_client_get_base_url (f->account.client), prompt_id);
 }
 
 static GdkTexture *
@@ -414,35 +375,35 @@ static void
 test_disk_cache (Fixture       *f,
                  gconstpointer  data)
 {
-  gint64 id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "cached", 1);
+  gint64 id = atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "cached", 1);
   g_autofree char *url = first_image_url (f, id);
-  g_autofree char *path = _atelier_image_cache_dup_disk_path (f->cache, url, 64);
+  g_autofree char *path = _atelier_image_cache_dup_disk_path (f->account.cache, url, 64);
   g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GdkTexture) again = NULL;
   g_autoptr(AtelierImageCache) second = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *moved_url = NULL;
 
-  texture = load (f->cache, url, 64, &error);
+  texture = load (f->account.cache, url, 64, &error);
   g_assert_no_error (error);
   g_assert_cmpint (gdk_texture_get_width (texture), ==, 64);
   g_assert_cmpint (gdk_texture_get_height (texture), ==, 64);
-  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->server), ==, 1);
-  g_assert_cmpuint (atelier_image_cache_get_download_count (f->cache), ==, 1);
+  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->account.server), ==, 1);
+  g_assert_cmpuint (atelier_image_cache_get_download_count (f->account.cache), ==, 1);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
   /* Memory: the same picture, synchronously, in a texture of its own. */
-  again = atelier_image_cache_lookup (f->cache, url, 64);
+  again = atelier_image_cache_lookup (f->account.cache, url, 64);
   g_assert_nonnull (again);
   assert_same_pixels (again, texture);
   g_clear_object (&again);
 
-  second = atelier_image_cache_new (NULL, atelier_image_cache_get_dir (f->cache));
+  second = atelier_image_cache_new (NULL, atelier_image_cache_get_dir (f->account.cache));
   g_assert_null (atelier_image_cache_lookup (second, url, 64));
   again = load (second, url, 64, &error);
   g_assert_no_error (error);
   g_assert_cmpint (gdk_texture_get_width (again), ==, 64);
-  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->server), ==, 1);
+  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->account.server), ==, 1);
   g_assert_cmpuint (atelier_image_cache_get_download_count (second), ==, 0);
   g_clear_object (&again);
 
@@ -451,14 +412,14 @@ test_disk_cache (Fixture       *f,
   atelier_image_cache_clear_memory (second);
   again = load (second, moved_url, 64, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->server), ==, 1);
+  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->account.server), ==, 1);
   g_clear_object (&again);
 
   /* Another size is another thumbnail. */
   again = load (second, url, 32, &error);
   g_assert_no_error (error);
   g_assert_cmpint (gdk_texture_get_width (again), ==, 32);
-  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->server), ==, 2);
+  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->account.server), ==, 2);
 }
 
 /* Textures are never larger than the size asked (a cell's pixels),
@@ -469,11 +430,11 @@ static void
 test_texture_size (Fixture       *f,
                    gconstpointer  data)
 {
-  gint64 id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "sized", 1);
+  gint64 id = atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "sized", 1);
   g_autofree char *url = first_image_url (f, id);
-  g_autoptr(GFile) wide = atelier_test_write_image (f->dir, "wide.jpg", 600, 250, 7, "jpeg");
-  g_autoptr(GFile) tall = atelier_test_write_image (f->dir, "tall.png", 90, 400, 8, "png");
-  g_autoptr(GFile) small = atelier_test_write_image (f->dir, "small.jpg", 40, 30, 9, "jpeg");
+  g_autoptr(GFile) wide = atelier_test_write_image (f->account.dir, "wide.jpg", 600, 250, 7, "jpeg");
+  g_autoptr(GFile) tall = atelier_test_write_image (f->account.dir, "tall.png", 90, 400, 8, "png");
+  g_autoptr(GFile) small = atelier_test_write_image (f->account.dir, "small.jpg", 40, 30, 9, "jpeg");
   g_autofree char *wide_url = g_file_get_uri (wide);
   g_autofree char *tall_url = g_file_get_uri (tall);
   g_autofree char *small_url = g_file_get_uri (small);
@@ -488,7 +449,7 @@ test_texture_size (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GdkTexture) texture = load (f->cache, cases[i].url, cases[i].size, &error);
+      g_autoptr(GdkTexture) texture = load (f->account.cache, cases[i].url, cases[i].size, &error);
       g_autoptr(GdkTexture) first = NULL;
       g_autoptr(GdkTexture) second = NULL;
       gsize memory;
@@ -499,19 +460,19 @@ test_texture_size (Fixture       *f,
       g_assert_cmpint (gdk_texture_get_width (texture), ==, cases[i].width);
       g_assert_cmpint (gdk_texture_get_height (texture), ==, cases[i].height);
 
-      first = atelier_image_cache_lookup (f->cache, cases[i].url, cases[i].size);
-      second = atelier_image_cache_lookup (f->cache, cases[i].url, cases[i].size);
+      first = atelier_image_cache_lookup (f->account.cache, cases[i].url, cases[i].size);
+      second = atelier_image_cache_lookup (f->account.cache, cases[i].url, cases[i].size);
       g_assert_nonnull (first);
       g_assert_true (first != second);
       assert_same_pixels (first, second);
       assert_same_pixels (first, texture);
 
-      memory = atelier_image_cache_get_memory_size (f->cache);
+      memory = atelier_image_cache_get_memory_size (f->account.cache);
       g_assert_finalize_object (g_steal_pointer (&first));
       g_assert_finalize_object (g_steal_pointer (&second));
       g_assert_finalize_object (g_steal_pointer (&texture));
-      g_assert_cmpuint (atelier_image_cache_get_memory_size (f->cache), ==, memory);
-      second = atelier_image_cache_lookup (f->cache, cases[i].url, cases[i].size);
+      g_assert_cmpuint (atelier_image_cache_get_memory_size (f->account.cache), ==, memory);
+      second = atelier_image_cache_lookup (f->account.cache, cases[i].url, cases[i].size);
       g_assert_nonnull (second);
     }
 }
@@ -525,22 +486,22 @@ test_memory_bound (Fixture       *f,
   g_autoptr(GdkTexture) missing = NULL;
   g_autofree char *gone = NULL;
 
-  atelier_image_cache_set_memory_limit (f->cache, 3 * 48 * 48 * 4);
+  atelier_image_cache_set_memory_limit (f->account.cache, 3 * 48 * 48 * 4);
 
   for (guint i = 0; i < 6; i++)
     {
-      gint64 id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "bounded", 1);
+      gint64 id = atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "bounded", 1);
       g_autofree char *url = first_image_url (f, id);
-      g_autoptr(GdkTexture) texture = load (f->cache, url, 48, &error);
+      g_autoptr(GdkTexture) texture = load (f->account.cache, url, 48, &error);
 
       g_assert_no_error (error);
       g_assert_nonnull (texture);
-      g_assert_cmpuint (atelier_image_cache_get_memory_size (f->cache), <=, 3 * 48 * 48 * 4);
+      g_assert_cmpuint (atelier_image_cache_get_memory_size (f->account.cache), <=, 3 * 48 * 48 * 4);
     }
-  g_assert_cmpuint (atelier_image_cache_get_memory_size (f->cache), >, 0);
+  g_assert_cmpuint (atelier_image_cache_get_memory_size (f->account.cache), >, 0);
 
-  gone = g_strdup_printf ("%s/sandbox/images/987654/0.jpg", atelier_astria_client_get_base_url (f->client));
-  missing = load (f->cache, gone, 48, &error);
+  gone = g_strdup_printf ("%s/sandbox/images/987654/0.jpg", atelier_astria_client_get_base_url (f->account.client));
+  missing = load (f->account.cache, gone, 48, &error);
   g_assert_null (missing);
   g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NOT_FOUND);
 }
@@ -558,9 +519,9 @@ create_prompt (Fixture    *f,
 
   atelier_params_set_string (ATELIER_PARAMS (params), "text", text);
   atelier_params_set_int (ATELIER_PARAMS (params), "num_images", 2);
-  atelier_astria_client_create_prompt_async (f->client, f->tune_id, params, NULL, NULL, NULL,
+  atelier_astria_client_create_prompt_async (f->account.client, f->tune_id, params, NULL, NULL, NULL,
                                              atelier_test_store_result, &result);
-  prompt = atelier_astria_client_create_prompt_finish (f->client, atelier_test_wait_result (&result), &error);
+  prompt = atelier_astria_client_create_prompt_finish (f->account.client, atelier_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpint (atelier_prompt_get_state (prompt), ==, ATELIER_PROMPT_STATE_PENDING);
 
@@ -574,7 +535,7 @@ count_polls (Fixture       *f,
   g_autofree char *path = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts/%" G_GINT64_FORMAT,
                                            f->tune_id, atelier_prompt_get_id (prompt));
 
-  return atelier_sandbox_server_count_requests (f->server, "GET", path);
+  return atelier_sandbox_server_count_requests (f->account.server, "GET", path);
 }
 
 static gboolean
@@ -608,7 +569,7 @@ test_polling_stops (Fixture       *f,
   guint longest = 0;
   guint finished = 0;
 
-  atelier_sandbox_server_set_prompt_delay_ms (f->server, 800);
+  atelier_sandbox_server_set_prompt_delay_ms (f->account.server, 800);
   atelier_prompts_model_set_poll_interval_ms (model, 40);
   atelier_prompts_model_set_polling (model, TRUE);
   atelier_prompts_model_reload (model);
@@ -668,7 +629,7 @@ test_polling_rate_limit (Fixture       *f,
   guint at_limit;
   guint polls;
 
-  atelier_sandbox_server_set_prompt_delay_ms (f->server, 60000);
+  atelier_sandbox_server_set_prompt_delay_ms (f->account.server, 60000);
   atelier_prompts_model_set_poll_interval_ms (model, 30);
   atelier_prompts_model_reload (model);
   wait_idle (model);
@@ -689,7 +650,7 @@ test_polling_rate_limit (Fixture       *f,
   fault.status = 429;
   fault.retry_after_s = 1;
   fault.times = 1;
-  atelier_sandbox_server_add_fault (f->server, &fault);
+  atelier_sandbox_server_add_fault (f->account.server, &fault);
 
   g_signal_connect (model, "notify::rate-limited", G_CALLBACK (rate_limited_cb), &limited);
   atelier_prompts_model_set_polling (model, TRUE);
@@ -749,8 +710,8 @@ fetch_prompt (Fixture *f,
   g_autoptr(GError) error = NULL;
   AtelierPrompt *prompt;
 
-  atelier_astria_client_get_prompt_async (f->client, f->tune_id, id, NULL, atelier_test_store_result, &result);
-  prompt = atelier_astria_client_get_prompt_finish (f->client, atelier_test_wait_result (&result), &error);
+  atelier_astria_client_get_prompt_async (f->account.client, f->tune_id, id, NULL, atelier_test_store_result, &result);
+  prompt = atelier_astria_client_get_prompt_finish (f->account.client, atelier_test_wait_result (&result), &error);
   g_assert_no_error (error);
   return prompt;
 }
@@ -770,35 +731,35 @@ static void
 test_likes_round_trip (Fixture       *f,
                        gconstpointer  data)
 {
-  gint64 id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "liked", 2);
+  gint64 id = atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "liked", 2);
   g_autoptr(AtelierPrompt) prompt = fetch_prompt (f, id);
   g_autoptr(AtelierLikes) reopened = NULL;
   g_autoptr(GString) log = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
-  g_autofree char *likes_path = g_build_filename (f->dir, "likes.ini", NULL);
+  g_autofree char *likes_path = g_build_filename (f->account.dir, "likes.ini", NULL);
   g_autofree char *path = g_strdup_printf ("/prompts/%" G_GINT64_FORMAT "/likes", id);
 
-  g_signal_connect (f->likes, "changed", G_CALLBACK (changed_cb), log);
+  g_signal_connect (f->account.likes, "changed", G_CALLBACK (changed_cb), log);
 
-  g_assert_true (set_liked (f, f->likes, prompt, TRUE, &error));
+  g_assert_true (set_liked (f, f->account.likes, prompt, TRUE, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->server, id), ==, 1);
-  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "POST", path), ==, 1);
+  g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->account.server, id), ==, 1);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "POST", path), ==, 1);
 
   /* Kept across a restart, per account (once the file has it). */
   atelier_test_wait_until (file_mentions (likes_path, id), WAIT_MS);
   reopened = atelier_likes_new (likes_path, NULL);
-  atelier_likes_set_account (reopened, f->client, "sandbox:test");
+  atelier_likes_set_account (reopened, f->account.client, "sandbox:test");
   atelier_test_wait_until (atelier_likes_is_loaded (reopened), WAIT_MS);
   g_assert_true (atelier_likes_is_liked (reopened, id));
-  atelier_likes_set_account (reopened, f->client, "astria:https://api.astria.ai");
+  atelier_likes_set_account (reopened, f->account.client, "astria:https://api.astria.ai");
   g_assert_false (atelier_likes_is_liked (reopened, id));
 
-  g_assert_true (set_liked (f, f->likes, prompt, FALSE, &error));
+  g_assert_true (set_liked (f, f->account.likes, prompt, FALSE, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->server, id), ==, 0);
-  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "DELETE", path), ==, 1);
-  g_assert_false (atelier_likes_is_liked (f->likes, id));
+  g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->account.server, id), ==, 0);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "DELETE", path), ==, 1);
+  g_assert_false (atelier_likes_is_liked (f->account.likes, id));
 
   {
     g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT ":1 %" G_GINT64_FORMAT ":0", id, id);
@@ -810,7 +771,7 @@ static void
 test_likes_rollback (Fixture       *f,
                      gconstpointer  data)
 {
-  gint64 id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "refused", 1);
+  gint64 id = atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "refused", 1);
   g_autoptr(AtelierPrompt) prompt = fetch_prompt (f, id);
   g_autoptr(GString) log = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
@@ -821,14 +782,14 @@ test_likes_rollback (Fixture       *f,
   fault.kind = ATELIER_SANDBOX_FAULT_STATUS;
   fault.status = 403;
   fault.times = 1;
-  atelier_sandbox_server_add_fault (f->server, &fault);
-  g_signal_connect (f->likes, "changed", G_CALLBACK (changed_cb), log);
+  atelier_sandbox_server_add_fault (f->account.server, &fault);
+  g_signal_connect (f->account.likes, "changed", G_CALLBACK (changed_cb), log);
 
-  g_assert_false (set_liked (f, f->likes, prompt, TRUE, &error));
+  g_assert_false (set_liked (f, f->account.likes, prompt, TRUE, &error));
   g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_UNAUTHORIZED);
-  g_assert_false (atelier_likes_is_liked (f->likes, id));
-  g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->server, id), ==, 0);
-  g_assert_false (atelier_library_contains (f->library, id));
+  g_assert_false (atelier_likes_is_liked (f->account.likes, id));
+  g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->account.server, id), ==, 0);
+  g_assert_false (atelier_library_contains (f->account.library, id));
   {
     g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT ":1 %" G_GINT64_FORMAT ":0", id, id);
     g_assert_cmpstr (log->str, ==, expected);
@@ -836,14 +797,14 @@ test_likes_rollback (Fixture       *f,
   g_clear_error (&error);
 
   /* An unlike the server refuses comes back as liked. */
-  g_assert_true (set_liked (f, f->likes, prompt, TRUE, &error));
+  g_assert_true (set_liked (f, f->account.likes, prompt, TRUE, &error));
   fault.times = 1;
-  atelier_sandbox_server_add_fault (f->server, &fault);
-  g_assert_false (set_liked (f, f->likes, prompt, FALSE, &error));
+  atelier_sandbox_server_add_fault (f->account.server, &fault);
+  g_assert_false (set_liked (f, f->account.likes, prompt, FALSE, &error));
   g_assert_nonnull (error);
-  g_assert_true (atelier_likes_is_liked (f->likes, id));
-  g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->server, id), ==, 1);
-  g_assert_true (atelier_library_contains (f->library, id));
+  g_assert_true (atelier_likes_is_liked (f->account.likes, id));
+  g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->account.server, id), ==, 1);
+  g_assert_true (atelier_library_contains (f->account.library, id));
 }
 
 /* Library */
@@ -852,8 +813,8 @@ static void
 test_library_outlives_server (Fixture       *f,
                               gconstpointer  data)
 {
-  gint64 id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "kept forever", 2);
-  gint64 newer = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "newer", 1);
+  gint64 id = atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "kept forever", 2);
+  gint64 newer = atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "newer", 1);
   g_autoptr(AtelierPrompt) prompt = fetch_prompt (f, id);
   g_autoptr(AtelierPromptsModel) model = new_model (f);
   g_autoptr(AtelierLibrary) reopened = NULL;
@@ -864,16 +825,16 @@ test_library_outlives_server (Fixture       *f,
   g_autofree char *shown = NULL;
   g_autofree char *path = NULL;
 
-  g_assert_true (set_liked (f, f->likes, prompt, TRUE, &error));
+  g_assert_true (set_liked (f, f->account.likes, prompt, TRUE, &error));
   g_assert_no_error (error);
   /* Both originals arrive, in either order. */
-  atelier_test_wait_until ((g_free (uri), uri = atelier_library_dup_image_uri (f->library, id, 1)) != NULL, WAIT_MS);
-  atelier_test_wait_until ((g_free (uri), uri = atelier_library_dup_image_uri (f->library, id, 0)) != NULL, WAIT_MS);
+  atelier_test_wait_until ((g_free (uri), uri = atelier_library_dup_image_uri (f->account.library, id, 1)) != NULL, WAIT_MS);
+  atelier_test_wait_until ((g_free (uri), uri = atelier_library_dup_image_uri (f->account.library, id, 0)) != NULL, WAIT_MS);
   path = g_filename_from_uri (uri, NULL, NULL);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
   /* The service forgets the prompt (30 days after training). */
-  atelier_sandbox_server_expire_prompt (f->server, id);
+  atelier_sandbox_server_expire_prompt (f->account.server, id);
 
   atelier_prompts_model_reload (model);
   wait_idle (model);
@@ -887,15 +848,15 @@ test_library_outlives_server (Fixture       *f,
 
   /* The library has the item's original, which loads without the server
    * (the gallery shows it from there: atelier-gallery-cell.h). */
-  shown = atelier_library_dup_image_uri (f->library, atelier_gallery_item_get_prompt_id (item),
+  shown = atelier_library_dup_image_uri (f->account.library, atelier_gallery_item_get_prompt_id (item),
                                          atelier_gallery_item_get_index (item));
   g_assert_cmpstr (shown, ==, uri);
-  texture = load (f->cache, shown, 48, &error);
+  texture = load (f->account.cache, shown, 48, &error);
   g_assert_no_error (error);
   g_assert_nonnull (texture);
 
   /* And after a restart. */
-  reopened = atelier_library_new (f->cache, atelier_library_get_dir (f->library));
+  reopened = atelier_library_new (f->account.cache, atelier_library_get_dir (f->account.library));
   atelier_library_set_account (reopened, "sandbox:test");
   atelier_test_wait_until (atelier_library_is_loaded (reopened), WAIT_MS);
   g_assert_true (atelier_library_contains (reopened, id));
@@ -917,30 +878,30 @@ static void
 test_library_saved (Fixture       *f,
                     gconstpointer  data)
 {
-  gint64 id = atelier_sandbox_server_seed_prompt (f->server, f->tune_id, "saved one", 3);
+  gint64 id = atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "saved one", 3);
   g_autoptr(AtelierPrompt) prompt = fetch_prompt (f, id);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *second = NULL;
   g_autofree char *first = NULL;
   g_autofree char *folder = NULL;
-  guint downloads = atelier_sandbox_server_count_image_downloads (f->server);
+  guint downloads = atelier_sandbox_server_count_image_downloads (f->account.server);
 
-  atelier_library_keep_async (f->library, prompt, ATELIER_LIBRARY_SAVED, 1, NULL,
+  atelier_library_keep_async (f->account.library, prompt, ATELIER_LIBRARY_SAVED, 1, NULL,
                               atelier_test_store_result, &result);
-  g_assert_true (atelier_library_keep_finish (f->library, atelier_test_wait_result (&result), &error));
+  g_assert_true (atelier_library_keep_finish (f->account.library, atelier_test_wait_result (&result), &error));
   g_assert_no_error (error);
 
-  g_assert_cmpint (atelier_library_get_reasons (f->library, id), ==, ATELIER_LIBRARY_SAVED);
-  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->server), ==, downloads + 1);
-  second = atelier_library_dup_image_uri (f->library, id, 1);
-  first = atelier_library_dup_image_uri (f->library, id, 0);
+  g_assert_cmpint (atelier_library_get_reasons (f->account.library, id), ==, ATELIER_LIBRARY_SAVED);
+  g_assert_cmpuint (atelier_sandbox_server_count_image_downloads (f->account.server), ==, downloads + 1);
+  second = atelier_library_dup_image_uri (f->account.library, id, 1);
+  first = atelier_library_dup_image_uri (f->account.library, id, 0);
   g_assert_nonnull (second);
   g_assert_null (first);
   folder = g_path_get_dirname (second);
 
-  atelier_library_release (f->library, id, ATELIER_LIBRARY_SAVED);
-  g_assert_false (atelier_library_contains (f->library, id));
+  atelier_library_release (f->account.library, id, ATELIER_LIBRARY_SAVED);
+  g_assert_false (atelier_library_contains (f->account.library, id));
   {
     g_autofree char *path = g_filename_from_uri (folder, NULL, NULL);
     atelier_test_wait_until (!g_file_test (path, G_FILE_TEST_EXISTS), WAIT_MS);
@@ -1032,7 +993,7 @@ test_units (Fixture       *f,
     {
       g_autofree char *text = g_strdup_printf ("prompt %u", i);
 
-      atelier_sandbox_server_seed_prompt (f->server, f->tune_id, text, 1 + i % 4);
+      atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, text, 1 + i % 4);
     }
   g_signal_connect (units, "items-changed", G_CALLBACK (mirror_cb), &mirror);
 
@@ -1089,7 +1050,7 @@ test_units (Fixture       *f,
   assert_units (model, mirrored);
 
   /* Liked first: the liked prompt leads, once. */
-  g_assert_true (set_liked (f, f->likes, atelier_prompts_model_lookup_prompt (model, item_prompt_id (units, 30)),
+  g_assert_true (set_liked (f, f->account.likes, atelier_prompts_model_lookup_prompt (model, item_prompt_id (units, 30)),
                             TRUE, NULL));
   atelier_prompts_model_set_sort (model, ATELIER_PROMPTS_SORT_MOST_LIKED);
   assert_units (model, mirrored);

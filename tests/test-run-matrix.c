@@ -15,6 +15,7 @@
 #include "atelier-library.h"
 #include "atelier-likes.h"
 #include "atelier-run-matrix-private.h"
+#include "atelier-test-account.h"
 #include "atelier-test-utils.h"
 
 #define WAIT_MS 20000
@@ -22,12 +23,7 @@
 
 typedef struct
 {
-  AtelierSandboxServer *server;
-  AtelierAstriaClient  *client;
-  char                 *dir;
-  AtelierImageCache    *cache;
-  AtelierLibrary       *library;
-  AtelierLikes         *likes;
+  AtelierTestAccount    account;
   gint64                ada;       /* woman */
   gint64                alan;      /* man */
 } Fixture;
@@ -36,50 +32,17 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *url = NULL;
-  g_autofree char *cache_dir = NULL;
-  g_autofree char *library_dir = NULL;
-  g_autofree char *likes_path = NULL;
-  g_autoptr(GError) error = NULL;
+  atelier_test_account_set_up (&f->account, 64, "atelier-run-matrix-XXXXXX");
 
-  f->server = atelier_test_server_new ();
-  atelier_sandbox_server_set_image_size (f->server, 64);
-  url = atelier_sandbox_server_dup_base_url (f->server);
-  f->client = atelier_astria_client_new (url, "test-key", &error);
-  g_assert_no_error (error);
-  /* Retries after a 5xx in milliseconds, not seconds. */
-  atelier_astria_client_set_retry_base_delay_ms (f->client, 60);
-
-  f->dir = g_dir_make_tmp ("atelier-run-matrix-XXXXXX", &error);
-  g_assert_no_error (error);
-  cache_dir = g_build_filename (f->dir, "cache", NULL);
-  library_dir = g_build_filename (f->dir, "library", NULL);
-  likes_path = g_build_filename (f->dir, "likes.ini", NULL);
-  f->cache = atelier_image_cache_new (NULL, cache_dir);
-  f->library = atelier_library_new (f->cache, library_dir);
-  f->likes = atelier_likes_new (likes_path, f->library);
-  atelier_likes_set_account (f->likes, f->client, "sandbox:test");
-  atelier_test_wait_until (atelier_likes_is_loaded (f->likes) && atelier_library_is_loaded (f->library), WAIT_MS);
-
-  f->ada = atelier_sandbox_server_seed_tune (f->server, "Ada", "woman", TRUE);
-  f->alan = atelier_sandbox_server_seed_tune (f->server, "Alan", "man", TRUE);
+  f->ada = atelier_sandbox_server_seed_tune (f->account.server, "Ada", "woman", TRUE);
+  f->alan = atelier_sandbox_server_seed_tune (f->account.server, "Alan", "man", TRUE);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_object_add_weak_pointer (G_OBJECT (f->likes), (gpointer *) &f->likes);
-  g_object_add_weak_pointer (G_OBJECT (f->library), (gpointer *) &f->library);
-  g_object_add_weak_pointer (G_OBJECT (f->cache), (gpointer *) &f->cache);
-  g_object_unref (f->likes);
-  g_object_unref (f->library);
-  g_object_unref (f->cache);
-  atelier_test_wait_until (f->likes == NULL && f->library == NULL && f->cache == NULL, WAIT_MS);
-  g_clear_object (&f->client);
-  atelier_test_server_free (f->server);
-  atelier_test_rm_rf (f->dir);
-  g_free (f->dir);
+  atelier_test_account_tear_down (&f->account);
 }
 
 /* {{{ Helpers */
@@ -92,8 +55,8 @@ get_tune (Fixture *f,
   g_autoptr(GError) error = NULL;
   AtelierTune *tune;
 
-  atelier_astria_client_get_tune_async (f->client, tune_id, NULL, atelier_test_store_result, &result);
-  tune = atelier_astria_client_get_tune_finish (f->client, atelier_test_wait_result (&result), &error);
+  atelier_astria_client_get_tune_async (f->account.client, tune_id, NULL, atelier_test_store_result, &result);
+  tune = atelier_astria_client_get_tune_finish (f->account.client, atelier_test_wait_result (&result), &error);
   g_assert_no_error (error);
   return tune;
 }
@@ -149,9 +112,9 @@ run_pack (Fixture *f,
   g_autoptr(GPtrArray) tunes = NULL;
   g_autoptr(GError) error = NULL;
 
-  atelier_astria_client_run_pack_async (f->client, pack_id, ids, second != 0 ? 2 : 1, NULL,
+  atelier_astria_client_run_pack_async (f->account.client, pack_id, ids, second != 0 ? 2 : 1, NULL,
                                         atelier_test_store_result, &result);
-  tunes = atelier_astria_client_run_pack_finish (f->client, atelier_test_wait_result (&result), &error);
+  tunes = atelier_astria_client_run_pack_finish (f->account.client, atelier_test_wait_result (&result), &error);
   g_assert_no_error (error);
 }
 
@@ -167,9 +130,9 @@ create_prompt (Fixture    *f,
 
   atelier_params_set_string (ATELIER_PARAMS (params), "text", text);
   atelier_params_set_int (ATELIER_PARAMS (params), "num_images", 2);
-  atelier_astria_client_create_prompt_async (f->client, tune_id, params, NULL, NULL, NULL,
+  atelier_astria_client_create_prompt_async (f->account.client, tune_id, params, NULL, NULL, NULL,
                                              atelier_test_store_result, &result);
-  prompt = atelier_astria_client_create_prompt_finish (f->client, atelier_test_wait_result (&result), &error);
+  prompt = atelier_astria_client_create_prompt_finish (f->account.client, atelier_test_wait_result (&result), &error);
   g_assert_no_error (error);
   return prompt;
 }
@@ -178,7 +141,7 @@ static AtelierRunMatrix *
 new_matrix (Fixture        *f,
             AtelierPackRun *run)
 {
-  AtelierRunMatrix *matrix = atelier_run_matrix_new (f->client, f->likes, run);
+  AtelierRunMatrix *matrix = atelier_run_matrix_new (f->account.client, f->account.likes, run);
 
   atelier_run_matrix_set_poll_interval_ms (matrix, 50);
   atelier_run_matrix_set_relist_interval_ms (matrix, 50);
@@ -223,8 +186,8 @@ set_liked (Fixture       *f,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  atelier_likes_set_liked_async (f->likes, prompt, liked, NULL, atelier_test_store_result, &result);
-  atelier_likes_set_liked_finish (f->likes, atelier_test_wait_result (&result), &error);
+  atelier_likes_set_liked_async (f->account.likes, prompt, liked, NULL, atelier_test_store_result, &result);
+  atelier_likes_set_liked_finish (f->account.likes, atelier_test_wait_result (&result), &error);
   g_assert_no_error (error);
 }
 
@@ -322,15 +285,15 @@ test_pack_rows (Fixture       *f,
   guint ada_lists = 0;
 
   /* 45 older prompts on Ada: three pages, none of which need be read. */
-  atelier_sandbox_server_seed_prompts (f->server, f->ada, 45, 1);
+  atelier_sandbox_server_seed_prompts (f->account.server, f->ada, 45, 1);
   g_usleep (20 * 1000);
 
   run = pack_run_now (PACK_ID, tunes);
-  atelier_sandbox_server_set_prompt_delay_ms (f->server, 400);
+  atelier_sandbox_server_set_prompt_delay_ms (f->account.server, 400);
   run_pack (f, PACK_ID, f->ada, f->alan);
   /* Made by hand after the start, with no orig_prompt_id. */
   g_object_unref (create_prompt (f, f->ada, "ohwx woman by hand"));
-  atelier_sandbox_server_clear_requests (f->server);
+  atelier_sandbox_server_clear_requests (f->account.server);
 
   matrix = new_matrix (f, run);
   _atelier_run_matrix_set_skew_ms (matrix, 10);
@@ -340,7 +303,7 @@ test_pack_rows (Fixture       *f,
   wait_loaded (matrix);
 
   /* Ada's list stopped at the first page that reached older prompts. */
-  requests = atelier_sandbox_server_dup_requests (f->server);
+  requests = atelier_sandbox_server_dup_requests (f->account.server);
   for (guint i = 0; i < requests->len; i++)
     {
       AtelierSandboxRequest *request = g_ptr_array_index (requests, i);
@@ -418,9 +381,9 @@ test_text_rows (Fixture       *f,
   AtelierRunRow *field;
   AtelierRunRow *boat;
 
-  atelier_sandbox_server_seed_prompt (f->server, f->ada, "ohwx woman, in a sunflower field", 2);
-  atelier_sandbox_server_seed_prompt (f->server, f->alan, lora, 2);
-  atelier_sandbox_server_seed_prompt (f->server, f->ada, "ohwx woman on a boat", 1);
+  atelier_sandbox_server_seed_prompt (f->account.server, f->ada, "ohwx woman, in a sunflower field", 2);
+  atelier_sandbox_server_seed_prompt (f->account.server, f->alan, lora, 2);
+  atelier_sandbox_server_seed_prompt (f->account.server, f->ada, "ohwx woman on a boat", 1);
 
   matrix = new_matrix (f, run);
   atelier_run_matrix_reload (matrix);
@@ -444,7 +407,7 @@ test_text_rows (Fixture       *f,
   g_assert_true (atelier_run_matrix_is_creating (matrix));
 
   /* It comes: the tunes are listed again and the row fills in. */
-  atelier_sandbox_server_seed_prompt (f->server, f->alan, "ohwx man on a boat", 1);
+  atelier_sandbox_server_seed_prompt (f->account.server, f->alan, "ohwx man on a boat", 1);
   atelier_test_wait_until (atelier_run_row_get_prompt (boat, 1) != NULL, WAIT_MS);
   atelier_test_wait_until (!atelier_run_matrix_is_creating (matrix), WAIT_MS);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (matrix)), ==, 2);
@@ -471,9 +434,9 @@ test_theme_rows (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (matrix)), ==, 0);
   g_assert_true (atelier_run_matrix_is_creating (matrix));
 
-  atelier_astria_client_create_theme_async (f->client, "Film noir", ids, 2, NULL, NULL,
+  atelier_astria_client_create_theme_async (f->account.client, "Film noir", ids, 2, NULL, NULL,
                                             atelier_test_store_result, &result);
-  atelier_astria_client_create_theme_finish (f->client, atelier_test_wait_result (&result), &error);
+  atelier_astria_client_create_theme_finish (f->account.client, atelier_test_wait_result (&result), &error);
   g_assert_no_error (error);
 
   atelier_test_wait_until (!atelier_run_matrix_is_creating (matrix), WAIT_MS);
@@ -500,10 +463,10 @@ test_theme_positions (Fixture       *f,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(AtelierPackRun) run = atelier_pack_run_new_for_theme ("Film noir", tunes, now);
   g_autoptr(AtelierRunMatrix) matrix = NULL;
-  gint64 ada_first = atelier_sandbox_server_seed_prompt (f->server, f->ada, "ohwx woman, noir alley at night", 1);
-  gint64 alan_first = atelier_sandbox_server_seed_prompt (f->server, f->alan, "ohwx man, smoky jazz bar", 1);
-  gint64 ada_second = atelier_sandbox_server_seed_prompt (f->server, f->ada, "ohwx woman, rain on the window", 1);
-  gint64 alan_second = atelier_sandbox_server_seed_prompt (f->server, f->alan, "ohwx man, trench coat and fedora", 1);
+  gint64 ada_first = atelier_sandbox_server_seed_prompt (f->account.server, f->ada, "ohwx woman, noir alley at night", 1);
+  gint64 alan_first = atelier_sandbox_server_seed_prompt (f->account.server, f->alan, "ohwx man, smoky jazz bar", 1);
+  gint64 ada_second = atelier_sandbox_server_seed_prompt (f->account.server, f->ada, "ohwx woman, rain on the window", 1);
+  gint64 alan_second = atelier_sandbox_server_seed_prompt (f->account.server, f->alan, "ohwx man, trench coat and fedora", 1);
   AtelierRunRow *row;
 
   matrix = new_matrix (f, run);
@@ -538,12 +501,12 @@ test_failures (Fixture       *f,
   AtelierRunRow *failing;
   AtelierRunRow *fine;
 
-  atelier_sandbox_server_set_prompt_delay_ms (f->server, 300);
+  atelier_sandbox_server_set_prompt_delay_ms (f->account.server, 300);
   g_object_unref (create_prompt (f, f->ada, "ohwx woman [fail] on a boat"));
   g_object_unref (create_prompt (f, f->alan, "ohwx man [fail] on a boat"));
   g_object_unref (create_prompt (f, f->ada, "ohwx woman in the rain"));
   g_object_unref (create_prompt (f, f->alan, "ohwx man in the rain"));
-  atelier_sandbox_server_add_fault (f->server, &fault);
+  atelier_sandbox_server_add_fault (f->account.server, &fault);
 
   matrix = new_matrix (f, run);
   atelier_run_matrix_reload (matrix);
@@ -563,7 +526,7 @@ test_failures (Fixture       *f,
     }
   g_assert_cmpuint (atelier_run_matrix_get_n_failed (matrix), ==, 2);
   /* The 500s were answered on Alan's polls, and retried. */
-  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", poll_path), >=, 3);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", poll_path), >=, 3);
   atelier_test_wait_until (!_atelier_run_matrix_is_busy (matrix), WAIT_MS);
 }
 
@@ -574,8 +537,8 @@ delete_tune (Fixture *f,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  atelier_astria_client_delete_tune_async (f->client, tune_id, NULL, atelier_test_store_result, &result);
-  atelier_astria_client_delete_tune_finish (f->client, atelier_test_wait_result (&result), &error);
+  atelier_astria_client_delete_tune_async (f->account.client, tune_id, NULL, atelier_test_store_result, &result);
+  atelier_astria_client_delete_tune_finish (f->account.client, atelier_test_wait_result (&result), &error);
   g_assert_no_error (error);
 }
 
@@ -591,7 +554,7 @@ test_deleted_tune (Fixture       *f,
   guint tune_changes = 0;
   guint n_rows;
 
-  atelier_sandbox_server_set_prompt_delay_ms (f->server, 1500);
+  atelier_sandbox_server_set_prompt_delay_ms (f->account.server, 1500);
   run_pack (f, PACK_ID, f->ada, f->alan);
 
   matrix = new_matrix (f, run);
@@ -619,7 +582,7 @@ test_deleted_tune (Fixture       *f,
   g_assert_cmpuint (atelier_run_row_get_state (row_at (matrix, 0), 0), ==, ATELIER_RUN_CELL_DONE);
 
   /* Listed again: still gone, not listed (it stays gone). */
-  atelier_sandbox_server_clear_requests (f->server);
+  atelier_sandbox_server_clear_requests (f->account.server);
   atelier_run_matrix_reload (matrix);
   wait_loaded (matrix);
   g_assert_cmpuint (atelier_run_matrix_get_tune_state (matrix, 1), ==, ATELIER_RUN_TUNE_GONE);
@@ -652,9 +615,9 @@ test_rate_limit (Fixture       *f,
   gint64 start;
   gint64 took;
 
-  atelier_sandbox_server_set_prompt_delay_ms (f->server, 200);
+  atelier_sandbox_server_set_prompt_delay_ms (f->account.server, 200);
   run_pack (f, PACK_ID, f->ada, f->alan);
-  atelier_sandbox_server_add_fault (f->server, &fault);
+  atelier_sandbox_server_add_fault (f->account.server, &fault);
 
   matrix = new_matrix (f, run);
   g_signal_connect (matrix, "notify::rate-limited", G_CALLBACK (note_rate_limited_cb), &seen);
@@ -666,10 +629,10 @@ test_rate_limit (Fixture       *f,
   /* Nothing is polled during the pause. */
   {
     g_autofree char *alan_polls = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts/", f->alan);
-    guint polls = atelier_sandbox_server_count_requests (f->server, "GET", alan_polls);
+    guint polls = atelier_sandbox_server_count_requests (f->account.server, "GET", alan_polls);
 
     spin (500);
-    g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", alan_polls), ==, polls);
+    g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", alan_polls), ==, polls);
   }
 
   /* Ada's list came after the server's second. */
@@ -698,7 +661,7 @@ test_likes (Fixture       *f,
   guint n_rows;
   guint changes = 0;
 
-  atelier_sandbox_server_set_prompt_delay_ms (f->server, 0);
+  atelier_sandbox_server_set_prompt_delay_ms (f->account.server, 0);
   run_pack (f, PACK_ID, f->ada, f->alan);
   matrix = new_matrix (f, run);
   atelier_run_matrix_reload (matrix);
@@ -708,11 +671,11 @@ test_likes (Fixture       *f,
   first = row_at (matrix, 0);
   second = row_at (matrix, 1);
 
-  atelier_sandbox_server_clear_requests (f->server);
+  atelier_sandbox_server_clear_requests (f->account.server);
   set_liked (f, atelier_run_row_get_prompt (first, 0), TRUE);
   set_liked (f, atelier_run_row_get_prompt (second, 0), TRUE);
   set_liked (f, atelier_run_row_get_prompt (second, 1), TRUE);
-  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "POST", "/prompts/"), ==, 3);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "POST", "/prompts/"), ==, 3);
 
   g_assert_true (atelier_run_row_is_liked (first, 0));
   g_assert_false (atelier_run_row_is_liked (first, 1));
@@ -722,7 +685,7 @@ test_likes (Fixture       *f,
   g_assert_cmpuint (atelier_run_matrix_get_tune_n_likes (matrix, 1), ==, 1);
   g_assert_cmpuint (atelier_run_matrix_get_n_likes (matrix), ==, 3);
   /* The service counts the like on the pack's original prompt too. */
-  g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->server, atelier_run_row_get_orig_prompt_id (second)), ==, 2);
+  g_assert_cmpuint (atelier_sandbox_server_get_like_count (f->account.server, atelier_run_row_get_orig_prompt_id (second)), ==, 2);
 
   /* Most liked first. */
   g_signal_connect (matrix, "items-changed", G_CALLBACK (count_items_changed_cb), &changes);
@@ -755,17 +718,17 @@ static void
 test_csv (Fixture       *f,
           gconstpointer  data)
 {
-  gint64 quoted = atelier_sandbox_server_seed_tune (f->server, "Ada, \"the first\"", "woman", TRUE);
-  gint64 formula = atelier_sandbox_server_seed_tune (f->server, "=Bob", "man", TRUE);
+  gint64 quoted = atelier_sandbox_server_seed_tune (f->account.server, "Ada, \"the first\"", "woman", TRUE);
+  gint64 formula = atelier_sandbox_server_seed_tune (f->account.server, "=Bob", "man", TRUE);
   g_autoptr(GPtrArray) tunes = get_tunes (f, quoted, formula, (gint64) 0);
   g_autoptr(AtelierPackRun) run = pack_run_now (PACK_ID, tunes);
   g_autoptr(AtelierRunMatrix) matrix = NULL;
   g_autofree char *csv = NULL;
   AtelierRunRow *row;
 
-  atelier_sandbox_server_seed_prompt (f->server, quoted, "ohwx woman, \"quoted\", two", 1);
-  atelier_sandbox_server_seed_prompt (f->server, formula, "ohwx man \"quoted\", two", 1);
-  atelier_sandbox_server_seed_prompt (f->server, quoted, "ohwx woman on\na new line", 1);
+  atelier_sandbox_server_seed_prompt (f->account.server, quoted, "ohwx woman, \"quoted\", two", 1);
+  atelier_sandbox_server_seed_prompt (f->account.server, formula, "ohwx man \"quoted\", two", 1);
+  atelier_sandbox_server_seed_prompt (f->account.server, quoted, "ohwx woman on\na new line", 1);
 
   matrix = new_matrix (f, run);
   atelier_run_matrix_reload (matrix);
@@ -815,20 +778,20 @@ test_waiting (Fixture       *f,
   wait_loaded (matrix);
   g_assert_true (atelier_run_matrix_is_creating (matrix));
   g_assert_cmpuint (atelier_run_matrix_get_n_prompts (matrix), ==, 0);
-  atelier_test_wait_until (atelier_sandbox_server_count_requests (f->server, "GET", path) >= 3, WAIT_MS);
+  atelier_test_wait_until (atelier_sandbox_server_count_requests (f->account.server, "GET", path) >= 3, WAIT_MS);
 
   /* Inactive (the window hidden): nothing is asked, but for a list that
    * was on its way. */
   atelier_run_matrix_set_active (matrix, FALSE);
-  lists = atelier_sandbox_server_count_requests (f->server, "GET", path);
+  lists = atelier_sandbox_server_count_requests (f->account.server, "GET", path);
   spin (300);
-  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", path), <=, lists + 1);
-  lists = atelier_sandbox_server_count_requests (f->server, "GET", path);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", path), <=, lists + 1);
+  lists = atelier_sandbox_server_count_requests (f->account.server, "GET", path);
   spin (400);
-  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", path), ==, lists);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", path), ==, lists);
 
   /* Active again: the prompts come. */
-  atelier_sandbox_server_seed_prompt (f->server, f->ada, "ohwx woman at last", 1);
+  atelier_sandbox_server_seed_prompt (f->account.server, f->ada, "ohwx woman at last", 1);
   atelier_run_matrix_set_active (matrix, TRUE);
   atelier_test_wait_until (g_list_model_get_n_items (G_LIST_MODEL (matrix)) == 1, WAIT_MS);
   atelier_test_wait_until (!atelier_run_matrix_is_creating (matrix), WAIT_MS);
