@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "atelier-fal-client.h"
+#include "atelier-fal-face.h"
 #include "atelier-test-utils.h"
 
 typedef struct
@@ -340,6 +341,553 @@ test_data_uri (void)
   g_assert_cmpstr (uri, ==, "data:image/jpeg;base64,/9j/");
 }
 
+
+static JsonNode *
+prompt_input (const char *prompt,
+              const char *member,
+              const char *face)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "prompt");
+  json_builder_add_string_value (builder, prompt);
+  if (member != NULL)
+    {
+      json_builder_set_member_name (builder, member);
+      json_builder_add_string_value (builder, face);
+    }
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static AtelierFalRequest *
+submit (Fixture   *fixture,
+        JsonNode  *input,
+        GError   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  atelier_fal_client_submit_async (fixture->client, input, NULL, atelier_test_store_result, &result);
+  return atelier_fal_client_submit_finish (fixture->client, atelier_test_wait_result (&result), error);
+}
+
+static AtelierFalStatusInfo *
+poll_status (Fixture           *fixture,
+             AtelierFalRequest *request)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  AtelierFalStatusInfo *info;
+
+  atelier_fal_client_poll_status_async (fixture->client, request, NULL, atelier_test_store_result, &result);
+  info = atelier_fal_client_poll_status_finish (fixture->client, atelier_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+  g_assert_nonnull (info->logs);
+
+  return info;
+}
+
+/* Polls until COMPLETED, every 20 ms; the last status is returned. */
+static AtelierFalStatusInfo *
+poll_until_completed (Fixture           *fixture,
+                      AtelierFalRequest *request)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < end)
+    {
+      AtelierFalStatusInfo *info = poll_status (fixture, request);
+
+      if (info->status == ATELIER_FAL_STATUS_COMPLETED)
+        return info;
+      atelier_fal_status_info_free (info);
+      g_usleep (20 * 1000);
+    }
+
+  g_assert_not_reached ();
+}
+
+static AtelierFalResult *
+get_result (Fixture           *fixture,
+            AtelierFalRequest *request,
+            GError           **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  atelier_fal_client_get_result_async (fixture->client, request, NULL, atelier_test_store_result, &result);
+  return atelier_fal_client_get_result_finish (fixture->client, atelier_test_wait_result (&result), error);
+}
+
+/* A request behind another one: its position counts down as the other
+ * leaves the queue, then it is in progress with log lines appearing, and
+ * completed with all of them. */
+static void
+test_poll_status (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(JsonNode) first_input = prompt_input ("ohwx first", NULL, NULL);
+  g_autoptr(JsonNode) input = prompt_input ("ohwx second", NULL, NULL);
+  g_autoptr(AtelierFalRequest) first = NULL;
+  g_autoptr(AtelierFalRequest) request = NULL;
+  g_autoptr(AtelierFalStatusInfo) done = NULL;
+  g_autoptr(AtelierSandboxRequest) polled = NULL;
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) log_counts = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GError) error = NULL;
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  AtelierFalStatus last = ATELIER_FAL_STATUS_IN_QUEUE;
+
+  /* Queued 300 ms, then the second one queued 700 ms behind it */
+  atelier_sandbox_server_set_fal_delay_ms (fixture->server, 900);
+  first = submit (fixture, first_input, &error);
+  g_assert_no_error (error);
+  atelier_sandbox_server_set_fal_delay_ms (fixture->server, 2100);
+  request = submit (fixture, input, &error);
+  g_assert_no_error (error);
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_autoptr(AtelierFalStatusInfo) info = poll_status (fixture, request);
+
+      g_assert_cmpint (info->status, >=, last);
+      last = info->status;
+      g_assert_null (info->error);
+      if (info->status == ATELIER_FAL_STATUS_IN_QUEUE)
+        {
+          g_assert_cmpuint (g_strv_length (info->logs), ==, 0);
+          g_array_append_val (positions, info->queue_position);
+        }
+      else if (info->status == ATELIER_FAL_STATUS_IN_PROGRESS)
+        {
+          guint n = g_strv_length (info->logs);
+
+          g_assert_cmpuint (n, >=, 1);
+          g_assert_cmpstr (info->logs[0], ==, "Loading the face model");
+          g_array_append_val (log_counts, n);
+        }
+      else
+        {
+          done = g_steal_pointer (&info);
+          break;
+        }
+      g_usleep (20 * 1000);
+    }
+
+  g_assert_nonnull (done);
+  g_assert_null (done->error);
+
+  /* 1 while the first one waits, then 0 */
+  g_assert_cmpuint (positions->len, >=, 2);
+  g_assert_cmpint (g_array_index (positions, gint64, 0), ==, 1);
+  g_assert_cmpint (g_array_index (positions, gint64, positions->len - 1), ==, 0);
+  for (guint i = 1; i < positions->len; i++)
+    g_assert_cmpint (g_array_index (positions, gint64, i), <=, g_array_index (positions, gint64, i - 1));
+
+  /* More lines as it goes */
+  g_assert_cmpuint (log_counts->len, >=, 2);
+  for (guint i = 1; i < log_counts->len; i++)
+    g_assert_cmpuint (g_array_index (log_counts, guint, i), >=, g_array_index (log_counts, guint, i - 1));
+  g_assert_cmpuint (g_array_index (log_counts, guint, log_counts->len - 1), >, g_array_index (log_counts, guint, 0));
+
+  /* All of them once completed, in order */
+  g_assert_cmpuint (g_strv_length (done->logs), ==, 8);
+  g_assert_cmpstr (done->logs[0], ==, "Loading the face model");
+  g_assert_cmpstr (done->logs[1], ==, "Detecting the face");
+  g_assert_cmpstr (done->logs[2], ==, "Step 10/50");
+  g_assert_cmpstr (done->logs[6], ==, "Step 50/50");
+  g_assert_cmpstr (done->logs[7], ==, "Saving the image");
+  g_assert_cmpuint (g_strv_length (done->logs), >=, g_array_index (log_counts, guint, log_counts->len - 1));
+
+  /* The status URL was asked for its logs */
+  polled = atelier_sandbox_server_dup_last_request (fixture->server, "GET", "/fal-ai/ip-adapter-face-id/requests/");
+  g_assert_cmpstr (atelier_sandbox_request_get_query (polled), ==, "logs=1");
+  g_assert_true (g_str_has_suffix (atelier_sandbox_request_get_path (polled), "/status"));
+}
+
+static GBytes *
+flat_jpeg (int size)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, size, size);
+  g_autoptr(GError) error = NULL;
+  char *buffer = NULL;
+  gsize length = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x8090a0ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &length, "jpeg", &error, NULL));
+
+  return g_bytes_new_take (buffer, length);
+}
+
+/* Jobs that fail: no face in a flat photo, the model on "sandbox:fail". */
+static void
+test_failures (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(GBytes) flat = flat_jpeg (320);
+  g_autofree char *flat_url = atelier_fal_face_data_url (flat, NULL);
+  g_autoptr(JsonNode) no_face = prompt_input ("ohwx man", "face_image_url", flat_url);
+  g_autoptr(JsonNode) fails = prompt_input ("ohwx man sandbox:fail", NULL, NULL);
+  g_autoptr(AtelierFalRequest) no_face_request = NULL;
+  g_autoptr(AtelierFalRequest) fails_request = NULL;
+  g_autoptr(AtelierFalStatusInfo) no_face_info = NULL;
+  g_autoptr(AtelierFalStatusInfo) fails_info = NULL;
+  g_autoptr(AtelierFalResult) result = NULL;
+  g_autoptr(AtelierFalResult) run_result = NULL;
+  g_autoptr(GAsyncResult) run = NULL;
+  g_autoptr(GPtrArray) fields = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  atelier_sandbox_server_set_fal_delay_ms (fixture->server, 150);
+  no_face_request = submit (fixture, no_face, &error);
+  g_assert_no_error (error);
+  fails_request = submit (fixture, fails, &error);
+  g_assert_no_error (error);
+
+  no_face_info = poll_until_completed (fixture, no_face_request);
+  g_assert_cmpstr (no_face_info->error, ==, "No face was found in the image.");
+  n = g_strv_length (no_face_info->logs);
+  g_assert_cmpuint (n, >=, 2);
+  g_assert_cmpstr (no_face_info->logs[n - 1], ==, "No face was found in the image.");
+
+  fails_info = poll_until_completed (fixture, fails_request);
+  g_assert_cmpstr (fails_info->error, ==, "The model failed while generating.");
+
+  /* The result answers 422 {"detail": …} */
+  result = get_result (fixture, no_face_request, &error);
+  g_assert_null (result);
+  g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID);
+  fields = atelier_api_error_get_field_errors (error);
+  g_assert_cmpuint (fields->len, ==, 1);
+  g_assert_cmpstr (((AtelierFieldError *) g_ptr_array_index (fields, 0))->field, ==, "face_image_url");
+  g_assert_cmpstr (((AtelierFieldError *) g_ptr_array_index (fields, 0))->message, ==,
+                   "No face was found in the image.");
+  g_clear_error (&error);
+
+  result = get_result (fixture, fails_request, &error);
+  g_assert_null (result);
+  g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "The model failed while generating."));
+  g_clear_error (&error);
+
+  /* run ends with that error too */
+  atelier_fal_client_run_async (fixture->client, fails, NULL, atelier_test_store_result, &run);
+  run_result = atelier_fal_client_run_finish (fixture->client, atelier_test_wait_result (&run), &error);
+  g_assert_null (run_result);
+  g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID);
+}
+
+/* What the queue receives for data-URL faces: exactly the JSON sent, the
+ * data URLs whole (an 8 MB one included). */
+static void
+test_data_url_submit (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GBytes) photo = atelier_test_make_image (900, 700, 5, "jpeg");
+  g_autoptr(GBytes) face = atelier_fal_face_prepare (photo, NULL, NULL, NULL);
+  g_autofree char *url = atelier_fal_face_data_url (face, NULL);
+  g_autoptr(JsonNode) input = prompt_input ("ohwx woman, watercolor", "face_image_url", url);
+  g_autoptr(GPtrArray) faces = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autofree char *zip_url = NULL;
+  g_autoptr(JsonNode) zip_input = NULL;
+  g_autoptr(AtelierFalRequest) request = NULL;
+  g_autoptr(AtelierFalRequest) zip_request = NULL;
+  g_autoptr(AtelierSandboxRequest) received = NULL;
+  g_autoptr(AtelierSandboxRequest) zip_received = NULL;
+  g_autofree guint8 *filler = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sent = NULL;
+  g_autofree char *got = NULL;
+  const char *got_url;
+  /* With the face, just under ATELIER_FAL_MAX_DATA_URL once encoded */
+  gsize filler_size = ATELIER_FAL_MAX_DATA_URL / 4 * 3 - g_bytes_get_size (face) - 4096;
+
+  json_object_set_string_member (json_node_get_object (input), "model_type", "1_5-auraface-v1");
+  json_object_set_int_member (json_node_get_object (input), "num_inference_steps", 30);
+  request = submit (fixture, input, &error);
+  g_assert_no_error (error);
+
+  received = atelier_sandbox_server_dup_last_request (fixture->server, "POST", "/fal-ai/ip-adapter-face-id");
+  g_assert_true (json_node_equal (atelier_sandbox_request_get_json (received), input));
+  sent = json_to_string (input, FALSE);
+  got = json_to_string (atelier_sandbox_request_get_json (received), FALSE);
+  g_assert_cmpstr (got, ==, sent);
+  got_url = json_object_get_string_member (json_node_get_object (atelier_sandbox_request_get_json (received)),
+                                           "face_image_url");
+  g_assert_true (g_str_has_prefix (got_url, "data:image/jpeg;base64,"));
+  g_assert_cmpuint (strlen (got_url), ==, strlen (url));
+  g_assert_cmpuint (strlen (got_url), ==, strlen ("data:image/jpeg;base64,") +
+                                          (g_bytes_get_size (face) + 2) / 3 * 4);
+
+  /* Several faces as a zip, one of them padded to make it 8 MB */
+  filler = g_malloc (filler_size);
+  for (gsize i = 0; i < filler_size; i++)
+    filler[i] = (guint8) (i * 2654435761u >> 24);
+  g_ptr_array_add (faces, g_bytes_ref (face));
+  g_ptr_array_add (faces, g_bytes_new_take (g_steal_pointer (&filler), filler_size));
+  zip_url = atelier_fal_faces_zip_data_url (faces, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (zip_url), >, 8000000);
+  g_assert_cmpuint (strlen (zip_url), <=, ATELIER_FAL_MAX_DATA_URL);
+
+  zip_input = prompt_input ("ohwx woman", "face_images_data_url", zip_url);
+  zip_request = submit (fixture, zip_input, &error);
+  g_assert_no_error (error);
+  zip_received = atelier_sandbox_server_dup_last_request (fixture->server, "POST", "/fal-ai/ip-adapter-face-id");
+  got_url = json_object_get_string_member (json_node_get_object (atelier_sandbox_request_get_json (zip_received)),
+                                           "face_images_data_url");
+  g_assert_true (g_str_has_prefix (got_url, "data:application/zip;base64,"));
+  g_assert_cmpstr (got_url, ==, zip_url);
+}
+
+/* Data URLs that are not what they say */
+static void
+test_bad_data_urls (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  struct
+  {
+    const char *member;
+    const char *url;
+    gboolean    local;  /* refused before sending */
+  } cases[] = {
+    { "face_image_url", "data:image/jpeg;base64,@@not base64@@", TRUE },
+    { "face_image_url", "data:text/html;base64,PGgxPg==", TRUE },
+    { "face_image_url", "data:image/jpeg,rawbytes", TRUE },
+    { "face_image_url", "http://example.com/face.jpg", TRUE },
+    { "face_image_url", "file:///etc/passwd", TRUE },
+    { "face_images_data_url", "data:image/jpeg;base64,/9j/", TRUE },
+    /* well-formed, but "hello" is no image and no zip */
+    { "face_image_url", "data:image/png;base64,aGVsbG8=", FALSE },
+    { "face_images_data_url", "data:application/zip;base64,aGVsbG8=", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) input = prompt_input ("ohwx", cases[i].member, cases[i].url);
+      g_autoptr(AtelierFalRequest) request = NULL;
+      g_autoptr(GError) error = NULL;
+      guint before = atelier_sandbox_server_count_requests (fixture->server, "POST", "/fal-ai/");
+
+      g_test_message ("%s %s", cases[i].member, cases[i].url);
+      request = submit (fixture, input, &error);
+      g_assert_null (request);
+      if (cases[i].local)
+        {
+          g_autofree char *prefix = g_strconcat (cases[i].member, ": ", NULL);
+
+          g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM);
+          g_assert_true (g_str_has_prefix (error->message, prefix));
+          g_assert_cmpuint (atelier_sandbox_server_count_requests (fixture->server, "POST", "/fal-ai/"), ==, before);
+        }
+      else
+        {
+          g_autoptr(GPtrArray) fields = NULL;
+
+          g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID);
+          fields = atelier_api_error_get_field_errors (error);
+          g_assert_cmpuint (fields->len, ==, 1);
+          g_assert_cmpstr (((AtelierFieldError *) g_ptr_array_index (fields, 0))->field, ==, cases[i].member);
+          g_assert_cmpuint (atelier_sandbox_server_count_requests (fixture->server, "POST", "/fal-ai/"), ==, before + 1);
+        }
+    }
+}
+
+/* A submit that fails on the server's side or on the way is never sent
+ * again by itself: it may be queued already. Status calls may retry. */
+static void
+test_submit_not_retried (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  const AtelierSandboxFaultKind kinds[] = { ATELIER_SANDBOX_FAULT_STATUS, ATELIER_SANDBOX_FAULT_DROP,
+                                            ATELIER_SANDBOX_FAULT_CREATE_THEN_DROP };
+  const AtelierApiError codes[] = { ATELIER_API_ERROR_SERVER, ATELIER_API_ERROR_NETWORK,
+                                    ATELIER_API_ERROR_NETWORK };
+  g_autoptr(JsonNode) input = prompt_input ("ohwx", NULL, NULL);
+  g_autoptr(AtelierFalRequest) request = NULL;
+  g_autoptr(AtelierFalStatusInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  AtelierSandboxFault status_fault = {
+    .method = "GET", .path = "/fal-ai/", .kind = ATELIER_SANDBOX_FAULT_STATUS, .status = 503, .times = 1,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(AtelierFalRequest) failed = NULL;
+      AtelierSandboxFault fault = {
+        .method = "POST", .path = "/fal-ai/", .kind = kinds[i], .status = 500,
+      };
+
+      atelier_sandbox_server_clear_requests (fixture->server);
+      atelier_sandbox_server_clear_faults (fixture->server);
+      atelier_sandbox_server_add_fault (fixture->server, &fault);
+      failed = submit (fixture, input, &error);
+      g_assert_null (failed);
+      g_assert_error (error, ATELIER_API_ERROR, (int) codes[i]);
+      g_clear_error (&error);
+
+      /* Give a retry the time it would take */
+      g_usleep (300 * 1000);
+      while (g_main_context_iteration (NULL, FALSE));
+      g_assert_cmpuint (atelier_sandbox_server_count_requests (fixture->server, "POST", "/fal-ai/"), ==, 1);
+    }
+
+  /* A status call answered 503 once is retried */
+  atelier_sandbox_server_clear_faults (fixture->server);
+  atelier_sandbox_server_clear_requests (fixture->server);
+  request = submit (fixture, input, &error);
+  g_assert_no_error (error);
+  atelier_sandbox_server_add_fault (fixture->server, &status_fault);
+  info = poll_status (fixture, request);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (fixture->server, "GET", "/fal-ai/"), ==, 2);
+}
+
+static guint
+download_status (Fixture    *fixture,
+                 const char *url)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+
+  return soup_message_get_status (message);
+}
+
+/* fal's result URLs are temporary */
+static void
+test_result_url_expires (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(JsonNode) input = prompt_input ("ohwx man", NULL, NULL);
+  g_autoptr(AtelierFalResult) result = NULL;
+  g_autoptr(AtelierFalResult) again = NULL;
+  g_autoptr(AtelierFalRequest) request = NULL;
+  g_autoptr(AtelierFalStatusInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 end;
+
+  atelier_sandbox_server_set_fal_delay_ms (fixture->server, 60);
+  atelier_sandbox_server_set_fal_url_ttl_ms (fixture->server, 1500);
+  request = submit (fixture, input, &error);
+  g_assert_no_error (error);
+  info = poll_until_completed (fixture, request);
+  result = get_result (fixture, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (download_status (fixture, result->image_url), ==, SOUP_STATUS_OK);
+
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (download_status (fixture, result->image_url) == SOUP_STATUS_OK)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_usleep (50 * 1000);
+    }
+  g_assert_cmpuint (download_status (fixture, result->image_url), ==, SOUP_STATUS_NOT_FOUND);
+
+  /* The result itself still answers, with the dead URL */
+  again = get_result (fixture, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->image_url, ==, result->image_url);
+}
+
+/* An answer without image.url */
+static void
+test_result_without_image (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  AtelierFalRequest request = { "abc", NULL, NULL, NULL };
+  g_autofree char *base_url = atelier_sandbox_server_dup_base_url (fixture->server);
+  g_autoptr(AtelierFalResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  AtelierSandboxFault fault = {
+    .method = "GET", .path = "/fal-ai/", .kind = ATELIER_SANDBOX_FAULT_STATUS, .status = 200,
+    .body = "{\"image\": {\"content_type\": \"image/png\"}, \"seed\": 1}",
+  };
+
+  request.response_url = g_strdup_printf ("%s/fal-ai/ip-adapter-face-id/requests/abc", base_url);
+  atelier_sandbox_server_add_fault (fixture->server, &fault);
+  result = get_result (fixture, &request, &error);
+  g_assert_null (result);
+  g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==, "fal.ai finished without an image.");
+  g_free (request.response_url);
+}
+
+static void
+test_validation_ranges (void)
+{
+  struct { const char *member; const char *json; gboolean valid; } cases[] = {
+    { "guidance_scale", "0", TRUE }, { "guidance_scale", "16", TRUE }, { "guidance_scale", "16.5", FALSE },
+    { "num_inference_steps", "1", TRUE }, { "num_inference_steps", "200", TRUE },
+    { "num_inference_steps", "201", FALSE }, { "num_inference_steps", "0", FALSE },
+    { "num_samples", "4", TRUE }, { "num_samples", "5", FALSE },
+    { "width", "512", TRUE }, { "width", "1024", TRUE }, { "width", "511", FALSE }, { "height", "1025", FALSE },
+    { "face_id_det_size", "64", TRUE }, { "face_id_det_size", "640", TRUE }, { "face_id_det_size", "63", FALSE },
+    { "seed", "42", TRUE }, { "seed", "-1", FALSE }, { "seed", "1.5", FALSE },
+    { "negative_prompt", "\"blurry\"", TRUE }, { "negative_prompt", "3", FALSE },
+    { "base_1_5_model_repo", "\"SG161222/Realistic_Vision_V4.0_noVAE\"", TRUE },
+    { "base_1_5_model_repo", "\"\"", FALSE },
+    { "base_sdxl_model_repo", "\"SG161222/RealVisXL_V3.0\"", TRUE }, { "base_sdxl_model_repo", "[]", FALSE },
+    { "face_image_url", "\"https://example.com/face.png\"", TRUE },
+    { "face_image_url", "\"http://127.0.0.1:8080/sandbox/images/1-0.jpg\"", TRUE },
+    { "face_image_url", "\"data:image/webp;base64,UklGRg==\"", TRUE },
+    { "face_image_url", "\"javascript:alert(1)\"", FALSE },
+    { "face_images_data_url", "\"data:application/zip;base64,UEsDBA==\"", TRUE },
+    { "face_images_data_url", "\"https://example.com/faces.zip\"", TRUE },
+    { "face_images_data_url", "42", FALSE },
+  };
+  const char * const model_types[] = {
+    "1_5-v1", "1_5-v1-plus", "1_5-v2-plus", "SDXL-v1", "SDXL-v2-plus", "1_5-auraface-v1",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"prompt\": \"ohwx\", \"%s\": %s}", cases[i].member, cases[i].json);
+      g_autoptr(JsonNode) input = json_from_string (json, NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", json);
+      g_assert_cmpint (atelier_fal_validate_face_id_input (input, &error), ==, cases[i].valid);
+      if (!cases[i].valid)
+        {
+          g_autofree char *prefix = g_strconcat (cases[i].member, ": ", NULL);
+
+          g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM);
+          g_assert_true (g_str_has_prefix (error->message, prefix));
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (model_types); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"prompt\": \"ohwx\", \"model_type\": \"%s\"}", model_types[i]);
+      g_autoptr(JsonNode) input = json_from_string (json, NULL);
+
+      g_assert_true (atelier_fal_validate_face_id_input (input, NULL));
+    }
+
+  /* Over the data URL limit: refused before sending */
+  {
+    gsize length = ATELIER_FAL_MAX_DATA_URL + 4;
+    g_autofree char *url = g_malloc (length + 1);
+    g_autoptr(JsonNode) input = NULL;
+    g_autoptr(GError) error = NULL;
+
+    memset (url, 'A', length);
+    memcpy (url, "data:image/jpeg;base64,", strlen ("data:image/jpeg;base64,"));
+    url[length] = '\0';
+    input = prompt_input ("ohwx", "face_image_url", url);
+    g_assert_false (atelier_fal_validate_face_id_input (input, &error));
+    g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM);
+    g_assert_true (g_str_has_prefix (error->message, "face_image_url: "));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -356,6 +904,14 @@ main (int   argc,
   ADD ("/fal/server-validation-detail", test_server_validation_detail);
   ADD ("/fal/keys", test_keys);
   ADD ("/fal/foreign-urls", test_foreign_urls_not_followed);
+  ADD ("/fal/poll-status", test_poll_status);
+  ADD ("/fal/failures", test_failures);
+  ADD ("/fal/data-url-submit", test_data_url_submit);
+  ADD ("/fal/bad-data-urls", test_bad_data_urls);
+  ADD ("/fal/submit-not-retried", test_submit_not_retried);
+  ADD ("/fal/result-url-expires", test_result_url_expires);
+  ADD ("/fal/result-without-image", test_result_without_image);
+  g_test_add_func ("/fal/validation-ranges", test_validation_ranges);
   g_test_add_func ("/fal/base-url", test_base_url);
   g_test_add_func ("/fal/data-uri", test_data_uri);
 

@@ -11,9 +11,11 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "atelier-astria-client.h"
 #include "atelier-fal-client.h"
+#include "atelier-fal-face.h"
 #include "atelier-http-private.h"
 #include "atelier-json-private.h"
 #include "atelier-task-private.h"
@@ -131,6 +133,146 @@ check_number (JsonObject  *input,
   return TRUE;
 }
 
+/* TRUE when @url is "data:@media_prefix…;base64,…" with well-formed
+ * base64 (padding only at the end). */
+static gboolean
+is_base64_data_url (const char *url,
+                    const char *media_prefix)
+{
+  const char *type;
+  const char *comma;
+  const char *data;
+  gsize length;
+  gsize padding = 0;
+
+  if (!g_str_has_prefix (url, "data:"))
+    return FALSE;
+
+  type = url + strlen ("data:");
+  comma = strchr (type, ',');
+  if (comma == NULL || !g_str_has_prefix (type, media_prefix) ||
+      (gsize) (comma - type) <= strlen (";base64") ||
+      strncmp (comma - strlen (";base64"), ";base64", strlen (";base64")) != 0)
+    return FALSE;
+
+  /* Nothing but a subtype between the prefix and ";base64" */
+  for (const char *p = type + strlen (media_prefix); p < comma - strlen (";base64"); p++)
+    {
+      if (!g_ascii_isalnum (*p) && strchr ("+-.", *p) == NULL)
+        return FALSE;
+    }
+
+  data = comma + 1;
+  length = strlen (data);
+  if (length == 0 || length % 4 != 0)
+    return FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (c == '=')
+        {
+          if (i < length - 2)
+            return FALSE;
+          padding++;
+        }
+      else if (padding > 0 || (!g_ascii_isalnum (c) && c != '+' && c != '/'))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A face URL member: a URL fal may be given (https, or http on loopback),
+ * or a base64 data: URL of @media_prefix no longer than
+ * ATELIER_FAL_MAX_DATA_URL. */
+static gboolean
+check_face_url (JsonObject  *input,
+                const char  *member,
+                const char  *media_prefix,
+                const char  *wrong_message,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (input, member);
+  const char *url;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  url = _atelier_json_get_string (input, member);
+  if (url == NULL)
+    {
+      g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
+                   "%s: %s", member, _("Must be text."));
+      return FALSE;
+    }
+
+  if (g_str_has_prefix (url, "data:"))
+    {
+      if (strlen (url) > ATELIER_FAL_MAX_DATA_URL)
+        {
+          g_autofree char *max = g_format_size (ATELIER_FAL_MAX_DATA_URL);
+
+          g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
+                       _("%s: Too large to send (at most %s)."), member, max);
+          return FALSE;
+        }
+
+      if (is_base64_data_url (url, media_prefix))
+        return TRUE;
+    }
+  else if (atelier_fal_face_url_is_sendable (url))
+    return TRUE;
+
+  g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
+               "%s: %s", member, wrong_message);
+  return FALSE;
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (; *text != '\0'; text++)
+    {
+      if (!g_ascii_isspace (*text))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* An optional text member: a string when present, not blank when @nonempty. */
+static gboolean
+check_string (JsonObject  *input,
+              const char  *member,
+              gboolean     nonempty,
+              GError     **error)
+{
+  JsonNode *node = json_object_get_member (input, member);
+  const char *value;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  value = _atelier_json_get_string (input, member);
+  if (value == NULL)
+    {
+      g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
+                   "%s: %s", member, _("Must be text."));
+      return FALSE;
+    }
+
+  if (nonempty && is_blank (value))
+    {
+      g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
+                   "%s: %s", member, _("Must not be empty."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 gboolean
 atelier_fal_validate_face_id_input (JsonNode  *input,
                                     GError   **error)
@@ -141,7 +283,6 @@ atelier_fal_validate_face_id_input (JsonNode  *input,
   JsonObject *object;
   const char *prompt;
   const char *model_type;
-  const char *face;
 
   if (input == NULL || !JSON_NODE_HOLDS_OBJECT (input))
     {
@@ -152,13 +293,15 @@ atelier_fal_validate_face_id_input (JsonNode  *input,
 
   object = json_node_get_object (input);
   prompt = _atelier_json_get_string (object, "prompt");
-  if (prompt == NULL || *prompt == '\0')
+  if (prompt == NULL || is_blank (prompt))
     {
       g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
                    "prompt: %s", _("Describe the image to make."));
       return FALSE;
     }
 
+  if (!check_string (object, "model_type", TRUE, error))
+    return FALSE;
   model_type = _atelier_json_get_string (object, "model_type");
   if (model_type != NULL && !g_strv_contains (model_types, model_type))
     {
@@ -167,16 +310,14 @@ atelier_fal_validate_face_id_input (JsonNode  *input,
       return FALSE;
     }
 
-  face = _atelier_json_get_string (object, "face_image_url");
-  if (face != NULL && !g_str_has_prefix (face, "https://") &&
-      !g_str_has_prefix (face, "http://") && !g_str_has_prefix (face, "data:image/"))
-    {
-      g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INVALID_PARAM,
-                   "face_image_url: %s", _("Must be a web address or an image."));
-      return FALSE;
-    }
-
-  return check_number (object, "seed", 0, 4294967295.0, TRUE, error) &&
+  return check_face_url (object, "face_image_url", "image/",
+                         _("Must be an https address or a photo."), error) &&
+         check_face_url (object, "face_images_data_url", "application/zip",
+                         _("Must be an https address or a zip archive of photos."), error) &&
+         check_string (object, "negative_prompt", FALSE, error) &&
+         check_string (object, "base_1_5_model_repo", TRUE, error) &&
+         check_string (object, "base_sdxl_model_repo", TRUE, error) &&
+         check_number (object, "seed", 0, 4294967295.0, TRUE, error) &&
          check_number (object, "guidance_scale", 0, 16, FALSE, error) &&
          check_number (object, "num_inference_steps", 1, 200, TRUE, error) &&
          check_number (object, "num_samples", 1, 4, TRUE, error) &&
@@ -239,6 +380,9 @@ atelier_fal_client_init (AtelierFalClient *self)
   static const AtelierHttpPolicy policy = {
     .server_retry_base_ms = 5000, .max_server_retries = 3,
     .rate_limit_base_ms = 2000, .max_rate_limit_retries = 5,
+    /* A submit answered 5xx may be queued already: the job is then
+     * "unsure" and the user decides. Status, result and cancel retry. */
+    .no_post_server_retries = TRUE,
   };
 
   _atelier_endpoint_init (&self->endpoint, "Key", G_OBJECT (self), &policy);
@@ -628,6 +772,108 @@ atelier_fal_client_get_status_finish (AtelierFalClient  *self,
   return TRUE;
 }
 
+/* status with logs */
+
+void
+atelier_fal_status_info_free (AtelierFalStatusInfo *self)
+{
+  if (self == NULL)
+    return;
+
+  g_strfreev (self->logs);
+  g_free (self->error);
+  g_free (self);
+}
+
+static gpointer
+read_status_info (AtelierFalClient  *self,
+                  JsonObject        *object,
+                  GError           **error)
+{
+  g_autofree StatusData *data = read_status (self, object, error);
+  g_autoptr(GStrvBuilder) logs = g_strv_builder_new ();
+  JsonArray *array = _atelier_json_get_array (object, "logs");
+  AtelierFalStatusInfo *info;
+
+  if (data == NULL)
+    return NULL;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      const char *message = NULL;
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        message = _atelier_json_get_string (json_node_get_object (node), "message");
+      if (message != NULL)
+        g_strv_builder_add (logs, message);
+    }
+
+  info = g_new0 (AtelierFalStatusInfo, 1);
+  info->status = data->status;
+  info->queue_position = data->position;
+  info->logs = g_strv_builder_end (logs);
+  if (data->status == ATELIER_FAL_STATUS_COMPLETED)
+    {
+      const char *message = _atelier_json_get_string (object, "error");
+
+      if (message != NULL && *message != '\0')
+        info->error = g_strdup (message);
+    }
+
+  return info;
+}
+
+/* @url with "logs=1" added to its query. */
+static char *
+with_logs (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr(GUri) logs = NULL;
+  const char *query;
+  g_autofree char *new_query = NULL;
+
+  if (uri == NULL)
+    return g_strdup (url);
+
+  query = g_uri_get_query (uri);
+  if (query != NULL && *query != '\0')
+    new_query = g_strconcat (query, "&logs=1", NULL);
+  else
+    new_query = g_strdup ("logs=1");
+
+  logs = g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
+                      g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_path (uri),
+                      new_query, g_uri_get_fragment (uri));
+  return g_uri_to_string (logs);
+}
+
+void
+atelier_fal_client_poll_status_async (AtelierFalClient        *self,
+                                      const AtelierFalRequest *request,
+                                      GCancellable            *cancellable,
+                                      GAsyncReadyCallback      callback,
+                                      gpointer                 user_data)
+{
+  g_autofree char *uri = NULL;
+
+  g_return_if_fail (ATELIER_IS_FAL_CLIENT (self));
+  g_return_if_fail (request != NULL);
+
+  uri = with_logs (request->status_url);
+  fal_call_start (fal_call_new (self, "GET", uri, read_status_info,
+                                (GDestroyNotify) atelier_fal_status_info_free),
+                  NULL, atelier_fal_client_poll_status_async, cancellable, callback, user_data);
+}
+
+AtelierFalStatusInfo *
+atelier_fal_client_poll_status_finish (AtelierFalClient  *self,
+                                       GAsyncResult      *result,
+                                       GError           **error)
+{
+  return fal_finish (self, result, atelier_fal_client_poll_status_async, error);
+}
+
 /* result */
 
 static gpointer
@@ -640,7 +886,11 @@ read_result (AtelierFalClient  *self,
   AtelierFalResult *fal_result;
 
   if (url == NULL || *url == '\0')
-    return parse_error (error, "image");
+    {
+      g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_PARSE,
+                   _("fal.ai finished without an image."));
+      return NULL;
+    }
 
   fal_result = g_new0 (AtelierFalResult, 1);
   fal_result->image_url = g_strdup (url);

@@ -57,10 +57,19 @@ void               atelier_fal_result_free      (AtelierFalResult        *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierFalRequest, atelier_fal_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierFalResult, atelier_fal_result_free)
 
-/* Input of ip-adapter-face-id: prompt required; face_image_url (http(s) or a
- * data: URI), model_type, negative_prompt, seed, guidance_scale 0–16,
- * num_inference_steps 1–200, num_samples 1–4, width/height 512–1024,
- * face_id_det_size 64–640. ATELIER_API_ERROR_INVALID_PARAM names the field. */
+/* Input of ip-adapter-face-id: prompt required; face_image_url and
+ * face_images_data_url each either a URL fal may be given
+ * (atelier_fal_face_url_is_sendable(): https, or http on loopback) or a
+ * base64 data: URL (an image/ type for face_image_url, application/zip for
+ * face_images_data_url) of at most ATELIER_FAL_MAX_DATA_URL characters;
+ * model_type one of the six fal knows, negative_prompt text,
+ * base_1_5_model_repo and base_sdxl_model_repo non-empty text, seed
+ * 0–2³²−1, guidance_scale 0–16, num_inference_steps 1–200, num_samples
+ * 1–4, width/height 512–1024, face_id_det_size 64–640.
+ * ATELIER_API_ERROR_INVALID_PARAM, its message starting "field: ". (A
+ * server's 422, {"detail": [{loc: [body, field], msg}]}, is
+ * ATELIER_API_ERROR_INVALID with a "field: msg" line per entry, read with
+ * atelier_api_error_get_field_errors().) */
 gboolean           atelier_fal_validate_face_id_input (JsonNode    *input,
                                                       GError     **error);
 /* "data:image/jpeg;base64,…" for a local face photo. */
@@ -129,6 +138,33 @@ void               atelier_fal_client_cancel_async      (AtelierFalClient       
 gboolean           atelier_fal_client_cancel_finish     (AtelierFalClient        *self,
                                                          GAsyncResult            *result,
                                                          GError                 **error);
+/* The status with fal's log lines (GET status_url?logs=1, "logs=1" added
+ * to any query the URL has). A COMPLETED status with an "error" member (a
+ * failed or cancelled request) comes back as info->error, not as a
+ * GError: the call itself succeeded. The submit is never retried after a
+ * 5xx, a dropped connection or a timeout (it may be queued already);
+ * status, result and cancel calls retry 5xx but 504. */
+typedef struct
+{
+  AtelierFalStatus  status;
+  gint64            queue_position;  /* -1 when unknown */
+  GStrv             logs;            /* every log message so far, never NULL */
+  char             *error;           /* COMPLETED with an error (a failed or
+                                      * cancelled request), else NULL */
+} AtelierFalStatusInfo;
+
+void                  atelier_fal_status_info_free      (AtelierFalStatusInfo *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierFalStatusInfo, atelier_fal_status_info_free)
+
+void                  atelier_fal_client_poll_status_async  (AtelierFalClient        *self,
+                                                             const AtelierFalRequest *request,
+                                                             GCancellable            *cancellable,
+                                                             GAsyncReadyCallback      callback,
+                                                             gpointer                 user_data);
+AtelierFalStatusInfo *atelier_fal_client_poll_status_finish (AtelierFalClient        *self,
+                                                             GAsyncResult            *result,
+                                                             GError                 **error);
+
 /* Submit, poll with backoff (emitting ::status-changed), fetch the result.
  * Cancelling also sends the queue's cancel request. */
 void               atelier_fal_client_run_async         (AtelierFalClient        *self,

@@ -22,6 +22,10 @@ typedef struct
   guint    max_server_retries;
   guint    rate_limit_base_ms;    /* first wait after a 429 without Retry-After */
   guint    max_rate_limit_retries;
+  /* A POST answered 5xx is not sent again: it may have been carried out
+   * (fal's submit may be queued already). FALSE, the zero value, keeps
+   * retrying it like any call (the Astria client's documented policy). */
+  gboolean no_post_server_retries;
 } AtelierHttpPolicy;
 
 /* Where a client sends its calls, with which key, on which session and

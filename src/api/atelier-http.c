@@ -636,8 +636,10 @@ send_cb (GObject      *source,
     }
 
   /* 500, 502, 503: retried with exponential backoff. 504 never: the
-   * request may have been carried out. */
+   * request may have been carried out; nor a POST when the policy says
+   * so, for the same reason. */
   if (status >= 500 && status != SOUP_STATUS_GATEWAY_TIMEOUT &&
+      !(data->policy.no_post_server_retries && g_str_equal (data->method, "POST")) &&
       data->server_retries < data->policy.max_server_retries)
     {
       data->server_retries++;

@@ -381,6 +381,9 @@ typedef enum
 typedef struct
 {
   int        max_side;     /* <= 0: no scaling */
+  int        short_side;   /* <= 0: no scaling by the shorter side */
+  gint64     max_pixels;   /* <= 0: no limit */
+  gboolean   too_many;     /* the header was over max_pixels */
   gboolean   prepared;
   int        width;        /* as stored, before the EXIF orientation */
   int        height;
@@ -406,16 +409,28 @@ size_prepared_cb (GdkPixbufLoader *loader,
                   Decode          *d)
 {
   int longer = MAX (width, height);
+  int shorter = MIN (width, height);
 
   d->prepared = TRUE;
   d->width = width;
   d->height = height;
 
+  /* Refused before a pixel is decoded: a zero size makes every
+   * incremental loader fail before allocating the image. */
+  if (d->max_pixels > 0 && (gint64) width * height > d->max_pixels)
+    {
+      d->too_many = TRUE;
+      gdk_pixbuf_loader_set_size (loader, 0, 0);
+      return;
+    }
+
   /* The longer side stays the longer side when the orientation swaps
    * the axes, so the scale is the same either way. */
-  if (d->max_side > 0 && longer > d->max_side)
+  if ((d->max_side > 0 && longer > d->max_side) ||
+      (d->short_side > 0 && shorter > d->short_side))
     {
-      double scale = (double) d->max_side / longer;
+      double scale = d->short_side > 0 ? (double) d->short_side / shorter
+                                       : (double) d->max_side / longer;
 
       gdk_pixbuf_loader_set_size (loader,
                                   MAX (1, (int) lround (width * scale)),
@@ -621,8 +636,15 @@ decode_stream (GInputStream  *stream,
       track_jpeg (d, buffer, (gsize) n);
 
       /* On failure the loader closes itself. */
-      if (!gdk_pixbuf_loader_write (loader, buffer, (gsize) n, &local_error))
+      if (!gdk_pixbuf_loader_write (loader, buffer, (gsize) n, &local_error) || d->too_many)
         {
+          if (d->too_many)
+            {
+              g_clear_error (&local_error);
+              gdk_pixbuf_loader_close (loader, NULL);
+              g_set_error (&local_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY,
+                           "the image is %d × %d pixels", d->width, d->height);
+            }
           propagate_with_name (error, g_steal_pointer (&local_error), name);
           return NULL;
         }
@@ -669,6 +691,39 @@ decode_stream (GInputStream  *stream,
   return g_object_ref (pixbuf);
 }
 
+/* Decodes @stream scaled, oriented. @keep, @small_jpeg as above. */
+static GdkPixbuf *
+load_stream (GInputStream  *stream,
+             const char    *name,
+             Decode        *d,
+             int           *orig_width,
+             int           *orig_height,
+             GByteArray    *keep,
+             gboolean      *small_jpeg,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  const char *orientation;
+
+  pixbuf = decode_stream (stream, name, d, keep, small_jpeg, cancellable, error);
+  if (pixbuf == NULL)
+    return NULL;
+
+  /* The loader may have scaled after decoding, dropping the options. */
+  orientation = gdk_pixbuf_get_option (pixbuf, "orientation");
+  if (orientation == NULL && d->orientation != NULL)
+    gdk_pixbuf_set_option (pixbuf, "orientation", d->orientation);
+  orientation = gdk_pixbuf_get_option (pixbuf, "orientation");
+
+  if (orig_width != NULL)
+    *orig_width = orientation_swaps_axes (orientation) ? d->height : d->width;
+  if (orig_height != NULL)
+    *orig_height = orientation_swaps_axes (orientation) ? d->width : d->height;
+
+  return gdk_pixbuf_apply_embedded_orientation (pixbuf);
+}
+
 /* Decodes @file scaled, oriented. @keep, @small_jpeg as above. */
 static GdkPixbuf *
 load_file (GFile         *file,
@@ -681,12 +736,10 @@ load_file (GFile         *file,
            GError       **error)
 {
   g_autoptr(GFileInputStream) stream = NULL;
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *basename = g_file_get_basename (file);
   g_autofree char *name = g_filename_display_name (basename != NULL ? basename : "?");
   GdkPixbuf *oriented;
-  const char *orientation;
   Decode d = { .max_side = max_side };
 
   stream = g_file_read (file, cancellable, &local_error);
@@ -696,29 +749,60 @@ load_file (GFile         *file,
       return NULL;
     }
 
-  pixbuf = decode_stream (G_INPUT_STREAM (stream), name, &d, keep, small_jpeg,
-                          cancellable, error);
-  if (pixbuf == NULL)
-    {
-      decode_clear (&d);
-      return NULL;
-    }
-
-  /* The loader may have scaled after decoding, dropping the options. */
-  orientation = gdk_pixbuf_get_option (pixbuf, "orientation");
-  if (orientation == NULL && d.orientation != NULL)
-    gdk_pixbuf_set_option (pixbuf, "orientation", d.orientation);
-  orientation = gdk_pixbuf_get_option (pixbuf, "orientation");
-
-  if (orig_width != NULL)
-    *orig_width = orientation_swaps_axes (orientation) ? d.height : d.width;
-  if (orig_height != NULL)
-    *orig_height = orientation_swaps_axes (orientation) ? d.width : d.height;
-
-  oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+  oriented = load_stream (G_INPUT_STREAM (stream), name, &d, orig_width, orig_height,
+                          keep, small_jpeg, cancellable, error);
   decode_clear (&d);
 
   return oriented;
+}
+
+/**
+ * atelier_image_decode_bytes:
+ * @bytes: the bytes of an image file
+ * @short_side: the shorter side wanted; 0 or less keeps the size
+ * @max_pixels: the most pixels the header may declare; 0 or less: no limit
+ * @width: (out) (optional): the width of the image as stored in its header
+ *   (before the EXIF orientation), set as soon as the header is read, also
+ *   on error; 0 when it never was
+ * @height: (out) (optional): its height
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a %GDK_PIXBUF_ERROR
+ *
+ * Blocking. Like atelier_image_load_scaled() for bytes in memory, scaled
+ * (never enlarged) by the shorter side. The header's size is checked
+ * before a single pixel is decoded: over @max_pixels the decoder is
+ * stopped and %GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY returned, so a
+ * decompression bomb never allocates its image. Data that is no known
+ * image gives %GDK_PIXBUF_ERROR_UNKNOWN_TYPE; a cut-off or damaged image
+ * %GDK_PIXBUF_ERROR_CORRUPT_IMAGE (or another loader error).
+ *
+ * Returns: (transfer full) (nullable): the image, upright
+ */
+GdkPixbuf *
+atelier_image_decode_bytes (GBytes        *bytes,
+                            int            short_side,
+                            gint64         max_pixels,
+                            int           *width,
+                            int           *height,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  g_autoptr(GInputStream) stream = NULL;
+  Decode d = { .short_side = short_side, .max_pixels = max_pixels };
+  GdkPixbuf *pixbuf;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stream = g_memory_input_stream_new_from_bytes (bytes);
+  pixbuf = load_stream (stream, "image", &d, NULL, NULL, NULL, NULL, cancellable, error);
+  if (width != NULL)
+    *width = d.prepared ? d.width : 0;
+  if (height != NULL)
+    *height = d.prepared ? d.height : 0;
+  decode_clear (&d);
+
+  return pixbuf;
 }
 
 /**

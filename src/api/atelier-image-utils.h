@@ -45,6 +45,22 @@ GdkPixbuf *atelier_image_load_scaled        (GFile         *file,
                                              GCancellable  *cancellable,
                                              GError       **error);
 
+/* Blocking: decodes the image in @bytes scaled (while decoding, never
+ * enlarged) so that its shorter side is about @short_side (<= 0: as
+ * stored), upright. The header's size (as stored, in @width and @height
+ * as soon as it is read, also on error) is checked before decoding: over
+ * @max_pixels (<= 0: no limit) it fails with
+ * GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY and nothing is allocated. No known
+ * format: GDK_PIXBUF_ERROR_UNKNOWN_TYPE; cut off or damaged: another
+ * GDK_PIXBUF_ERROR (a cut-off JPEG is GDK_PIXBUF_ERROR_CORRUPT_IMAGE). */
+GdkPixbuf *atelier_image_decode_bytes       (GBytes        *bytes,
+                                             int            short_side,
+                                             gint64         max_pixels,
+                                             int           *width,
+                                             int           *height,
+                                             GCancellable  *cancellable,
+                                             GError       **error);
+
 /* Blocking: @file as a JPEG whose longer side is at most @max_side (the
  * original bytes when it is a JPEG already that small). */
 GBytes    *atelier_image_downscale_to_jpeg  (GFile         *file,

@@ -166,6 +166,8 @@ typedef struct
   gint64      cancelled_at;        /* 0: not cancelled */
   gint64      delay_usec;          /* the fal delay when it was submitted */
   gint64      seed;
+  char       *failure;             /* (nullable) the error it completes with */
+  char       *failure_field;       /* (nullable) the input member at fault */
 } AtelierSandboxFalRequest;
 
 typedef enum
@@ -292,6 +294,14 @@ AtelierSandboxFalRequest *_atelier_sandbox_store_create_fal      (AtelierSandbox
 AtelierSandboxFalState _atelier_sandbox_store_get_fal_state      (AtelierSandboxStore      *store,
                                                                   AtelierSandboxFalRequest *request,
                                                                   guint                    *queue_position);
+/* How far an IN_PROGRESS request is, 0 to 1 (1 once completed). */
+double                 _atelier_sandbox_store_get_fal_progress   (AtelierSandboxStore      *store,
+                                                                  AtelierSandboxFalRequest *request);
+/* fal's result URLs are temporary: its image answers 404 this long after
+ * the request completed (default 10 minutes, or
+ * $ATELIER_SANDBOX_FAL_URL_TTL_MS when the store is made). */
+void                   _atelier_sandbox_store_set_fal_url_ttl_ms (AtelierSandboxStore      *store,
+                                                                  guint                     ttl_ms);
 
 /* Images: the render job for an image of a prompt or of a fal request, or
  * NULL when there is none (yet). */
@@ -299,6 +309,11 @@ AtelierSandboxRenderJob *_atelier_sandbox_store_prompt_image_job (AtelierSandbox
                                                                   gint64                    prompt_id,
                                                                   guint                     index);
 AtelierSandboxRenderJob *_atelier_sandbox_store_fal_image_job    (AtelierSandboxStore      *store,
+                                                                  AtelierSandboxFalRequest *request);
+/* The render job of a completed fal request's image, whether its URL has
+ * expired or not (for the result's answer); NULL before completion. The
+ * one above is NULL too once the URL has expired or when it failed. */
+AtelierSandboxRenderJob *_atelier_sandbox_store_fal_render_job   (AtelierSandboxStore      *store,
                                                                   AtelierSandboxFalRequest *request);
 /* Every image of every finished prompt. */
 GPtrArray             *_atelier_sandbox_store_dup_all_image_jobs (AtelierSandboxStore      *store);

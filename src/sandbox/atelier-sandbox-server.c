@@ -656,6 +656,17 @@ atelier_sandbox_server_set_image_size (AtelierSandboxServer *self,
   set_uint_setting (self, PROP_IMAGE_SIZE, size);
 }
 
+void
+atelier_sandbox_server_set_fal_url_ttl_ms (AtelierSandboxServer *self,
+                                           guint                 ttl_ms)
+{
+  g_return_if_fail (ATELIER_IS_SANDBOX_SERVER (self));
+
+  g_mutex_lock (&self->lock);
+  _atelier_sandbox_store_set_fal_url_ttl_ms (self->store, ttl_ms);
+  g_mutex_unlock (&self->lock);
+}
+
 /* GObject */
 
 AtelierSandboxServer *

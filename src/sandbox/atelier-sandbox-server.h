@@ -25,8 +25,16 @@
  *   GET  /fal-ai/ip-adapter-face-id/requests/:rid/status,
  *   GET  /fal-ai/ip-adapter-face-id/requests/:rid,
  *   PUT  /fal-ai/ip-adapter-face-id/requests/:rid/cancel
- *   GET  /sandbox/images/... (rendered images)
+ *   GET  /sandbox/images/... (rendered images; fal's expire, see
+ *        atelier_sandbox_server_set_fal_url_ttl_ms())
  *   POST/DELETE /__sandbox/faults (JSON form of AtelierSandboxFault)
+ *
+ * fal: the status answers "logs" only for ?logs=1 (lines appear while in
+ * progress, all of them at COMPLETED); the queue position counts the
+ * requests queued ahead. A data: face must decode (else 422 naming the
+ * member); a flat-colour face completes with the error "No face was found
+ * in the image." and a prompt containing "sandbox:fail" with "The model
+ * failed while generating." (their results answer 422 {"detail": …}).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -129,6 +137,11 @@ void                  atelier_sandbox_server_set_fal_delay_ms      (AtelierSandb
                                                                     guint                 delay_ms);
 void                  atelier_sandbox_server_set_image_size        (AtelierSandboxServer *self,
                                                                     guint                 size);
+/* fal result image URLs (/sandbox/images/fal/…) answer 404 this long after
+ * the request completed, like fal's temporary URLs. Default 10 minutes,
+ * or $ATELIER_SANDBOX_FAL_URL_TTL_MS read when the server is made. */
+void                  atelier_sandbox_server_set_fal_url_ttl_ms    (AtelierSandboxServer *self,
+                                                                    guint                 ttl_ms);
 
 /* Loads the state, starts the server thread and listens on 127.0.0.1:@port
  * (0 for a random port). The sync form blocks until listening. */

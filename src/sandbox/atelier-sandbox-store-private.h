@@ -27,6 +27,7 @@ struct _AtelierSandboxStore
   guint       training_delay_ms;
   guint       prompt_delay_ms;
   guint       fal_delay_ms;
+  guint       fal_url_ttl_ms;  /* fal result image URLs expire after this */
   guint       image_size;
 
   gint64      next_tune_id;

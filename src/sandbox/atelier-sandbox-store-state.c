@@ -399,7 +399,7 @@ static const Kind pack_kind = KIND (packs, pack, pack_finish, pack_write_more);
 static const Field fal_request_fields[] = {
   FAL (FIELD_STRING | FIELD_REQUIRED, id), FAL (FIELD_OBJECT | FIELD_REQUIRED, input),
   FAL (FIELD_INT64, created_at), FAL (FIELD_INT64, cancelled_at), FAL (FIELD_INT64, delay_usec),
-  FAL (FIELD_INT64, seed),
+  FAL (FIELD_INT64, seed), FAL (FIELD_STRING, failure), FAL (FIELD_STRING, failure_field),
 };
 
 static const Kind fal_request_kind = KIND (fal_requests, fal_request, NULL, NULL);

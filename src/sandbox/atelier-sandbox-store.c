@@ -22,6 +22,9 @@
 
 #include "atelier-sandbox-store-private.h"
 
+/* fal: how long result URLs live */
+#define FAL_URL_TTL_MS   (10 * 60 * 1000)
+
 #define FIRST_TUNE_ID      G_GINT64_CONSTANT (1000001)
 #define FIRST_PROMPT_ID    G_GINT64_CONSTANT (20000001)
 #define FIRST_UPLOAD_ID    G_GINT64_CONSTANT (1)
@@ -87,6 +90,8 @@ _atelier_sandbox_fal_request_free (gpointer data)
 
   g_free (request->id);
   g_clear_pointer (&request->input, json_object_unref);
+  g_free (request->failure);
+  g_free (request->failure_field);
   g_free (request);
 }
 
@@ -154,6 +159,8 @@ AtelierSandboxStore *
 _atelier_sandbox_store_new (const char *data_dir)
 {
   AtelierSandboxStore *store = g_new0 (AtelierSandboxStore, 1);
+  const char *ttl;
+  guint64 ttl_ms = 0;
 
   store->data_dir = g_strdup (data_dir);
   store->gallery_tunes = _atelier_sandbox_dup_gallery_tunes ();
@@ -165,6 +172,12 @@ _atelier_sandbox_store_new (const char *data_dir)
   store->templates_by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   store->fal_requests = g_ptr_array_new_with_free_func (_atelier_sandbox_fal_request_free);
   store->fal_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  store->fal_url_ttl_ms = FAL_URL_TTL_MS;
+  ttl = g_getenv ("ATELIER_SANDBOX_FAL_URL_TTL_MS");
+  if (ttl != NULL && !g_ascii_string_to_unsigned (ttl, 10, 0, G_MAXUINT, &ttl_ms, NULL))
+    g_warning ("Ignoring ATELIER_SANDBOX_FAL_URL_TTL_MS=%s: not a number of milliseconds", ttl);
+  else if (ttl != NULL)
+    store->fal_url_ttl_ms = (guint) ttl_ms;
 
   _atelier_sandbox_store_clear (store);
 
@@ -208,6 +221,13 @@ _atelier_sandbox_store_set_delays (AtelierSandboxStore *store,
   store->prompt_delay_ms = prompt_delay_ms;
   store->fal_delay_ms = fal_delay_ms;
   store->image_size = MAX (image_size, 16);
+}
+
+void
+_atelier_sandbox_store_set_fal_url_ttl_ms (AtelierSandboxStore *store,
+                                           guint                ttl_ms)
+{
+  store->fal_url_ttl_ms = ttl_ms;
 }
 
 /* Lookups */
@@ -495,13 +515,16 @@ _atelier_sandbox_store_create_fal (AtelierSandboxStore *store,
 }
 
 /* A request waits in the queue for the first third of the delay, is in
- * progress for the rest and then completed. */
+ * progress for the rest and then completed. In the queue, its position
+ * counts the requests still queued ahead of it, so it counts down as
+ * they leave (submit with different delays to see it). */
 AtelierSandboxFalState
 _atelier_sandbox_store_get_fal_state (AtelierSandboxStore      *store,
                                       AtelierSandboxFalRequest *request,
                                       guint                    *queue_position)
 {
   gint64 now = g_get_real_time ();
+  gint64 queue_end = request->created_at + request->delay_usec / 3;
   guint position = 0;
 
   if (queue_position != NULL)
@@ -511,7 +534,7 @@ _atelier_sandbox_store_get_fal_state (AtelierSandboxStore      *store,
     return ATELIER_SANDBOX_FAL_CANCELLED;
   if (now >= request->created_at + request->delay_usec)
     return ATELIER_SANDBOX_FAL_COMPLETED;
-  if (now >= request->created_at + request->delay_usec / 3)
+  if (now >= queue_end)
     return ATELIER_SANDBOX_FAL_IN_PROGRESS;
 
   for (guint i = 0; i < store->fal_requests->len; i++)
@@ -528,6 +551,22 @@ _atelier_sandbox_store_get_fal_state (AtelierSandboxStore      *store,
     *queue_position = position;
 
   return ATELIER_SANDBOX_FAL_IN_QUEUE;
+}
+
+double
+_atelier_sandbox_store_get_fal_progress (AtelierSandboxStore      *store,
+                                         AtelierSandboxFalRequest *request)
+{
+  gint64 start = request->created_at + request->delay_usec / 3;
+  gint64 span = request->delay_usec - request->delay_usec / 3;
+  gint64 now = g_get_real_time ();
+
+  if (now >= request->created_at + request->delay_usec)
+    return 1.0;
+  if (now <= start || span <= 0)
+    return 0.0;
+
+  return CLAMP ((double) (now - start) / span, 0.0, 1.0);
 }
 
 /* Images */
@@ -608,8 +647,8 @@ _atelier_sandbox_store_prompt_image_job (AtelierSandboxStore *store,
 }
 
 AtelierSandboxRenderJob *
-_atelier_sandbox_store_fal_image_job (AtelierSandboxStore      *store,
-                                      AtelierSandboxFalRequest *request)
+_atelier_sandbox_store_fal_render_job (AtelierSandboxStore      *store,
+                                       AtelierSandboxFalRequest *request)
 {
   AtelierSandboxRenderJob *job;
   g_autofree char *name = NULL;
@@ -633,6 +672,21 @@ _atelier_sandbox_store_fal_image_job (AtelierSandboxStore      *store,
   fit_size (w, h, MIN ((gint64) store->image_size, MAX (w, h)), &job->width, &job->height);
 
   return job;
+}
+
+/* The image at its URL: gone once the URL has expired, like fal's
+ * temporary URLs, and never there for a request that failed. */
+AtelierSandboxRenderJob *
+_atelier_sandbox_store_fal_image_job (AtelierSandboxStore      *store,
+                                      AtelierSandboxFalRequest *request)
+{
+  gint64 completed_at = request->created_at + request->delay_usec;
+
+  if (request->failure != NULL ||
+      g_get_real_time () >= completed_at + (gint64) store->fal_url_ttl_ms * 1000)
+    return NULL;
+
+  return _atelier_sandbox_store_fal_render_job (store, request);
 }
 
 GPtrArray *
