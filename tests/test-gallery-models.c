@@ -909,6 +909,260 @@ test_library_saved (Fixture       *f,
 }
 
 
+/* Prompts made on this computer (fal.ai FaceID results) */
+
+/* A FaceID result as the FaceID jobs keep it: a negative id, no tune, the
+ * fal input under "faceid", its image at @image_url. */
+static AtelierPrompt *
+new_faceid_prompt (gint64      id,
+                   const char *text,
+                   const char *image_url,
+                   GDateTime  *created_at)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *created = g_date_time_format_iso8601 (created_at);
+  AtelierPrompt *prompt;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, id);
+  json_builder_set_member_name (builder, "tune_id");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "atelier_source");
+  json_builder_add_string_value (builder, ATELIER_PROMPT_SOURCE_FACEID_FAL);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, text);
+  json_builder_set_member_name (builder, "seed");
+  json_builder_add_int_value (builder, 1234);
+  json_builder_set_member_name (builder, "w");
+  json_builder_add_int_value (builder, 640);
+  json_builder_set_member_name (builder, "h");
+  json_builder_add_int_value (builder, 640);
+  json_builder_set_member_name (builder, "created_at");
+  json_builder_add_string_value (builder, created);
+  json_builder_set_member_name (builder, "images");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, image_url);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "faceid");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "request_id");
+  json_builder_add_string_value (builder, "req-test");
+  json_builder_set_member_name (builder, "face");
+  json_builder_add_string_value (builder, "face.jpg");
+  json_builder_set_member_name (builder, "model_type");
+  json_builder_add_string_value (builder, "1_5-v1");
+  json_builder_set_member_name (builder, "input");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "prompt");
+  json_builder_add_string_value (builder, text);
+  json_builder_set_member_name (builder, "num_inference_steps");
+  json_builder_add_int_value (builder, 30);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  node = json_builder_get_root (builder);
+  prompt = atelier_prompt_new_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (atelier_prompt_get_source (prompt), ==, ATELIER_PROMPT_SOURCE_FACEID_FAL);
+
+  return prompt;
+}
+
+static gboolean
+file_has (const char *path,
+          const char *text)
+{
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (path, &contents, NULL, NULL) && strstr (contents, text) != NULL;
+}
+
+static void
+keep_made (Fixture       *f,
+           AtelierPrompt *prompt)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  atelier_library_keep_async (f->account.library, prompt, ATELIER_LIBRARY_MADE, -1, NULL,
+                              atelier_test_store_result, &result);
+  g_assert_true (atelier_library_keep_finish (f->account.library, atelier_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+}
+
+static guint
+count_all_requests (Fixture *f)
+{
+  g_autoptr(GPtrArray) requests = atelier_sandbox_server_dup_requests (f->account.server);
+
+  return requests->len;
+}
+
+/* A FaceID result is kept whole, merged by date among the server's
+ * prompts, listed alone by its source without a request, hidden by a
+ * tune filter, liked here only, and stays until it is deleted. */
+static void
+test_faceid_prompt (Fixture       *f,
+                    gconstpointer  data)
+{
+  gint64 older = atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "older", 1);
+  gint64 newer;
+  g_autoptr(AtelierPrompt) older_prompt = fetch_prompt (f, older);
+  g_autoptr(AtelierPrompt) made = NULL;
+  g_autoptr(AtelierPrompt) fresh = NULL;
+  g_autoptr(AtelierPromptsModel) model = new_model (f);
+  g_autoptr(AtelierLibrary) reopened = NULL;
+  g_autoptr(AtelierLikes) likes_again = NULL;
+  g_autoptr(GDateTime) created = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *likes_path = g_build_filename (f->account.dir, "likes.ini", NULL);
+  GListModel *list = G_LIST_MODEL (model);
+  const gint64 id = -7;
+
+  /* The sandbox dates prompts to the millisecond: leave a gap for the
+   * FaceID result to fall in. */
+  g_usleep (5000);
+  newer = atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "newer", 1);
+  created = g_date_time_add (atelier_prompt_get_created_at (older_prompt), 2 * G_TIME_SPAN_MILLISECOND);
+  made = new_faceid_prompt (id, "faceid portrait", atelier_prompt_get_images (older_prompt)[0], created);
+
+  /* Kept whole, in a folder named by its negative id. */
+  keep_made (f, made);
+  g_assert_cmpint (atelier_library_get_reasons (f->account.library, id), ==, ATELIER_LIBRARY_MADE);
+  uri = atelier_library_dup_image_uri (f->account.library, id, 0);
+  g_assert_nonnull (uri);
+  folder = g_path_get_dirname (uri);
+  g_assert_true (g_str_has_suffix (folder, "/-7"));
+
+  /* All tunes: merged by date, local only, never polled. */
+  atelier_prompts_model_reload (model);
+  wait_idle (model);
+  g_assert_false (atelier_prompts_model_has_more (model));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+  g_assert_cmpint (item_prompt_id (list, 0), ==, newer);
+  g_assert_cmpint (item_prompt_id (list, 1), ==, id);
+  g_assert_cmpint (item_prompt_id (list, 2), ==, older);
+  {
+    g_autoptr(AtelierGalleryItem) item = g_list_model_get_item (list, 1);
+
+    g_assert_true (atelier_gallery_item_is_local_only (item));
+    g_assert_cmpint (atelier_gallery_item_get_kind (item), ==, ATELIER_GALLERY_ITEM_IMAGE);
+  }
+  g_assert_cmpuint (atelier_prompts_model_get_n_pending (model), ==, 0);
+
+  /* Its source alone: no request at all. */
+  atelier_sandbox_server_clear_requests (f->account.server);
+  atelier_prompts_model_set_source (model, ATELIER_PROMPT_SOURCE_FACEID_FAL);
+  wait_idle (model);
+  drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_assert_cmpint (item_prompt_id (list, 0), ==, id);
+  g_assert_false (atelier_prompts_model_has_more (model));
+  /* The search and liked only still apply. */
+  atelier_prompts_model_set_search (model, "castle");
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+  atelier_prompts_model_set_search (model, "PORTRAIT");
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  atelier_prompts_model_set_liked_only (model, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+  atelier_prompts_model_set_liked_only (model, FALSE);
+  atelier_prompts_model_set_search (model, NULL);
+  wait_idle (model);
+  drain ();
+  g_assert_cmpuint (count_all_requests (f), ==, 0);
+
+  /* A tune hides it. */
+  atelier_prompts_model_set_source (model, NULL);
+  atelier_prompts_model_set_tune_id (model, f->tune_id);
+  wait_idle (model);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  g_assert_cmpint (atelier_prompts_model_find_prompt (model, id), ==, -1);
+  atelier_prompts_model_set_tune_id (model, 0);
+  wait_idle (model);
+  g_assert_cmpint (atelier_prompts_model_find_prompt (model, id), ==, 1);
+
+  /* Liked here only: no request, kept in likes.ini, kept for both. */
+  atelier_sandbox_server_clear_requests (f->account.server);
+  g_assert_true (set_liked (f, f->account.likes, made, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (atelier_likes_is_liked (f->account.likes, id));
+  g_assert_cmpint (atelier_library_get_reasons (f->account.library, id), ==,
+                   ATELIER_LIBRARY_MADE | ATELIER_LIBRARY_LIKED);
+  atelier_test_wait_until (file_mentions (likes_path, id), WAIT_MS);
+  drain ();
+  g_assert_cmpuint (count_all_requests (f), ==, 0);
+  likes_again = atelier_likes_new (likes_path, NULL);
+  atelier_likes_set_account (likes_again, f->account.client, "sandbox:test");
+  atelier_test_wait_until (atelier_likes_is_loaded (likes_again), WAIT_MS);
+  g_assert_true (atelier_likes_is_liked (likes_again, id));
+
+  /* Liked only lists it from the library too. */
+  atelier_prompts_model_set_liked_only (model, TRUE);
+  g_assert_cmpint (atelier_prompts_model_find_prompt (model, id), ==, 0);
+  atelier_prompts_model_set_liked_only (model, FALSE);
+  wait_idle (model);
+  atelier_sandbox_server_clear_requests (f->account.server);
+
+  /* Unliking keeps it: it was made here. */
+  g_assert_true (set_liked (f, f->account.likes, made, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_false (atelier_likes_is_liked (f->account.likes, id));
+  g_assert_cmpint (atelier_library_get_reasons (f->account.library, id), ==, ATELIER_LIBRARY_MADE);
+  atelier_library_release (f->account.library, id, ATELIER_LIBRARY_SAVED);
+  g_assert_true (atelier_library_contains (f->account.library, id));
+  drain ();
+  g_assert_cmpuint (count_all_requests (f), ==, 0);
+
+  /* After a restart: the negative folder is read back (once the
+   * metadata without the like is written). */
+  {
+    g_autofree char *path = g_filename_from_uri (folder, NULL, NULL);
+    g_autofree char *metadata = g_build_filename (path, "prompt.json", NULL);
+
+    atelier_test_wait_until (file_has (metadata, "\"reasons\":4"), WAIT_MS);
+  }
+  reopened = atelier_library_new (f->account.cache, atelier_library_get_dir (f->account.library));
+  atelier_library_set_account (reopened, "sandbox:test");
+  atelier_test_wait_until (atelier_library_is_loaded (reopened), WAIT_MS);
+  g_assert_cmpint (atelier_library_get_reasons (reopened, id), ==, ATELIER_LIBRARY_MADE);
+  g_assert_cmpstr (atelier_prompt_get_source (atelier_library_get_prompt (reopened, id)), ==,
+                   ATELIER_PROMPT_SOURCE_FACEID_FAL);
+  g_assert_nonnull (atelier_prompt_get_faceid (atelier_library_get_prompt (reopened, id)));
+  {
+    g_autofree char *again = atelier_library_dup_image_uri (reopened, id, 0);
+    g_assert_cmpstr (again, ==, uri);
+  }
+
+  /* A result kept while the list is shown comes in on top, by date. */
+  now = g_date_time_new_now_utc ();
+  fresh = new_faceid_prompt (-8, "another portrait", atelier_prompt_get_images (older_prompt)[0], now);
+  keep_made (f, fresh);
+  g_assert_cmpint (item_prompt_id (list, 0), ==, -8);
+  g_assert_cmpint (item_prompt_id (list, 1), ==, newer);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 4);
+
+  /* Deleting it (releasing MADE) removes its folder, and the list's row. */
+  atelier_sandbox_server_clear_requests (f->account.server);
+  atelier_library_release (f->account.library, id, ATELIER_LIBRARY_LIKED);
+  atelier_library_release (f->account.library, id, ATELIER_LIBRARY_MADE);
+  g_assert_false (atelier_library_contains (f->account.library, id));
+  g_assert_cmpint (atelier_prompts_model_find_prompt (model, id), ==, -1);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+  {
+    g_autofree char *path = g_filename_from_uri (folder, NULL, NULL);
+    atelier_test_wait_until (!g_file_test (path, G_FILE_TEST_EXISTS), WAIT_MS);
+  }
+  drain ();
+  g_assert_cmpuint (count_all_requests (f), ==, 0);
+}
+
 /* Prompt units: one item per prompt */
 
 /* A copy of the units kept only from their ::items-changed (read without
@@ -1092,6 +1346,7 @@ main (int   argc,
   ADD ("/gallery-models/likes-rollback", test_likes_rollback);
   ADD ("/gallery-models/library-outlives-server", test_library_outlives_server);
   ADD ("/gallery-models/library-saved", test_library_saved);
+  ADD ("/gallery-models/faceid-prompt", test_faceid_prompt);
   ADD ("/gallery-models/units", test_units);
 
   return g_test_run ();

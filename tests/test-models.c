@@ -733,7 +733,8 @@ test_model_properties (void)
 
   g_assert_cmpint (int64_pspec (tune, "id")->minimum, ==, 0);
   g_assert_cmpint (int64_pspec (tune, "base-tune-id")->minimum, ==, G_MININT64);
-  g_assert_cmpint (int64_pspec (prompt, "id")->minimum, ==, 0);
+  /* Prompts made on this computer have negative ids. */
+  g_assert_cmpint (int64_pspec (prompt, "id")->minimum, ==, G_MININT64);
   g_assert_cmpint (int64_pspec (prompt, "tune-id")->minimum, ==, G_MININT64);
   g_assert_cmpint (int64_pspec (pack, "id")->minimum, ==, 0);
 }
@@ -831,6 +832,75 @@ test_prompt_wrong_types (void)
   g_assert_cmpuint (atelier_prompt_get_n_images (prompt), ==, 0);
   g_assert_null (atelier_prompt_get_created_at (prompt));
   g_assert_cmpint (atelier_prompt_get_state (prompt), ==, ATELIER_PROMPT_STATE_PENDING);
+}
+
+/* Prompts made on this computer: a negative id and a string
+ * "atelier_source"; anything else is the service's (or refused). */
+static void
+test_prompt_source (void)
+{
+  g_autoptr(AtelierPrompt) faceid = prompt_from (
+    "{\"id\": -3, \"tune_id\": null, \"atelier_source\": \"faceid-fal\", \"text\": \"a portrait\","
+    " \"seed\": 42, \"w\": 640, \"h\": 640, \"images\": [\"https://fal.media/files/x.jpg\"],"
+    " \"created_at\": \"2024-05-01T10:00:00Z\","
+    " \"faceid\": {\"request_id\": \"req-1\", \"face\": \"me.jpg\", \"model_type\": \"1_5-v1\","
+    "              \"input\": {\"prompt\": \"a portrait\", \"num_inference_steps\": 30}}}");
+  g_autoptr(AtelierPrompt) astria = prompt_from ("{\"id\": 5, \"atelier_source\": \"faceid-fal\", \"faceid\": {}}");
+  g_autoptr(AtelierPrompt) plain = prompt_from ("{\"id\": 6}");
+  g_autoptr(AtelierPrompt) faceid_not_object = prompt_from (
+    "{\"id\": \"-4\", \"atelier_source\": \"faceid-fal\", \"faceid\": [1, 2]}");
+  g_autoptr(AtelierPrompt) no_faceid = prompt_from ("{\"id\": -5, \"atelier_source\": \"other\"}");
+  JsonObject *object;
+  JsonNode *json;
+  static const char *refused[] = {
+    "{\"id\": -1}",
+    "{\"id\": -1, \"atelier_source\": 7}",
+    "{\"id\": -1, \"atelier_source\": null}",
+    "{\"id\": -1, \"atelier_source\": \"\"}",
+    "{\"id\": -1, \"atelier_source\": [\"faceid-fal\"]}",
+    "{\"id\": -1, \"atelier_source\": {\"x\": 1}}",
+    "{\"id\": 0, \"atelier_source\": \"faceid-fal\"}",
+    "{\"atelier_source\": \"faceid-fal\"}",
+  };
+
+  g_assert_cmpint (atelier_prompt_get_id (faceid), ==, -3);
+  g_assert_cmpint (atelier_prompt_get_tune_id (faceid), ==, 0);
+  g_assert_cmpstr (atelier_prompt_get_source (faceid), ==, ATELIER_PROMPT_SOURCE_FACEID_FAL);
+  g_assert_cmpstr (atelier_prompt_get_text (faceid), ==, "a portrait");
+  g_assert_cmpint (atelier_prompt_get_seed (faceid), ==, 42);
+  g_assert_cmpint (atelier_prompt_get_state (faceid), ==, ATELIER_PROMPT_STATE_DONE);
+  assert_date (atelier_prompt_get_created_at (faceid), "2024-05-01T10:00:00Z");
+  object = atelier_prompt_get_faceid (faceid);
+  g_assert_nonnull (object);
+  g_assert_cmpstr (json_object_get_string_member (object, "request_id"), ==, "req-1");
+  g_assert_cmpstr (json_object_get_string_member (object, "face"), ==, "me.jpg");
+  g_assert_true (json_object_has_member (object, "input"));
+  /* The object as given, with its real id. */
+  json = atelier_prompt_get_json (faceid);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (json), "id"), ==, -3);
+  {
+    gint64 id = 0;
+
+    g_object_get (faceid, "id", &id, NULL);
+    g_assert_cmpint (id, ==, -3);
+  }
+
+  /* The service's ids are positive: such a prompt is never local. */
+  g_assert_null (atelier_prompt_get_source (astria));
+  g_assert_null (atelier_prompt_get_faceid (astria));
+  g_assert_null (atelier_prompt_get_source (plain));
+  g_assert_null (atelier_prompt_get_faceid (plain));
+
+  /* Wrong types inside are ignored. */
+  g_assert_cmpint (atelier_prompt_get_id (faceid_not_object), ==, -4);
+  g_assert_cmpstr (atelier_prompt_get_source (faceid_not_object), ==, "faceid-fal");
+  g_assert_null (atelier_prompt_get_faceid (faceid_not_object));
+  g_assert_cmpstr (atelier_prompt_get_source (no_faceid), ==, "other");
+  g_assert_null (atelier_prompt_get_faceid (no_faceid));
+
+  /* A negative id without a usable source is no prompt. */
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    assert_refused ((NewFromJson) atelier_prompt_new_from_json, refused[i]);
 }
 
 static void
@@ -1102,6 +1172,7 @@ main (int   argc,
   g_test_add_func ("/models/list-garbage", test_list_garbage);
   g_test_add_func ("/models/prompt/wrong-types", test_prompt_wrong_types);
   g_test_add_func ("/models/prompt/states", test_prompt_states);
+  g_test_add_func ("/models/prompt/source", test_prompt_source);
   g_test_add_func ("/models/pack/wrong-types", test_pack_wrong_types);
   g_test_add_func ("/models/pack/format-cost", test_format_cost);
   g_test_add_func ("/models/inspection/flags", test_inspection_flags);

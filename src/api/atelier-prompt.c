@@ -94,7 +94,8 @@ get_n_images (GObject    *object,
 }
 
 static const AtelierModelProperty prompt_properties[N_PROPS] = {
-  [PROP_ID] = { "id", ATELIER_MODEL_INT64, OFFSET (id), 0 },
+  /* Negative for prompts made on this computer. */
+  [PROP_ID] = { "id", ATELIER_MODEL_INT64, OFFSET (id), G_MININT64 },
   [PROP_TUNE_ID] = { "tune-id", ATELIER_MODEL_INT64, OFFSET (tune_id), G_MININT64 },
   [PROP_TEXT] = { "text", ATELIER_MODEL_STRING, OFFSET (text) },
   [PROP_NEGATIVE_PROMPT] = { "negative-prompt", ATELIER_MODEL_STRING, OFFSET (negative_prompt) },
@@ -125,12 +126,64 @@ atelier_prompt_init (AtelierPrompt *self)
  * Returns: (transfer full) (nullable): the prompt, or %NULL when @node is
  *   not an object with a usable "id"
  */
+/* A prompt made on this computer: a string "atelier_source" and a
+ * negative id (the service's ids are positive, so neither can pass for
+ * the other). */
+static gboolean
+is_local_object (JsonNode *node,
+                 gint64   *id)
+{
+  JsonObject *object;
+  JsonNode *source;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+
+  object = json_node_get_object (node);
+  source = json_object_get_member (object, "atelier_source");
+  if (source == NULL || !JSON_NODE_HOLDS_VALUE (source) || json_node_get_value_type (source) != G_TYPE_STRING ||
+      *json_node_get_string (source) == '\0')
+    return FALSE;
+
+  *id = _atelier_json_get_int (object, "id", 0);
+  return *id < 0;
+}
+
 AtelierPrompt *
 atelier_prompt_new_from_json (JsonNode  *node,
                               GError   **error)
 {
-  AtelierPrompt *self = _atelier_model_new_from_json (ATELIER_TYPE_PROMPT, "prompt", node, prompt_fields,
-                                                      G_N_ELEMENTS (prompt_fields), error);
+  AtelierPrompt *self;
+  gint64 local_id = 0;
+
+  if (is_local_object (node, &local_id))
+    {
+      /* The table's reader wants a positive id: read a copy that has one,
+       * then put the real id and object back. */
+      g_autoptr(JsonNode) copy = json_node_new (JSON_NODE_OBJECT);
+      JsonObject *members = json_object_new ();
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      /* A new object (json_node_copy() would share @node's). */
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &name, &member))
+        json_object_set_member (members, name, json_node_copy (member));
+      json_object_set_int_member (members, "id", 1);
+      json_node_take_object (copy, members);
+      self = _atelier_model_new_from_json (ATELIER_TYPE_PROMPT, "prompt", copy, prompt_fields,
+                                           G_N_ELEMENTS (prompt_fields), error);
+      if (self != NULL)
+        {
+          self->id = local_id;
+          g_clear_pointer (&self->json, json_node_unref);
+          self->json = json_node_copy (node);
+        }
+    }
+  else
+    self = _atelier_model_new_from_json (ATELIER_TYPE_PROMPT, "prompt", node, prompt_fields,
+                                         G_N_ELEMENTS (prompt_fields), error);
 
   /* An empty message is no error. */
   if (self != NULL && self->user_error != NULL && *self->user_error == '\0')
@@ -309,4 +362,51 @@ atelier_prompt_get_json (AtelierPrompt *self)
 {
   g_return_val_if_fail (ATELIER_IS_PROMPT (self), NULL);
   return self->json;
+}
+
+/**
+ * atelier_prompt_get_source:
+ * @self: a prompt
+ *
+ * Returns: (nullable): the "atelier_source" of a prompt made on this
+ *   computer (e.g. %ATELIER_PROMPT_SOURCE_FACEID_FAL), %NULL for the
+ *   service's prompts
+ */
+const char *
+atelier_prompt_get_source (AtelierPrompt *self)
+{
+  const char *source;
+
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), NULL);
+
+  /* Only a negative id is ours (see is_local_object()). */
+  if (self->id >= 0 || self->json == NULL)
+    return NULL;
+
+  source = _atelier_json_get_string (json_node_get_object (self->json), "atelier_source");
+  return source != NULL && *source != '\0' ? source : NULL;
+}
+
+/**
+ * atelier_prompt_get_faceid:
+ * @self: a prompt
+ *
+ * Returns: (transfer none) (nullable): the "faceid" object of a FaceID
+ *   result, %NULL for other prompts or when it is not an object
+ */
+JsonObject *
+atelier_prompt_get_faceid (AtelierPrompt *self)
+{
+  JsonNode *faceid;
+
+  g_return_val_if_fail (ATELIER_IS_PROMPT (self), NULL);
+
+  if (atelier_prompt_get_source (self) == NULL)
+    return NULL;
+
+  faceid = json_object_get_member (json_node_get_object (self->json), "faceid");
+  if (faceid == NULL || !JSON_NODE_HOLDS_OBJECT (faceid))
+    return NULL;
+
+  return json_node_get_object (faceid);
 }

@@ -46,4 +46,15 @@ guint               atelier_prompt_get_n_images         (AtelierPrompt  *self);
 AtelierPromptState  atelier_prompt_get_state            (AtelierPrompt  *self);
 JsonNode           *atelier_prompt_get_json             (AtelierPrompt  *self);
 
+/* Where a prompt comes from: NULL for the service's own prompts, else the
+ * "atelier_source" member of a prompt made on this computer — today only
+ * ATELIER_PROMPT_SOURCE_FACEID_FAL, a fal.ai FaceID result kept in the
+ * library (a negative id, tune_id 0, its fal input under "faceid"). Such
+ * a prompt is never sent to Astria: likes and deletes stay local. */
+#define ATELIER_PROMPT_SOURCE_FACEID_FAL "faceid-fal"
+const char         *atelier_prompt_get_source           (AtelierPrompt  *self);
+/* The "faceid" member of a FaceID result: {request_id, face, input}, or
+ * NULL. (transfer none) */
+JsonObject         *atelier_prompt_get_faceid           (AtelierPrompt  *self);
+
 G_END_DECLS

@@ -155,6 +155,17 @@ atelier_gallery_cell_bind (AtelierGalleryCell *self,
                             atelier_gallery_item_get_kind (item) == ATELIER_GALLERY_ITEM_IMAGE);
 
   gtk_widget_set_visible (self->local_icon, atelier_gallery_item_is_local_only (item));
+  if (atelier_gallery_item_is_local_only (item))
+    {
+      /* Only when it changes: setting a tooltip asks the display where
+       * the pointer is, too slow for every rebind while scrolling. */
+      const char *tooltip = atelier_prompt_get_source (atelier_gallery_item_get_prompt (item)) != NULL
+                              ? _("Made on this computer and kept here")
+                              : _("Kept on this computer: the service no longer has this image");
+
+      if (g_strcmp0 (gtk_widget_get_tooltip_text (self->local_icon), tooltip) != 0)
+        gtk_widget_set_tooltip_text (self->local_icon, tooltip);
+    }
 
   switch (atelier_gallery_item_get_kind (item))
     {

@@ -27,6 +27,11 @@
 
 #define MAX_TUNE_PAGES 10
 
+/* The tune drop-down: "All Tunes", the FaceID results (made on this
+ * computer, a source rather than a tune), then the tunes. */
+#define SOURCE_POSITION     1
+#define FIRST_TUNE_POSITION 2
+
 struct _AtelierGalleryPage
 {
   AdwBin               parent_instance;
@@ -49,8 +54,8 @@ struct _AtelierGalleryPage
   AtelierPromptsModel *model;
   AtelierLikes        *likes;
   AtelierLibrary      *library;
-  GtkStringList       *tune_names;   /* "All tunes", then the tunes */
-  GPtrArray           *tunes;        /* AtelierTune, in tune_names order from 1 */
+  GtkStringList       *tune_names;   /* "All tunes", the source, then the tunes */
+  GPtrArray           *tunes;        /* AtelierTune, in tune_names order from FIRST_TUNE_POSITION */
   GCancellable        *cancellable;  /* tune list */
   gint64               wanted_tune;  /* show_tune() before the tunes came */
   gboolean             setting_tunes;
@@ -88,6 +93,25 @@ ensure_css (void)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
+/* The tune chosen in the drop-down, or NULL. */
+static AtelierTune *
+selected_tune (AtelierGalleryPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->tune_dropdown);
+
+  if (selected == GTK_INVALID_LIST_POSITION || selected < FIRST_TUNE_POSITION ||
+      selected - FIRST_TUNE_POSITION >= self->tunes->len)
+    return NULL;
+
+  return g_ptr_array_index (self->tunes, selected - FIRST_TUNE_POSITION);
+}
+
+static gboolean
+source_selected (AtelierGalleryPage *self)
+{
+  return gtk_drop_down_get_selected (self->tune_dropdown) == SOURCE_POSITION;
+}
+
 /* View state */
 
 static gboolean
@@ -98,6 +122,13 @@ is_loading (AtelierGalleryPage *self)
          (atelier_prompts_model_is_loading (self->model) ||
           (atelier_prompts_model_has_more (self->model) &&
            atelier_prompts_model_get_error (self->model) == NULL));
+}
+
+static gboolean
+filtered_by_text_or_like (AtelierGalleryPage *self)
+{
+  return gtk_toggle_button_get_active (self->liked_button) ||
+         *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0';
 }
 
 static void
@@ -125,7 +156,13 @@ update_view (AtelierGalleryPage *self)
                           gtk_drop_down_get_selected (self->tune_dropdown) > 0 ||
                           *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0';
 
-      if (gtk_toggle_button_get_active (self->liked_button))
+      if (source_selected (self) && !filtered_by_text_or_like (self))
+        {
+          adw_status_page_set_title (self->empty_page, _("No FaceID Images Yet"));
+          adw_status_page_set_description (self->empty_page,
+                                           _("Images made with FaceID on fal.ai are kept on this computer and appear here."));
+        }
+      else if (gtk_toggle_button_get_active (self->liked_button))
         {
           adw_status_page_set_title (self->empty_page, _("No Liked Prompts"));
           adw_status_page_set_description (self->empty_page,
@@ -416,16 +453,27 @@ delete_action (GtkWidget  *widget,
 static void
 apply_tune_filter (AtelierGalleryPage *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->tune_dropdown);
+  AtelierTune *tune = selected_tune (self);
   AtelierPromptTarget target = { 0 };
 
   if (self->model == NULL || self->setting_tunes)
     return;
 
-  if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected <= self->tunes->len)
-    atelier_prompt_target_for_tune (g_ptr_array_index (self->tunes, selected - 1), &target);
+  if (tune != NULL)
+    atelier_prompt_target_for_tune (tune, &target);
 
-  atelier_prompts_model_set_tune (self->model, target.tune_id, target.tag_tune_id);
+  /* In this order, neither step asks the service for a list it would
+   * not show (a source lists the library alone). */
+  if (source_selected (self))
+    {
+      atelier_prompts_model_set_source (self->model, ATELIER_PROMPT_SOURCE_FACEID_FAL);
+      atelier_prompts_model_set_tune (self->model, 0, 0);
+    }
+  else
+    {
+      atelier_prompts_model_set_tune (self->model, target.tune_id, target.tag_tune_id);
+      atelier_prompts_model_set_source (self->model, NULL);
+    }
 }
 
 /* The tune drop-down's items ellipsize, so the toolbar fits narrow
@@ -503,7 +551,7 @@ select_tune (AtelierGalleryPage *self,
     {
       if (atelier_tune_get_id (g_ptr_array_index (self->tunes, i)) == tune_id)
         {
-          gtk_drop_down_set_selected (self->tune_dropdown, i + 1);
+          gtk_drop_down_set_selected (self->tune_dropdown, i + FIRST_TUNE_POSITION);
           return;
         }
     }
@@ -514,11 +562,12 @@ set_tunes (AtelierGalleryPage *self,
            GPtrArray          *tunes)
 {
   gint64 selected_id = 0;
-  guint selected = gtk_drop_down_get_selected (self->tune_dropdown);
+  AtelierTune *selected = selected_tune (self);
+  gboolean keep_source = source_selected (self) && self->wanted_tune == 0;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
-  if (selected > 0 && selected <= self->tunes->len)
-    selected_id = atelier_tune_get_id (g_ptr_array_index (self->tunes, selected - 1));
+  if (selected != NULL)
+    selected_id = atelier_tune_get_id (selected);
   if (self->wanted_tune != 0)
     selected_id = self->wanted_tune;
 
@@ -533,11 +582,12 @@ set_tunes (AtelierGalleryPage *self,
   g_ptr_array_add (names, NULL);
 
   self->setting_tunes = TRUE;
-  gtk_string_list_splice (self->tune_names, 1,
-                          g_list_model_get_n_items (G_LIST_MODEL (self->tune_names)) - 1,
+  gtk_string_list_splice (self->tune_names, FIRST_TUNE_POSITION,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->tune_names)) - FIRST_TUNE_POSITION,
                           (const char * const *) names->pdata);
-  gtk_drop_down_set_selected (self->tune_dropdown, 0);
-  if (selected_id != 0)
+  /* The same choice as before: the source, the tune (by id), else all. */
+  gtk_drop_down_set_selected (self->tune_dropdown, keep_source ? SOURCE_POSITION : 0);
+  if (!keep_source && selected_id != 0)
     select_tune (self, selected_id);
   self->setting_tunes = FALSE;
 
@@ -679,7 +729,7 @@ atelier_gallery_page_show_tune (AtelierGalleryPage *self,
     {
       if (atelier_tune_get_id (g_ptr_array_index (self->tunes, i)) == tune_id)
         {
-          gtk_drop_down_set_selected (self->tune_dropdown, i + 1);
+          gtk_drop_down_set_selected (self->tune_dropdown, i + FIRST_TUNE_POSITION);
           return;
         }
     }
@@ -759,17 +809,19 @@ new_prompt_action (GtkWidget  *widget,
                    GVariant   *param)
 {
   AtelierGalleryPage *self = ATELIER_GALLERY_PAGE (widget);
-  guint selected = gtk_drop_down_get_selected (self->tune_dropdown);
-  AtelierTune *tune = NULL;
   AtelierShell *shell = atelier_shell_find (widget);
 
   if (self->session == NULL || self->client == NULL || shell == NULL)
     return;
 
-  if (selected > 0 && selected <= self->tunes->len)
-    tune = g_ptr_array_index (self->tunes, selected - 1);
+  /* Showing the FaceID results: a new one. */
+  if (source_selected (self))
+    {
+      atelier_shell_open_faceid (shell, NULL, NULL);
+      return;
+    }
 
-  atelier_shell_open_prompt_editor (shell, NULL, tune, 0, NULL);
+  atelier_shell_open_prompt_editor (shell, NULL, selected_tune (self), 0, NULL);
 }
 
 static void
@@ -1060,7 +1112,8 @@ atelier_gallery_page_init (AtelierGalleryPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->tunes = g_ptr_array_new_with_free_func (g_object_unref);
-  self->tune_names = gtk_string_list_new ((const char * const []) { _("All Tunes"), NULL });
+  self->tune_names = gtk_string_list_new ((const char * const []) {
+    _("All Tunes"), atelier_prompt_source_get_title (ATELIER_PROMPT_SOURCE_FACEID_FAL), NULL });
   gtk_drop_down_set_model (self->tune_dropdown, G_LIST_MODEL (self->tune_names));
   gtk_drop_down_set_expression (self->tune_dropdown,
                                 gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));

@@ -14,6 +14,7 @@
 
 #include "atelier-gallery-cell.h"
 #include "atelier-gallery-row.h"
+#include "atelier-prompt-actions.h"
 #include "atelier-widget-utils.h"
 
 #define CELL_SPACING    6
@@ -224,7 +225,9 @@ update_like (AtelierGalleryRow *self)
 
   prompt = atelier_gallery_item_get_prompt (self->unit);
   liked = self->likes != NULL && atelier_likes_is_liked (self->likes, atelier_prompt_get_id (prompt));
-  can_like = self->likes != NULL && !atelier_gallery_item_is_local_only (self->unit) &&
+  /* A prompt made here is liked here; one the service forgot cannot be. */
+  can_like = self->likes != NULL &&
+             (!atelier_gallery_item_is_local_only (self->unit) || atelier_prompt_get_source (prompt) != NULL) &&
              atelier_prompt_get_state (prompt) == ATELIER_PROMPT_STATE_DONE;
 
   gtk_widget_set_visible (self->like_button, can_like || liked);
@@ -274,9 +277,13 @@ update_meta (AtelierGalleryRow *self)
   g_autofree char *meta = NULL;
   GDateTime *created = atelier_prompt_get_created_at (prompt);
   guint n_images = atelier_prompt_get_n_images (prompt);
+  /* A prompt made here says where instead of a tune. */
+  const char *title = atelier_prompt_source_get_title (atelier_prompt_get_source (prompt));
 
-  if (self->tune_title != NULL)
-    g_ptr_array_add (parts, g_strdup (self->tune_title));
+  if (title == NULL)
+    title = self->tune_title;
+  if (title != NULL)
+    g_ptr_array_add (parts, g_strdup (title));
   if (created != NULL)
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -375,6 +382,16 @@ atelier_gallery_row_bind (AtelierGalleryRow  *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   text != NULL ? text : _("Prompt"), -1);
   gtk_widget_set_visible (self->local_icon, local_only);
+  if (local_only)
+    {
+      /* Only when it changes (see update_like()). */
+      const char *tooltip = atelier_prompt_get_source (prompt) != NULL
+                              ? _("Made on this computer and kept here")
+                              : _("Kept on this computer: the service no longer has this prompt");
+
+      if (g_strcmp0 (gtk_widget_get_tooltip_text (self->local_icon), tooltip) != 0)
+        gtk_widget_set_tooltip_text (self->local_icon, tooltip);
+    }
   update_meta (self);
 
   if (likes != NULL)

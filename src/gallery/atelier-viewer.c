@@ -87,8 +87,11 @@ update_like (AtelierViewer *self)
   gtk_widget_set_tooltip_text (self->like_button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->like_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   liked ? _("Unlike This Prompt") : _("Like This Prompt"), -1);
+  /* A prompt made here is liked here; one the service forgot cannot be. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.like",
-                                 self->item != NULL && !atelier_gallery_item_is_local_only (self->item));
+                                 self->item != NULL &&
+                                 (!atelier_gallery_item_is_local_only (self->item) ||
+                                  atelier_prompt_get_source (atelier_gallery_item_get_prompt (self->item)) != NULL));
 }
 
 static void
@@ -140,6 +143,40 @@ clear_param_rows (AtelierViewer *self)
 }
 
 static void
+add_param_row (AtelierViewer *self,
+               const char    *title,
+               const char    *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+  gtk_widget_add_css_class (row, "property");
+  adw_preferences_group_add (self->params_group, row);
+  g_ptr_array_add (self->param_rows, row);
+}
+
+/* A FaceID result's own: the face and the model it was made with. */
+static void
+show_faceid (AtelierViewer *self,
+             AtelierPrompt *prompt)
+{
+  JsonObject *faceid = atelier_prompt_get_faceid (prompt);
+  JsonNode *member;
+
+  if (faceid == NULL)
+    return;
+
+  member = json_object_get_member (faceid, "face");
+  if (member != NULL && JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING)
+    add_param_row (self, _("Face"), json_node_get_string (member));
+  member = json_object_get_member (faceid, "model_type");
+  if (member != NULL && JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING)
+    add_param_row (self, _("FaceID Model"), json_node_get_string (member));
+}
+
+static void
 show_parameters (AtelierViewer *self,
                  AtelierPrompt *prompt)
 {
@@ -148,13 +185,13 @@ show_parameters (AtelierViewer *self,
   guint n_fields;
 
   clear_param_rows (self);
+  show_faceid (self, prompt);
 
   fields = atelier_prompt_fields_get (&n_fields);
   for (guint i = 0; i < n_fields; i++)
     {
       const char *name = fields[i].spec.name;
       g_autofree char *value = NULL;
-      GtkWidget *row;
 
       /* The text has its own place above. */
       if (g_str_equal (name, "text") || g_str_equal (name, "negative_prompt"))
@@ -168,13 +205,7 @@ show_parameters (AtelierViewer *self,
       if (value == NULL)
         continue;
 
-      row = adw_action_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), atelier_prompt_field_label (name));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
-      gtk_widget_add_css_class (row, "property");
-      adw_preferences_group_add (self->params_group, row);
-      g_ptr_array_add (self->param_rows, row);
+      add_param_row (self, atelier_prompt_field_label (name), value);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->params_group), self->param_rows->len > 0);
@@ -214,11 +245,18 @@ show_item (AtelierViewer      *self,
   show_parameters (self, prompt);
 
   created = created_at != NULL ? g_date_time_format (created_at, "%c") : NULL;
-  details = g_strdup_printf (_("Prompt %" G_GINT64_FORMAT " on tune %" G_GINT64_FORMAT "%s%s%s"),
-                             atelier_prompt_get_id (prompt), atelier_prompt_get_tune_id (prompt),
-                             created != NULL ? "\n" : "", created != NULL ? created : "",
-                             atelier_gallery_item_is_local_only (item)
-                             ? _("\nKept on this computer: the service no longer has this image.") : "");
+  if (atelier_prompt_get_source (prompt) != NULL)
+    /* Made here: no prompt or tune of the service's to name. */
+    details = g_strdup_printf ("%s%s%s%s",
+                               atelier_prompt_source_get_title (atelier_prompt_get_source (prompt)),
+                               created != NULL ? "\n" : "", created != NULL ? created : "",
+                               _("\nMade on this computer and kept here."));
+  else
+    details = g_strdup_printf (_("Prompt %" G_GINT64_FORMAT " on tune %" G_GINT64_FORMAT "%s%s%s"),
+                               atelier_prompt_get_id (prompt), atelier_prompt_get_tune_id (prompt),
+                               created != NULL ? "\n" : "", created != NULL ? created : "",
+                               atelier_gallery_item_is_local_only (item)
+                               ? _("\nKept on this computer: the service no longer has this image.") : "");
   gtk_label_set_label (self->details_label, details);
 
   update_like (self);
@@ -423,6 +461,18 @@ use_as_input_action (GtkWidget  *widget,
     }
 
   open_editor (self, params);
+}
+
+static void
+use_as_face_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  AtelierViewer *self = ATELIER_VIEWER (widget);
+
+  if (self->item != NULL)
+    atelier_prompt_action_use_as_face (widget, self->library, atelier_gallery_item_get_prompt (self->item),
+                                       atelier_gallery_item_get_index (self->item));
 }
 
 /* Saving */
@@ -755,6 +805,7 @@ atelier_viewer_class_init (AtelierViewerClass *klass)
   gtk_widget_class_install_action (widget_class, "viewer.copy-prompt", NULL, copy_prompt_action);
   gtk_widget_class_install_action (widget_class, "viewer.reuse", NULL, reuse_action);
   gtk_widget_class_install_action (widget_class, "viewer.use-as-input", NULL, use_as_input_action);
+  gtk_widget_class_install_action (widget_class, "viewer.use-as-face", NULL, use_as_face_action);
   gtk_widget_class_install_action (widget_class, "viewer.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "viewer.cancel-save", NULL, cancel_save_action);
   gtk_widget_class_install_action (widget_class, "viewer.delete", NULL, delete_action);

@@ -1,5 +1,9 @@
 /* atelier-library.c: originals the user liked or saved, kept on this computer
  *
+ * Prompts made on this computer (ATELIER_LIBRARY_MADE, e.g. fal.ai FaceID
+ * results) live here only: their ids are negative, so their folders are
+ * named "-ID", and they stay until the user deletes them.
+ *
  * Layout: DIR/ACCOUNT-HASH/PROMPT-ID/prompt.json, with the reasons, the
  * saved indices and the prompt as the server sent it, and the originals
  * beside it as INDEX.EXT. The whole account is read in a worker thread when
@@ -186,7 +190,8 @@ load_thread (GTask        *task,
 
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      if (!g_ascii_string_to_signed (name, 10, 1, G_MAXINT64, &id, NULL))
+      /* Negative ids are prompts made on this computer. */
+      if (!g_ascii_string_to_signed (name, 10, G_MININT64, G_MAXINT64, &id, NULL) || id == 0)
         continue;
       entry = entry_read (path, id);
       if (entry != NULL)
@@ -548,11 +553,24 @@ atelier_library_keep_async (AtelierLibrary       *self,
 
   g_return_if_fail (ATELIER_IS_LIBRARY (self));
   g_return_if_fail (ATELIER_IS_PROMPT (prompt));
-  g_return_if_fail (reason == ATELIER_LIBRARY_LIKED || reason == ATELIER_LIBRARY_SAVED);
+  g_return_if_fail (reason == ATELIER_LIBRARY_LIKED || reason == ATELIER_LIBRARY_SAVED ||
+                    reason == ATELIER_LIBRARY_MADE);
   g_return_if_fail (self->account != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, atelier_library_keep_async);
+
+  /* Only the service's prompts have positive ids; a negative one is made
+   * here and says where from (atelier_prompt_get_source()). */
+  if (atelier_prompt_get_id (prompt) == 0 ||
+      (atelier_prompt_get_id (prompt) < 0) != (atelier_prompt_get_source (prompt) != NULL))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "A prompt with id %" G_GINT64_FORMAT " cannot be kept",
+                               atelier_prompt_get_id (prompt));
+      return;
+    }
+
   keep = g_new0 (Keep, 1);
   keep->outstanding = 1;   /* this function's own step */
   g_task_set_task_data (task, keep, (GDestroyNotify) keep_free);
@@ -587,6 +605,7 @@ atelier_library_keep_async (AtelierLibrary       *self,
 
       if (entry->files[i] != NULL)
         continue;
+      /* LIKED and MADE keep every image, SAVED the one. */
       if (reason == ATELIER_LIBRARY_SAVED && (int) i != index)
         continue;
 
@@ -830,6 +849,38 @@ make_dir_thread (GTask        *task,
     }
   else
     g_task_return_boolean (task, TRUE);
+}
+
+JsonNode *
+_atelier_read_json_file (const char  *path,
+                         goffset      max_size,
+                         const char  *too_large,
+                         GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, error);
+  if (info == NULL)
+    return NULL;
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, _("Not a regular file"));
+      return NULL;
+    }
+  if (g_file_info_get_size (info) > max_size)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, too_large);
+      return NULL;
+    }
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+
+  return _atelier_json_parse (contents, length, error);
 }
 
 void

@@ -26,6 +26,9 @@ typedef enum
 {
   ATELIER_LIBRARY_LIKED = 1 << 0,  /* every image of the prompt */
   ATELIER_LIBRARY_SAVED = 1 << 1,  /* the images the user saved */
+  ATELIER_LIBRARY_MADE  = 1 << 2,  /* every image of a prompt made on this
+                                    * computer (a fal.ai FaceID result):
+                                    * kept until the user deletes it */
 } AtelierLibraryReason;
 
 #define ATELIER_TYPE_LIBRARY (atelier_library_get_type ())

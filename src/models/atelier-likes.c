@@ -2,7 +2,9 @@
  *
  * The key file holds a group per account with one key, "liked", a list of
  * prompt ids. It is read once, asynchronously; every change saves it again
- * (one write at a time, the newest state last).
+ * (one write at a time, the newest state last). A prompt made on this
+ * computer (atelier_prompt_get_source(), a negative id) is liked here
+ * only: no request, nothing to roll back.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -65,7 +67,8 @@ read_account (AtelierLikes *self)
     {
       gint64 id;
 
-      if (g_ascii_string_to_signed (values[i], 10, 1, G_MAXINT64, &id, NULL))
+      /* Negative ids: prompts made on this computer. */
+      if (g_ascii_string_to_signed (values[i], 10, G_MININT64, G_MAXINT64, &id, NULL) && id != 0)
         g_hash_table_add (self->liked, id_new (id));
     }
 }
@@ -401,6 +404,27 @@ atelier_likes_set_liked_async (AtelierLikes        *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, atelier_likes_set_liked_async);
+
+  /* A prompt made on this computer: the service does not know it, the
+   * like stays here. */
+  if (atelier_prompt_get_source (prompt) != NULL)
+    {
+      if (self->account == NULL)
+        {
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                                   "No account to like with");
+          return;
+        }
+
+      id = atelier_prompt_get_id (prompt);
+      /* A toggle of the service's still in flight for this id is moot. */
+      g_hash_table_remove (self->toggles, &id);
+      set_state (self, prompt, liked);
+      if (!liked && self->library != NULL)
+        atelier_library_release (self->library, id, ATELIER_LIBRARY_LIKED);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
 
   if (self->client == NULL || self->account == NULL)
     {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,14 @@ void     _atelier_make_dir_async  (const char          *path,
                                    gpointer             user_data);
 gboolean _atelier_make_dir_finish (GAsyncResult        *result,
                                    GError             **error);
+
+/* Blocking (call from a worker thread): the JSON of the small file
+ * @path, refused with @too_large (a message for people) over @max_size
+ * bytes, and when it is not a regular file (a link, a FIFO). */
+JsonNode *_atelier_read_json_file (const char  *path,
+                                   goffset      max_size,
+                                   const char  *too_large,
+                                   GError     **error);
 
 /* What an asynchronous call keeps of the object that made it: a weak
  * reference, so that dropping the object (whose dispose cancels the call)

@@ -92,23 +92,12 @@ static AtelierPackRun *
 read_run (const char *path,
           const char *name)
 {
-  g_autofree char *contents = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInfo) info = NULL;
   AtelierPackRun *run;
-  gsize length;
 
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &error);
-  if (info != NULL && g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, _("Not a regular file"));
-  else if (info != NULL && g_file_info_get_size (info) > ATELIER_PACK_RUN_MAX_FILE_SIZE)
-    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The file is too large to be a test run"));
-
-  if (error == NULL && g_file_get_contents (path, &contents, &length, &error))
-    root = _atelier_json_parse (contents, length, &error);
+  root = _atelier_read_json_file (path, ATELIER_PACK_RUN_MAX_FILE_SIZE,
+                                  _("The file is too large to be a test run"), &error);
   if (root != NULL && (run = atelier_pack_run_new_from_json (root, &error)) != NULL)
     return run;
 

@@ -9,6 +9,11 @@
  * The offsets and repeats are AtelierPager's, the polling of pending
  * prompts AtelierPoller's, as for the tunes list.
  *
+ * Prompts made on this computer (atelier_prompt_get_source()) are in the
+ * library only: the server never lists them, so they are always merged,
+ * never polled, and a source filter lists them without a request. Ones
+ * kept while the list is shown come in through the library's ::changed.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -36,6 +41,7 @@ struct _AtelierPromptsModel
   gint64               tune_id;
   gint64               tag_tune_id;
   gboolean             liked_only;
+  char                *source;        /* only the library's prompts of it, NULL for off */
   char                *search;        /* casefolded, NULL for none */
   AtelierPromptsSort   sort;
 
@@ -104,6 +110,13 @@ matches (AtelierPromptsModel *self,
   g_autofree char *folded = NULL;
   const char *text;
 
+  if (g_strcmp0 (self->source, atelier_prompt_get_source (prompt)) != 0)
+    {
+      /* Off: every source, unless a tune is asked for. */
+      if (self->source != NULL || self->tune_id != 0 || self->tag_tune_id != 0)
+        return FALSE;
+    }
+
   if (self->tune_id != 0 && atelier_prompt_get_tune_id (prompt) != self->tune_id)
     return FALSE;
 
@@ -143,6 +156,8 @@ append_items (AtelierPromptsModel *self,
 {
   guint n = n_items_for (prompt);
 
+  /* Made here: only here. */
+  local_only = local_only || atelier_prompt_get_source (prompt) != NULL;
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (items, atelier_gallery_item_new (prompt, i, local_only));
 }
@@ -154,8 +169,10 @@ note_shown (AtelierPromptsModel *self,
   gint64 id = atelier_prompt_get_id (prompt);
 
   g_hash_table_replace (self->shown, id_new (id), g_object_ref (prompt));
+  /* The service has nothing to say about a prompt made here. */
   atelier_poller_track (self->poller, id, G_OBJECT (prompt),
-                        atelier_prompt_get_state (prompt) == ATELIER_PROMPT_STATE_PENDING);
+                        atelier_prompt_get_state (prompt) == ATELIER_PROMPT_STATE_PENDING &&
+                        atelier_prompt_get_source (prompt) == NULL);
 }
 
 /* Inserts the items of @prompts at @position with one ::items-changed. */
@@ -342,6 +359,78 @@ merge_local (AtelierPromptsModel *self,
     }
 }
 
+/* The first position in [@start, @end) whose prompt is older than
+ * @prompt, else @end. */
+static guint
+date_position (AtelierPromptsModel *self,
+               AtelierPrompt       *prompt,
+               guint                start,
+               guint                end)
+{
+  for (guint i = start; i < end; i++)
+    {
+      if (is_newer (prompt, atelier_gallery_item_get_prompt (g_ptr_array_index (self->items, i))))
+        return i;
+    }
+
+  return end;
+}
+
+/* Drops @id from the library's prompts still to merge. */
+static void
+forget_local (AtelierPromptsModel *self,
+              gint64               id)
+{
+  for (guint i = self->local_next; i < self->local->len; i++)
+    {
+      if (atelier_prompt_get_id (g_ptr_array_index (self->local, i)) == id)
+        {
+          g_ptr_array_remove_index (self->local, i);
+          return;
+        }
+    }
+}
+
+/* A prompt made on this computer, kept while the list is shown: where its
+ * date puts it, in the liked block when it belongs there, or among the
+ * library's prompts still to merge when it is older than what came. */
+static void
+insert_made (AtelierPromptsModel *self,
+             AtelierPrompt       *prompt)
+{
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+  gint64 id = atelier_prompt_get_id (prompt);
+  gboolean in_block = liked_first (self) && is_liked (self, id);
+  guint position;
+
+  if (!self->started || g_hash_table_contains (self->shown, &id) || !matches (self, prompt) ||
+      (self->liked_only && !in_block))
+    return;
+
+  forget_local (self, id);
+  g_ptr_array_add (one, prompt);
+
+  if (in_block)
+    {
+      position = date_position (self, prompt, 0, self->block_items);
+      self->block_items += insert_prompts (self, position, one, NULL);
+      return;
+    }
+
+  position = date_position (self, prompt, self->block_items, self->items->len);
+  if (position == self->items->len && atelier_pager_get_has_more (self->pager))
+    {
+      guint i = self->local_next;
+
+      while (i < self->local->len && !is_newer (prompt, g_ptr_array_index (self->local, i)))
+        i++;
+      g_ptr_array_insert (self->local, i, g_object_ref (prompt));
+      return;
+    }
+
+  insert_prompts (self, position, one, NULL);
+}
+
 static void
 page_cb (AtelierPromptsModel *self,
          GPtrArray           *page,
@@ -430,8 +519,8 @@ atelier_prompts_model_reload (AtelierPromptsModel *self)
   g_return_if_fail (ATELIER_IS_PROMPTS_MODEL (self));
 
   self->started = TRUE;
-  /* Liked only comes from the library alone. */
-  atelier_pager_reset (self->pager, !self->liked_only);
+  /* Liked only and a source come from the library alone. */
+  atelier_pager_reset (self->pager, !self->liked_only && self->source == NULL);
   atelier_poller_clear (self->poller);
 
   old_n = self->items->len;
@@ -462,6 +551,17 @@ atelier_prompts_model_reload (AtelierPromptsModel *self)
     }
 
   self->block_items = insert_prompts (self, 0, block, NULL);
+
+  if (self->source != NULL)
+    {
+      /* No server: the rest of the library at once, by date. */
+      g_autoptr(GPtrArray) rest = g_ptr_array_new ();
+      g_autoptr(GPtrArray) flags = g_ptr_array_new ();
+
+      merge_local (self, NULL, rest, flags);
+      insert_prompts (self, self->items->len, rest, flags);
+      return;
+    }
 
   atelier_pager_load_more (self->pager);
 }
@@ -511,11 +611,15 @@ atelier_prompts_model_remove_prompt (AtelierPromptsModel *self,
   atelier_poller_forget (self->poller, prompt_id);
   position = find_range (self, prompt_id, &n);
   if (position < 0)
-    return;
+    {
+      forget_local (self, prompt_id);
+      return;
+    }
 
   g_ptr_array_remove_range (self->items, position, n);
   if ((guint) position < self->block_items)
     self->block_items -= n;
+  forget_local (self, prompt_id);
   /* The server's list moved up by one behind us. */
   atelier_pager_note_removed (self->pager, prompt_id);
   g_hash_table_remove (self->shown, &prompt_id);
@@ -536,6 +640,12 @@ atelier_prompts_model_add_prompt (AtelierPromptsModel *self,
   if (g_hash_table_contains (self->shown, &id))
     {
       atelier_prompts_model_update_prompt (self, prompt);
+      return;
+    }
+
+  if (atelier_prompt_get_source (prompt) != NULL)
+    {
+      insert_made (self, prompt);
       return;
     }
 
@@ -589,6 +699,23 @@ library_loaded_cb (AtelierPromptsModel *self)
 {
   if (self->started && atelier_library_is_loaded (self->library))
     atelier_prompts_model_reload (self);
+}
+
+/* A prompt made here was kept (a FaceID result) or deleted. */
+static void
+library_changed_cb (AtelierPromptsModel *self,
+                    gint64               prompt_id)
+{
+  AtelierPrompt *prompt;
+
+  if (prompt_id >= 0 || !self->started)
+    return;
+
+  prompt = atelier_library_get_prompt (self->library, prompt_id);
+  if (prompt == NULL)
+    atelier_prompts_model_remove_prompt (self, prompt_id);
+  else if (atelier_prompt_get_source (prompt) != NULL)
+    insert_made (self, prompt);
 }
 
 /* Polling */
@@ -707,6 +834,30 @@ atelier_prompts_model_set_liked_only (AtelierPromptsModel *self,
   self->liked_only = !!liked_only;
   if (self->started)
     atelier_prompts_model_reload (self);
+}
+
+void
+atelier_prompts_model_set_source (AtelierPromptsModel *self,
+                                  const char          *source)
+{
+  g_return_if_fail (ATELIER_IS_PROMPTS_MODEL (self));
+
+  if (source != NULL && *source == '\0')
+    source = NULL;
+  if (g_strcmp0 (self->source, source) == 0)
+    return;
+
+  g_free (self->source);
+  self->source = g_strdup (source);
+  if (self->started)
+    atelier_prompts_model_reload (self);
+}
+
+const char *
+atelier_prompts_model_get_source (AtelierPromptsModel *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPTS_MODEL (self), NULL);
+  return self->source;
 }
 
 gboolean
@@ -828,6 +979,7 @@ atelier_prompts_model_finalize (GObject *object)
   g_ptr_array_unref (self->items);
   g_ptr_array_unref (self->local);
   g_hash_table_unref (self->shown);
+  g_free (self->source);
   g_free (self->search);
 
   G_OBJECT_CLASS (atelier_prompts_model_parent_class)->finalize (object);
@@ -923,6 +1075,7 @@ atelier_prompts_model_new (AtelierAstriaClient *client,
     {
       self->library = g_object_ref (library);
       g_signal_connect_swapped (library, "notify::loaded", G_CALLBACK (library_loaded_cb), self);
+      g_signal_connect_swapped (library, "changed", G_CALLBACK (library_changed_cb), self);
     }
 
   return self;

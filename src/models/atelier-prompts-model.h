@@ -7,7 +7,9 @@
  * end are asked for, and each page lands with one ::items-changed.
  *
  * Prompts the local library keeps but the server forgot are merged in by
- * date and marked local only. Filters: one tune, liked only, text; sorts:
+ * date and marked local only, as are the prompts made on this computer
+ * (a fal.ai FaceID result), which only the library has. Filters: one
+ * tune, one such source, liked only, text; sorts:
  * newest, most liked (prompts carry no like count, so this is the user's
  * own likes first, then the rest by date).
  *
@@ -64,6 +66,13 @@ gint64               atelier_prompts_model_get_tune_id    (AtelierPromptsModel *
 void                 atelier_prompts_model_set_liked_only (AtelierPromptsModel *self,
                                                            gboolean             liked_only);
 gboolean             atelier_prompts_model_get_liked_only (AtelierPromptsModel *self);
+/* Only the library's prompts made on this computer from @source
+ * (atelier_prompt_get_source(), e.g. ATELIER_PROMPT_SOURCE_FACEID_FAL),
+ * with no request to the service; NULL: every prompt. Liked only, the
+ * search and the sort still apply; a tune filter hides such prompts. */
+void                 atelier_prompts_model_set_source     (AtelierPromptsModel *self,
+                                                           const char          *source);
+const char          *atelier_prompts_model_get_source     (AtelierPromptsModel *self);
 /* Case-insensitive substring of the prompt text; NULL or "" for all. */
 void                 atelier_prompts_model_set_search     (AtelierPromptsModel *self,
                                                            const char          *text);

@@ -80,6 +80,28 @@ atelier_shell_open_tune_editor_for_pack (AtelierShell *self,
 }
 
 void
+atelier_shell_open_faceid (AtelierShell *self,
+                           const char   *face_uri,
+                           JsonNode     *settings)
+{
+  g_return_if_fail (ATELIER_IS_SHELL (self));
+
+  if (ATELIER_SHELL_GET_IFACE (self)->open_faceid != NULL)
+    ATELIER_SHELL_GET_IFACE (self)->open_faceid (self, face_uri, settings);
+}
+
+void
+atelier_shell_open_tune_editor_for_faceid (AtelierShell *self,
+                                           GPtrArray    *files)
+{
+  g_return_if_fail (ATELIER_IS_SHELL (self));
+  g_return_if_fail (files != NULL);
+
+  if (ATELIER_SHELL_GET_IFACE (self)->open_tune_editor_for_faceid != NULL)
+    ATELIER_SHELL_GET_IFACE (self)->open_tune_editor_for_faceid (self, files);
+}
+
+void
 atelier_shell_notify_training_finished (AtelierShell *self,
                                         const char   *tune_title,
                                         gint64        tune_id)

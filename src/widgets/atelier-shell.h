@@ -43,6 +43,11 @@ struct _AtelierShellInterface
                                                AtelierPromptParams *params);
   void            (*open_tune_editor_for_pack) (AtelierShell       *self,
                                                AtelierPack         *pack);
+  void            (*open_faceid)              (AtelierShell        *self,
+                                               const char          *face_uri,
+                                               JsonNode            *settings);
+  void            (*open_tune_editor_for_faceid) (AtelierShell     *self,
+                                               GPtrArray           *files);
   void            (*notify_training_finished) (AtelierShell        *self,
                                                const char          *tune_title,
                                                gint64               tune_id);
@@ -73,6 +78,18 @@ void            atelier_shell_open_prompt_editor       (AtelierShell        *sel
  * @pack (POST /p/:id/tunes), of a class the pack prices. */
 void            atelier_shell_open_tune_editor_for_pack (AtelierShell       *self,
                                                         AtelierPack         *pack);
+/* The FaceID page, with @face_uri (nullable: an https URL of an image
+ * that has one, or a file:// URI) as the face, and its form filled from
+ * @settings (nullable: the fal input of an earlier result, as kept with
+ * it in the library). */
+void            atelier_shell_open_faceid              (AtelierShell        *self,
+                                                        const char          *face_uri,
+                                                        JsonNode            *settings);
+/* The Tunes page with the New Tune editor in FaceID mode (model type
+ * faceid) and @files (element-type GFile, may be empty) added to its
+ * photos. */
+void            atelier_shell_open_tune_editor_for_faceid (AtelierShell     *self,
+                                                           GPtrArray        *files);
 void            atelier_shell_notify_training_finished (AtelierShell        *self,
                                                         const char          *tune_title,
                                                         gint64               tune_id);

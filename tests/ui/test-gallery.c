@@ -417,9 +417,10 @@ test_filters (void)
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (liked), FALSE);
   wait_loaded ();
 
-  /* The tune list came: choosing the tune filters to it. */
-  atelier_test_wait_until (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (tunes))) >= 2, WAIT_MS);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (tunes), 1);
+  /* The tune list came (after All Tunes and the FaceID results):
+   * choosing the tune filters to it. */
+  atelier_test_wait_until (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (tunes))) >= 3, WAIT_MS);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (tunes), 2);
   g_assert_cmpint (atelier_prompts_model_get_tune_id (model ()), ==, tune_id);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (tunes), 0);
   g_assert_cmpint (atelier_prompts_model_get_tune_id (model ()), ==, 0);
@@ -1091,6 +1092,156 @@ test_local_only (void)
   atelier_ui_save_screenshot (GTK_WINDOW (window), "gallery-local");
 }
 
+/* A fal.ai FaceID result kept in the library: its own row and source,
+ * reused into the FaceID page, deleted from this computer only. */
+static AtelierPrompt *
+new_faceid_prompt (gint64      id,
+                   const char *image_url)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *created = g_date_time_format_iso8601 (now);
+  g_autofree char *json = g_strdup_printf (
+    "{\"id\": %" G_GINT64_FORMAT ", \"tune_id\": null, \"atelier_source\": \"faceid-fal\","
+    " \"text\": \"a FaceID portrait\", \"seed\": 77, \"w\": 640, \"h\": 640,"
+    " \"created_at\": \"%s\", \"images\": [\"%s\"],"
+    " \"faceid\": {\"request_id\": \"req-ui\", \"face\": \"face.jpg\", \"model_type\": \"1_5-v1\","
+    "              \"input\": {\"prompt\": \"a FaceID portrait\", \"num_inference_steps\": 30}}}",
+    id, created, image_url);
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(GError) error = NULL;
+  AtelierPrompt *prompt = atelier_prompt_new_from_json (node, &error);
+
+  g_assert_no_error (error);
+  return prompt;
+}
+
+static gboolean
+faceid_page_shown (void)
+{
+  GtkWidget *page = _atelier_window_get_page (window, "faceid");
+
+  /* AdwViewStack maps its visible page only. */
+  return page != NULL && gtk_widget_get_mapped (page);
+}
+
+static guint
+count_local_requests (gint64 id)
+{
+  g_autoptr(GPtrArray) requests = atelier_sandbox_server_dup_requests (sandbox);
+  g_autofree char *needle = g_strdup_printf ("/%" G_GINT64_FORMAT, id);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      const char *path = atelier_sandbox_request_get_path (g_ptr_array_index (requests, i));
+
+      if (strstr (path, needle) != NULL || g_str_has_suffix (path, "/likes"))
+        n++;
+    }
+
+  return n;
+}
+
+static void
+test_faceid_prompt (void)
+{
+  const gint64 id = -5;
+  AtelierLibrary *library = atelier_session_get_library (session);
+  AtelierLikes *likes = atelier_session_get_likes (session);
+  g_autoptr(AtelierGalleryItem) first = g_list_model_get_item (G_LIST_MODEL (model ()), 0);
+  g_autoptr(AtelierPrompt) made = new_faceid_prompt (id, atelier_gallery_item_get_url (first));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkDropDown *dropdown = GTK_DROP_DOWN (atelier_ui_find_by_type (GTK_WIDGET (gallery ()), GTK_TYPE_DROP_DOWN));
+  AtelierViewer *viewer;
+  AdwMessageDialog *dialog;
+  AtelierGalleryRow *row;
+  guint list_requests;
+
+  /* Kept as the FaceID jobs keep it: the gallery shows it at once, on top. */
+  atelier_library_keep_async (library, made, ATELIER_LIBRARY_MADE, -1, NULL, atelier_test_store_result, &result);
+  g_assert_true (atelier_library_keep_finish (library, atelier_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  atelier_test_wait_until (atelier_prompts_model_find_prompt (model (), id) == 0, WAIT_MS);
+  atelier_test_wait_until (thumbnails_shown (), WAIT_MS);
+  row = find_row (id);
+  g_assert_nonnull (row);
+  g_assert_true (atelier_ui_shows_text (GTK_WIDGET (row), "FaceID · fal.ai"));
+  g_assert_true (atelier_ui_shows_text (GTK_WIDGET (row), "Kept on this computer"));
+  g_assert_true (gtk_widget_get_sensitive (atelier_gallery_row_get_like_button (row)));
+
+  /* Liked here only. */
+  atelier_sandbox_server_clear_requests (sandbox);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.toggle-like", NULL));
+  g_assert_true (atelier_likes_is_liked (likes, id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.toggle-like", NULL));
+  g_assert_false (atelier_likes_is_liked (likes, id));
+  g_assert_cmpint (atelier_library_get_reasons (library, id), ==, ATELIER_LIBRARY_MADE);
+
+  /* Its source in the drop-down, right after All Tunes: only it, no list
+   * asked of the service. */
+  list_requests = atelier_sandbox_server_count_requests (sandbox, "GET", "/prompts");
+  g_assert_cmpstr (gtk_string_object_get_string (g_list_model_get_item (gtk_drop_down_get_model (dropdown), 1)) , ==,
+                   "FaceID · fal.ai");
+  gtk_drop_down_set_selected (dropdown, 1);
+  wait_loaded ();
+  g_assert_cmpstr (atelier_prompts_model_get_source (model ()), ==, ATELIER_PROMPT_SOURCE_FACEID_FAL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model ())), ==, 1);
+  g_assert_cmpint (atelier_prompts_model_find_prompt (model (), id), ==, 0);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "GET", "/prompts"), ==, list_requests);
+  /* The tunes list reloaded keeps the choice. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gallery ()), "page.reload", NULL));
+  wait_loaded ();
+  atelier_ui_spin (200);
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model ())), ==, 1);
+  gtk_drop_down_set_selected (dropdown, 0);
+  wait_loaded ();
+  g_assert_null (atelier_prompts_model_get_source (model ()));
+  g_assert_cmpint (atelier_prompts_model_find_prompt (model (), id), ==, 0);
+
+  /* The viewer: its image as a FaceID face, its settings again. */
+  viewer = open_viewer (0);
+  g_assert_cmpint (atelier_gallery_item_get_prompt_id (atelier_viewer_get_item (viewer)), ==, id);
+  g_assert_true (atelier_ui_shows_text (GTK_WIDGET (viewer), "1_5-v1"));
+  assert_controls_named (GTK_WIDGET (viewer));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.use-as-face", NULL));
+  atelier_test_wait_until (faceid_page_shown (), WAIT_MS);
+  atelier_window_show_page (window, "gallery");
+  atelier_test_wait_until (!faceid_page_shown (), WAIT_MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.reuse", NULL));
+  atelier_test_wait_until (faceid_page_shown (), WAIT_MS);
+  gtk_window_destroy (GTK_WINDOW (viewer));
+  atelier_window_show_page (window, "gallery");
+
+  /* The row's Reuse Settings: the FaceID page too, not the editor. */
+  atelier_test_wait_until (thumbnails_shown (), WAIT_MS);
+  row = find_row (id);
+  g_assert_nonnull (row);
+  g_assert_false (faceid_page_shown ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.reuse", NULL));
+  atelier_test_wait_until (faceid_page_shown (), WAIT_MS);
+  g_assert_null (atelier_ui_find_toplevel (ATELIER_TYPE_PROMPT_EDITOR));
+  atelier_window_show_page (window, "gallery");
+
+  /* Deleted from this computer: no request, the row goes. */
+  atelier_test_wait_until (thumbnails_shown (), WAIT_MS);
+  row = find_row (id);
+  g_assert_nonnull (row);
+  atelier_sandbox_server_clear_requests (sandbox);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.delete", NULL));
+  atelier_test_wait_until ((dialog = (AdwMessageDialog *) atelier_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL,
+                           WAIT_MS);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "deleted from this computer"));
+  adw_message_dialog_response (dialog, "delete");
+  atelier_test_wait_until (atelier_prompts_model_lookup_prompt (model (), id) == NULL, WAIT_MS);
+  g_assert_cmpint (atelier_prompt_units_find (ATELIER_PROMPT_UNITS (atelier_prompts_model_get_units (model ())), id), ==, -1);
+  g_assert_false (atelier_library_contains (library, id));
+  atelier_ui_spin (100);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "DELETE", "/"), ==, 0);
+  g_assert_cmpuint (count_local_requests (id), ==, 0);
+}
+
 /* Narrow: the toolbar and the grid fit a phone-sized window. */
 static void
 test_narrow (void)
@@ -1256,6 +1407,7 @@ main (int   argc,
   atelier_ui_test_add ("/gallery/editor-tags-and-tips", start, test_editor_tags_and_tips);
   atelier_ui_test_add ("/gallery/editor-tag-added-back", start, test_editor_tag_added_back);
   atelier_ui_test_add ("/gallery/local-only", start, test_local_only);
+  atelier_ui_test_add ("/gallery/faceid-prompt", start, test_faceid_prompt);
   atelier_ui_test_add ("/gallery/narrow", start, test_narrow);
   atelier_ui_test_add ("/gallery/editor-sdxl-one-lora", start, test_editor_sdxl_one_lora);
   atelier_ui_test_add ("/gallery/editor-504-retry", start, test_editor_504_retry);
