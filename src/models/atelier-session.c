@@ -24,6 +24,7 @@ struct _AtelierSession
   AtelierLibrary       *library;
   AtelierLikes         *likes;
   AtelierPackRuns      *pack_runs;
+  AtelierFaceidJobs    *faceid_jobs;
 
   /* offline */
   GNetworkMonitor      *monitor;
@@ -115,6 +116,13 @@ network_changed_cb (GNetworkMonitor *monitor,
 }
 
 /* }}} */
+
+/* Whose likes and library are shown: told by the app on connect. */
+static const char *
+account_name (AtelierSession *self)
+{
+  return self->account != NULL ? self->account : "none:";
+}
 
 static void
 set_mode (AtelierSession     *self,
@@ -211,6 +219,10 @@ atelier_session_connect (AtelierSession      *self,
   /* :mode last: who waits for it finds the clients in place. */
   set_astria_client (self, astria);
   g_set_object (&self->fal_client, fal);
+  /* FaceID jobs go on being polled, with the new client (and the
+   * account's library and jobs, if the account changed). */
+  if (self->faceid_jobs != NULL)
+    atelier_session_get_faceid_jobs (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAL_CLIENT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_FAL_KEY]);
   set_mode (self, mode);
@@ -304,13 +316,6 @@ atelier_session_get_image_cache (AtelierSession *self)
   return self->image_cache;
 }
 
-/* Whose likes and library are shown: told by the app on connect. */
-static const char *
-account_name (AtelierSession *self)
-{
-  return self->account != NULL ? self->account : "none:";
-}
-
 AtelierLibrary *
 atelier_session_get_library (AtelierSession *self)
 {
@@ -335,6 +340,22 @@ atelier_session_get_pack_runs (AtelierSession *self)
   atelier_pack_runs_set_account (self->pack_runs, account_name (self));
 
   return self->pack_runs;
+}
+
+AtelierFaceidJobs *
+atelier_session_get_faceid_jobs (AtelierSession *self)
+{
+  g_return_val_if_fail (ATELIER_IS_SESSION (self), NULL);
+
+  if (self->faceid_jobs == NULL)
+    self->faceid_jobs = atelier_faceid_jobs_new (NULL);
+
+  /* The library first: loading the account's jobs resumes them into it. */
+  atelier_faceid_jobs_set_library (self->faceid_jobs, atelier_session_get_library (self));
+  atelier_faceid_jobs_set_client (self->faceid_jobs, self->fal_client);
+  atelier_faceid_jobs_set_account (self->faceid_jobs, account_name (self));
+
+  return self->faceid_jobs;
 }
 
 AtelierLikes *
@@ -366,6 +387,7 @@ atelier_session_dispose (GObject *object)
   g_clear_object (&self->fal_client);
   g_clear_object (&self->likes);
   g_clear_object (&self->pack_runs);
+  g_clear_object (&self->faceid_jobs);
   g_clear_object (&self->library);
   g_clear_object (&self->image_cache);
 

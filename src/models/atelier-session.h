@@ -35,6 +35,7 @@
 
 #include "atelier-astria-client.h"
 #include "atelier-fal-client.h"
+#include "atelier-faceid-jobs.h"
 #include "atelier-image-cache.h"
 #include "atelier-library.h"
 #include "atelier-likes.h"
@@ -111,6 +112,9 @@ AtelierLikes         *atelier_session_get_likes        (AtelierSession  *self);
 /* The account's pack and theme test runs, kept on this computer. */
 AtelierPackRuns      *atelier_session_get_pack_runs    (AtelierSession  *self);
 
+/* The account's fal.ai FaceID jobs, polled with the fal client and kept
+ * in the library; switched to the current account on every call. */
+AtelierFaceidJobs    *atelier_session_get_faceid_jobs  (AtelierSession  *self);
 /* :offline, and whether it is ONLINE. */
 AtelierSessionOffline atelier_session_get_offline      (AtelierSession  *self);
 gboolean              atelier_session_is_offline       (AtelierSession  *self);
