@@ -7,11 +7,14 @@
 #include <glib/gi18n.h>
 
 #include "atelier-application.h"
+#include "atelier-faceid-page.h"
 #include "atelier-first-frame.h"
 #include "atelier-preferences-window.h"
 #include "atelier-resources.h"
+#include "atelier-shell.h"
 #include "atelier-widget-utils.h"
 #include "atelier-window.h"
+#include "atelier-window-private.h"
 
 struct _AtelierApplication
 {
@@ -427,6 +430,33 @@ atelier_application_activate (GApplication *application)
     }
 }
 
+/* "Open With" an image: the FaceID page with it as the face (the first
+ * replaces the face chosen so far, the others join it). */
+static void
+atelier_application_open (GApplication  *application,
+                          GFile        **files,
+                          int            n_files,
+                          const char    *hint)
+{
+  AtelierApplication *self = ATELIER_APPLICATION (application);
+  AtelierWindow *window;
+  g_autoptr(GPtrArray) rest = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *uri = NULL;
+
+  atelier_application_activate (application);
+  window = ensure_window (self);
+  if (n_files <= 0)
+    return;
+
+  uri = g_file_get_uri (files[0]);
+  atelier_shell_open_faceid (ATELIER_SHELL (window), uri, NULL);
+
+  for (int i = 1; i < n_files; i++)
+    g_ptr_array_add (rest, g_object_ref (files[i]));
+  if (rest->len > 0)
+    atelier_faceid_page_add_files (ATELIER_FACEID_PAGE (_atelier_window_get_page (window, "faceid")), rest);
+}
+
 static void
 atelier_application_shutdown (GApplication *application)
 {
@@ -462,6 +492,7 @@ atelier_application_class_init (AtelierApplicationClass *klass)
   app_class->handle_local_options = atelier_application_handle_local_options;
   app_class->startup = atelier_application_startup;
   app_class->activate = atelier_application_activate;
+  app_class->open = atelier_application_open;
   app_class->shutdown = atelier_application_shutdown;
 
   /* The resource lives in a static library: reference it so it is linked. */
@@ -486,7 +517,7 @@ atelier_application_new (void)
 {
   return g_object_new (ATELIER_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/atelier/Atelier",
                        NULL);
 }

@@ -456,10 +456,15 @@ session_clients_changed_cb (AtelierWindow *self)
   g_object_set (self->packs_page, "client", client, NULL);
   g_object_set (self->gallery_page, "session", self->session, "client", client, NULL);
   g_object_set (self->faceid_page,
+                "session", self->session,
                 "client", fal,
                 "sandbox", sandbox,
                 "has-key", atelier_session_has_fal_key (self->session) || sandbox,
                 NULL);
+  /* The jobs of the account now signed in (the session switches them). */
+  atelier_faceid_page_set_jobs (ATELIER_FACEID_PAGE (self->faceid_page),
+                                atelier_session_is_ready (self->session)
+                                ? atelier_session_get_faceid_jobs (self->session) : NULL);
 }
 
 static void
@@ -593,6 +598,27 @@ shell_open_tune_editor_for_pack (AtelierShell *shell,
   atelier_tunes_page_new_tune_from_pack (ATELIER_TUNES_PAGE (self->tunes_page), pack);
 }
 
+static void
+shell_open_tune_editor_for_faceid (AtelierShell *shell,
+                                   GPtrArray    *files)
+{
+  AtelierWindow *self = ATELIER_WINDOW (shell);
+
+  atelier_window_show_page (self, "tunes");
+  atelier_tunes_page_new_tune_for_faceid (ATELIER_TUNES_PAGE (self->tunes_page), files);
+}
+
+static void
+shell_open_faceid (AtelierShell *shell,
+                   const char   *face_uri,
+                   JsonNode     *settings)
+{
+  AtelierWindow *self = ATELIER_WINDOW (shell);
+
+  atelier_window_show_page (self, "faceid");
+  atelier_faceid_page_open (ATELIER_FACEID_PAGE (self->faceid_page), face_uri, settings);
+}
+
 /* The desktop notifications go through the application; a window
  * without one (in tests) sends none. */
 static AtelierApplication *
@@ -635,6 +661,8 @@ atelier_window_shell_init (AtelierShellInterface *iface)
   iface->show_tune_prompts = shell_show_tune_prompts;
   iface->open_prompt_editor = shell_open_prompt_editor;
   iface->open_tune_editor_for_pack = shell_open_tune_editor_for_pack;
+  iface->open_tune_editor_for_faceid = shell_open_tune_editor_for_faceid;
+  iface->open_faceid = shell_open_faceid;
   iface->notify_training_finished = shell_notify_training_finished;
   iface->notify_images_ready = shell_notify_images_ready;
 }

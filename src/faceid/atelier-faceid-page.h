@@ -1,5 +1,23 @@
-/* atelier-faceid-page.h: fal.ai FaceID, a likeness from one photo
- * (grows in a later issue)
+/* atelier-faceid-page.h: a likeness from one photo, two ways
+ *
+ * The page explains the two ways and offers the one the user can use
+ * now: fal.ai's ip-adapter-face-id (instant, no training, billed by fal.ai
+ * to the fal key; placeholders in the Sandbox) and an Astria FaceID tune
+ * (a one-time tune, then prompts on a gallery base model with
+ * <faceid:ID:1>).
+ *
+ * The face: photos from the file chooser, a drop, "Open With" (see
+ * atelier_faceid_page_open()) or an https URL of an Astria image. Each
+ * local photo is prepared off the main thread as fal receives it (a
+ * 640 × 640 JPEG, atelier-fal-face.h), shown as a thumbnail with its
+ * problem or, when an Astria client is there, the warnings of
+ * POST /images/inspect. Every documented fal parameter has a row, its
+ * range enforced by the widget and checked before sending; a refused
+ * field is marked on its row. Requests are AtelierFaceidJobs, listed
+ * newest first with their live state.
+ *
+ * Actions: faceid.choose, faceid.generate, faceid.create-tune,
+ * faceid.reset-negative, page.reload.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,13 +26,67 @@
 #include <adwaita.h>
 
 #include "atelier-fal-client.h"
+#include "atelier-faceid-jobs.h"
+#include "atelier-session.h"
 
 G_BEGIN_DECLS
 
 #define ATELIER_TYPE_FACEID_PAGE (atelier_faceid_page_get_type ())
 G_DECLARE_FINAL_TYPE (AtelierFaceidPage, atelier_faceid_page, ATELIER, FACEID_PAGE, AdwBin)
 
-void atelier_faceid_page_set_client (AtelierFaceidPage *self,
-                                     AtelierFalClient  *client);
+void               atelier_faceid_page_set_client  (AtelierFaceidPage *self,
+                                                    AtelierFalClient  *client);
+/* Where the Astria client (inspection, FaceID tunes), the library (result
+ * thumbnails) and the image cache come from. */
+void               atelier_faceid_page_set_session (AtelierFaceidPage *self,
+                                                    AtelierSession    *session);
+/* The requests listed and sent. */
+void               atelier_faceid_page_set_jobs    (AtelierFaceidPage *self,
+                                                    AtelierFaceidJobs *jobs);
+AtelierFaceidJobs *atelier_faceid_page_get_jobs    (AtelierFaceidPage *self);
+
+/* @face_uri (nullable): a file:// URI (or a path) replaces the chosen
+ * photos with that file, an https URL with that image; @settings
+ * (nullable): a fal input object whose members fill the form. */
+void               atelier_faceid_page_open        (AtelierFaceidPage *self,
+                                                    const char        *face_uri,
+                                                    JsonNode          *settings);
+/* What the file chooser and a drop do: adds @files (element-type GFile),
+ * up to ATELIER_FAL_MAX_FACES photos in all. */
+void               atelier_faceid_page_add_files   (AtelierFaceidPage *self,
+                                                    GPtrArray         *files);
+
+/* For tests */
+/* Photos chosen, and how many are still being prepared or inspected. */
+guint              atelier_faceid_page_get_n_faces     (AtelierFaceidPage *self);
+guint              atelier_faceid_page_get_n_busy      (AtelierFaceidPage *self);
+/* TRUE when photo @index shows a thumbnail. */
+gboolean           atelier_faceid_page_face_has_thumbnail (AtelierFaceidPage *self,
+                                                           guint              index);
+/* The problem (or NULL) and the inspection warnings (or NULL) shown
+ * under photo @index. */
+const char        *atelier_faceid_page_get_face_problem  (AtelierFaceidPage *self,
+                                                          guint              index);
+const char        *atelier_faceid_page_get_face_warnings (AtelierFaceidPage *self,
+                                                          guint              index);
+/* The row of the form for fal's field @name ("prompt": the prompt's
+ * frame), and the error shown for it, or NULL. */
+GtkWidget         *atelier_faceid_page_get_field_widget  (AtelierFaceidPage *self,
+                                                          const char        *name);
+const char        *atelier_faceid_page_get_field_error   (AtelierFaceidPage *self,
+                                                          const char        *name);
+/* The input the form would send now, without the face. (transfer full) */
+JsonObject        *atelier_faceid_page_build_input       (AtelierFaceidPage *self);
+/* Whether the FaceID tunes list is loading, and its rows. */
+gboolean           atelier_faceid_page_get_loading_tunes (AtelierFaceidPage *self);
+/* The text a job's row shows for its state. */
+const char        *atelier_faceid_page_get_job_text      (AtelierFaceidPage *self,
+                                                          AtelierFaceidJob  *job);
+/* The row of @job in the list, or NULL. */
+GtkWidget         *atelier_faceid_page_get_job_row       (AtelierFaceidPage *self,
+                                                          AtelierFaceidJob  *job);
+/* TRUE when @job's row shows its result picture. */
+gboolean           atelier_faceid_page_job_has_picture   (AtelierFaceidPage *self,
+                                                          AtelierFaceidJob  *job);
 
 G_END_DECLS

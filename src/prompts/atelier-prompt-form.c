@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "atelier-prompt-form.h"
+#include "atelier-widget-utils.h"
 
 typedef struct _Field Field;
 
@@ -717,15 +718,8 @@ atelier_prompt_form_new (AdwPreferencesGroup *images_group,
   self->sections[ATELIER_PROMPT_SECTION_ENHANCEMENTS] = GTK_WIDGET (enhancements_group);
   for (guint i = 0; i < G_N_ELEMENTS (expanders); i++)
     {
-      GtkWidget *expander = adw_expander_row_new ();
+      GtkWidget *expander = atelier_expander_row_new (_(expanders[i].title), _(expanders[i].subtitle));
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), _(expanders[i].title));
-      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), _(expanders[i].subtitle));
-      /* Libadwaita 1.2 shows the title on an inner row; the expander row
-       * itself, a list item that takes the focus, has no name of its own. */
-      gtk_accessible_update_property (GTK_ACCESSIBLE (expander),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(expanders[i].title),
-                                      -1);
       adw_preferences_group_add (more_group, expander);
       self->sections[expanders[i].section] = expander;
     }

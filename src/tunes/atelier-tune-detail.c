@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "atelier-fal-face.h"
 #include "atelier-tune-detail.h"
 #include "atelier-tune-ui.h"
 #include "atelier-shell.h"
@@ -111,6 +112,53 @@ get_image_cache (AtelierTuneDetail *self)
 }
 
 static void
+use_as_faceid_clicked_cb (GtkButton *button,
+                          gpointer   user_data)
+{
+  const char *url = g_object_get_data (G_OBJECT (button), "atelier-url");
+  AtelierShell *shell = atelier_shell_find (GTK_WIDGET (button));
+
+  if (shell != NULL && url != NULL)
+    atelier_shell_open_faceid (shell, url, NULL);
+}
+
+/* @photo with a "Use as FaceID Face" button over it, when its address
+ * can be given to fal.ai as it is (https). */
+static GtkWidget *
+add_faceid_button (GtkWidget  *photo,
+                   const char *url,
+                   guint       index)
+{
+  GtkWidget *overlay;
+  GtkWidget *button;
+  g_autofree char *name = NULL;
+
+  if (!atelier_fal_face_url_is_sendable (url))
+    return photo;
+
+  overlay = gtk_overlay_new ();
+  gtk_widget_set_halign (overlay, GTK_ALIGN_START);
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), photo);
+
+  button = gtk_button_new_from_icon_name ("camera-photo-symbolic");
+  /* Translators: %u counts the training photos from 1 */
+  name = g_strdup_printf (_("Use training photo %u as FaceID face"), index + 1);
+  gtk_widget_set_tooltip_text (button, _("Use as FaceID Face"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_widget_set_halign (button, GTK_ALIGN_END);
+  gtk_widget_set_valign (button, GTK_ALIGN_END);
+  gtk_widget_set_margin_end (button, 4);
+  gtk_widget_set_margin_bottom (button, 4);
+  gtk_widget_add_css_class (button, "osd");
+  gtk_widget_add_css_class (button, "circular");
+  g_object_set_data_full (G_OBJECT (button), "atelier-url", g_strdup (url), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (use_as_faceid_clicked_cb), NULL);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), button);
+
+  return overlay;
+}
+
+static void
 show_photos (AtelierTuneDetail *self)
 {
   const char * const *images = atelier_tune_get_orig_images (self->tune);
@@ -124,7 +172,8 @@ show_photos (AtelierTuneDetail *self)
       /* Translators: the accessible name of a training photo; %u counts from 1 */
       label = g_strdup_printf (_("Training photo %u"), i + 1);
       gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child),
-                                    atelier_tune_photo_new (cache, images[i], PHOTO_SIZE, label));
+                                    add_faceid_button (atelier_tune_photo_new (cache, images[i], PHOTO_SIZE, label),
+                                                       images[i], i));
       /* The cell takes the focus: a screen reader says its name. */
       gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
       gtk_flow_box_append (self->photos_box, child);

@@ -1530,6 +1530,27 @@ atelier_tune_editor_set_pack (AtelierTuneEditor *self,
   apply_class_name (self);
 }
 
+void
+atelier_tune_editor_set_faceid (AtelierTuneEditor *self,
+                                GPtrArray         *files)
+{
+  g_return_if_fail (ATELIER_IS_TUNE_EDITOR (self));
+  g_return_if_fail (files != NULL);
+  g_return_if_fail (self->draft != NULL);
+
+  if (self->busy)
+    return;
+
+  if (self->pack != NULL)
+    atelier_tune_editor_set_pack (self, NULL);
+
+  /* As if the user chose it: the branch and base model follow. */
+  adw_combo_row_set_selected (self->model_row, ATELIER_TUNE_MODEL_FACEID);
+
+  if (files->len > 0)
+    atelier_picker_add_files (self->picker, files);
+}
+
 AtelierPack *
 atelier_tune_editor_get_pack (AtelierTuneEditor *self)
 {

@@ -54,6 +54,11 @@ AtelierDraft  *atelier_tune_editor_get_draft   (AtelierTuneEditor   *self);
 void           atelier_tune_editor_set_pack    (AtelierTuneEditor   *self,
                                                 AtelierPack         *pack);
 AtelierPack   *atelier_tune_editor_get_pack    (AtelierTuneEditor   *self);
+/* FaceID mode: leaves pack mode, chooses the FaceID model type (the
+ * branch and base model follow its rules) and adds @files (element-type
+ * GFile) to the photos. Call after set_draft(). */
+void           atelier_tune_editor_set_faceid  (AtelierTuneEditor   *self,
+                                                GPtrArray           *files);
 AtelierPicker *atelier_tune_editor_get_picker  (AtelierTuneEditor   *self);
 /* An upload is running ("busy" property). */
 gboolean       atelier_tune_editor_get_busy    (AtelierTuneEditor   *self);

@@ -48,6 +48,7 @@ struct _AtelierTunesPage
   gboolean             draft_loaded;
   gboolean             open_editor_when_loaded;
   AtelierPack         *editor_pack;   /* (nullable) pack mode, once the draft is loaded */
+  GPtrArray           *editor_faceid; /* (nullable) FaceID mode with these GFiles, once loaded */
   AtelierTuneEditor   *editor;
 
   GCancellable        *show_cancellable;
@@ -435,6 +436,13 @@ open_editor (AtelierTunesPage *self)
       atelier_tune_editor_set_pack (self->editor, pack);
     }
 
+  if (self->editor_faceid != NULL)
+    {
+      g_autoptr(GPtrArray) files = g_steal_pointer (&self->editor_faceid);
+
+      atelier_tune_editor_set_faceid (self->editor, files);
+    }
+
   show_view (self, "editor");
 }
 
@@ -460,6 +468,22 @@ atelier_tunes_page_new_tune_from_pack (AtelierTunesPage *self,
   g_return_if_fail (ATELIER_IS_PACK (pack));
 
   g_set_object (&self->editor_pack, pack);
+  atelier_tunes_page_new_tune (self);
+}
+
+void
+atelier_tunes_page_new_tune_for_faceid (AtelierTunesPage *self,
+                                        GPtrArray        *files)
+{
+  g_return_if_fail (ATELIER_IS_TUNES_PAGE (self));
+  g_return_if_fail (files != NULL);
+
+  g_clear_object (&self->editor_pack);
+  g_clear_pointer (&self->editor_faceid, g_ptr_array_unref);
+  g_clear_pointer (&self->editor_faceid, g_ptr_array_unref);
+  self->editor_faceid = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < files->len; i++)
+    g_ptr_array_add (self->editor_faceid, g_object_ref (g_ptr_array_index (files, i)));
   atelier_tunes_page_new_tune (self);
 }
 

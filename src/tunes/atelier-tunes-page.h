@@ -40,6 +40,10 @@ void                 atelier_tunes_page_new_tune    (AtelierTunesPage    *self);
  * (atelier_tune_editor_set_pack()), with the draft's photos. */
 void                 atelier_tunes_page_new_tune_from_pack (AtelierTunesPage *self,
                                                             AtelierPack      *pack);
+/* Opens the editor in FaceID mode (model type faceid, not a pack) with
+ * @files (element-type GFile) added to the draft's photos. */
+void                 atelier_tunes_page_new_tune_for_faceid (AtelierTunesPage *self,
+                                                             GPtrArray        *files);
 /* The editor, once opened. */
 AtelierTuneEditor   *atelier_tunes_page_get_editor  (AtelierTunesPage    *self);
 AtelierDraft        *atelier_tunes_page_get_draft   (AtelierTunesPage    *self);

@@ -127,3 +127,18 @@ atelier_widget_find_descendant (GtkWidget *root,
 
   return NULL;
 }
+
+GtkWidget *
+atelier_expander_row_new (const char *title,
+                          const char *subtitle)
+{
+  GtkWidget *expander = adw_expander_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), title);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), subtitle);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (expander),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  -1);
+
+  return expander;
+}

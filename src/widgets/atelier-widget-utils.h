@@ -51,4 +51,10 @@ GtkWidget *atelier_widget_find_descendant            (GtkWidget     *root,
  * technology. */
 void       atelier_widget_name_buttons_by_tooltip    (GtkWidget     *root);
 
+/* An AdwExpanderRow with @title and @subtitle that a screen reader names:
+ * libadwaita 1.2 shows the title on an inner row, and the expander row
+ * itself, a list item that takes the focus, has no name of its own. */
+GtkWidget *atelier_expander_row_new                  (const char    *title,
+                                                      const char    *subtitle);
+
 G_END_DECLS

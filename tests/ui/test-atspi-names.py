@@ -938,8 +938,10 @@ def run(app, check):
     check.step('Packs', pages.part('packs', 'search tunes'), 4,
                expect=[('list item', 'Corporate headshots'), ('list item', 'My studio portraits')])
     app.click('page tab', 'FaceID', 'Atelier', remember=True)
-    # In the Sandbox the FaceID page only says what is to come.
-    check.step('FaceID', pages.faceid, 0, expect=[('label', 'FaceID')])
+    # The face, the form with every fal parameter, and the Astria way.
+    check.step('FaceID', pages.faceid, 20,
+               expect=[('push button', '.*Choose Photos…'), ('push button', '.*Generate'),
+                       ('list item', 'Advanced'), ('push button', '.*Create FaceID Tune…')])
 
     # Preferences, and the buttons of its key rows.
     prefs = check.opened('Preferences',
