@@ -194,7 +194,7 @@ about_action (GSimpleAction *action,
                         "version", PACKAGE_VERSION,
                         "website", "https://github.com/atelier/atelier",
                         "issue-url", "https://github.com/atelier/atelier/issues",
-                        "comments", _("Train portrait models with Astria, write prompts for them, test prompt packs on them and browse the images they make."),
+                        "comments", _("Train portrait models with Astria, write prompts for them, test prompt packs on them, make a likeness from one photo with fal.ai’s FaceID, and browse the images they make."),
                         "developers", developers,
                         /* Translators: Replace "translator-credits" with your names, one name per line */
                         "translator-credits", _("translator-credits"),
