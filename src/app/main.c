@@ -31,6 +31,19 @@ main (int   argc,
   renderer = atelier_renderer_setup ();
   g_debug ("Renderer: %s", renderer);
 
+  /* Without a display GTK 4.8 only warns and the first window would
+   * crash: say so and stop. (GTK is initialised by now: the renderer
+   * set-up needs the display.) */
+  if (!gtk_init_check () || gdk_display_get_default () == NULL)
+    {
+      const char *display = g_getenv ("WAYLAND_DISPLAY");
+
+      if (display == NULL)
+        display = g_getenv ("DISPLAY");
+      g_printerr (_("Atelier could not open the display “%s”.\n"), display != NULL ? display : "");
+      return 1;
+    }
+
   app = atelier_application_new ();
   status = g_application_run (G_APPLICATION (app), argc, argv);
 

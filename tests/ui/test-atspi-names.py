@@ -179,7 +179,7 @@ class Session:
                 self.app.wait(2)
             except subprocess.TimeoutExpired:
                 return
-            if 'GDK_IS_DISPLAY' not in self.app_output() or attempt == 2:
+            if not re.search('GDK_IS_DISPLAY|could not open the display', self.app_output()) or attempt == 2:
                 return
             print('# the app could not open the display %s (exit %d): starting it again'
                   % (os.environ.get('DISPLAY'), self.app.returncode), flush=True)
