@@ -4,7 +4,9 @@
  * result kept in the library), what fal received, restart and resume,
  * cancel, a request fal forgot, a submit that may have arrived, fal's
  * failure, the result URL expiring after it was kept, input refused
- * before sending, and a broken job file.
+ * before sending, a broken job file; and while polling: 429 (backing off,
+ * then going on), 401 (failed, the request kept for Retry), a dropped
+ * connection, a result without an image, and cancel once in progress.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -565,6 +567,178 @@ test_fal_failure (Fixture       *fixture,
   g_assert_true (atelier_faceid_job_can_retry (job));
 }
 
+static void
+add_fault_full (Fixture                 *fixture,
+                AtelierSandboxFaultKind  kind,
+                const char              *path,
+                guint                    status,
+                const char              *body,
+                guint                    retry_after_s,
+                guint                    times)
+{
+  AtelierSandboxFault fault = {
+    .method = "GET", .path = path, .kind = kind, .status = status, .body = body,
+    .retry_after_s = retry_after_s, .times = times,
+  };
+
+  atelier_sandbox_server_add_fault (fixture->server, &fault);
+}
+
+static void
+rate_limited_cb (AtelierFaceidJob *job,
+                 GParamSpec       *pspec,
+                 guint            *n_rate_limited)
+{
+  if (atelier_faceid_job_is_rate_limited (job))
+    (*n_rate_limited)++;
+}
+
+static void
+test_rate_limited (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  guint n_status_before;
+  guint n_rate_limited = 0;
+  gint64 waited_from;
+  AtelierFaceidJob *job;
+
+  atelier_sandbox_server_set_fal_delay_ms (fixture->server, 600);
+  job = submit (fixture, "ohwx man in the snow", 1);
+  g_signal_connect (job, "notify::rate-limited", G_CALLBACK (rate_limited_cb), &n_rate_limited);
+  wait_state (job, ATELIER_FACEID_JOB_IN_QUEUE);
+
+  /* fal says 429 to the first call and the client's five retries (one
+   * second each, as Retry-After says): the client gives up, the job waits */
+  add_fault_full (fixture, ATELIER_SANDBOX_FAULT_STATUS, FAL_PATH "/requests/", 429, NULL, 1, 6);
+  atelier_test_wait_until (atelier_faceid_job_is_rate_limited (job), WAIT_MS);
+  g_assert_cmpuint (n_rate_limited, ==, 1);
+  g_assert_true (atelier_faceid_job_is_active (job));
+  g_assert_null (atelier_faceid_job_get_error (job));
+
+  /* It backs off (at least 30 poll intervals of 20 ms) without asking… */
+  waited_from = g_get_monotonic_time ();
+  n_status_before = atelier_sandbox_server_count_requests (fixture->server, "GET", FAL_PATH "/requests/");
+  atelier_test_wait_until (!atelier_faceid_job_is_rate_limited (job), WAIT_MS);
+  g_assert_cmpint (g_get_monotonic_time () - waited_from, >=, 30 * 20 * 1000 - 50 * 1000);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (fixture->server, "GET", FAL_PATH "/requests/"), ==,
+                    n_status_before + 1);
+
+  /* …then polls again to the end */
+  wait_state (job, ATELIER_FACEID_JOB_DONE);
+  g_assert_false (atelier_faceid_job_is_rate_limited (job));
+  g_assert_cmpuint (count_submits (fixture), ==, 1);
+  assert_kept (fixture->library, atelier_faceid_job_get_prompt_id (job));
+}
+
+static void
+test_unauthorized_while_polling (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autofree char *request_id = NULL;
+  g_autofree char *json_path = NULL;
+  const GError *error;
+  AtelierFaceidJob *job;
+
+  atelier_sandbox_server_set_fal_delay_ms (fixture->server, 600);
+  job = submit (fixture, "ohwx man on a bike", 1);
+  wait_state (job, ATELIER_FACEID_JOB_IN_QUEUE);
+  request_id = g_strdup (atelier_faceid_job_get_request_id (job));
+  g_assert_nonnull (request_id);
+
+  /* The key is refused while the request is checked */
+  add_fault (fixture, "GET", FAL_PATH "/requests/", 401, 1);
+  wait_state (job, ATELIER_FACEID_JOB_FAILED);
+  error = atelier_faceid_job_get_error (job);
+  g_assert_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_UNAUTHORIZED);
+  g_assert_nonnull (strstr (error->message, "Check the key in Preferences"));
+  g_assert_nonnull (strstr (error->message, "the request is kept"));
+  g_assert_cmpstr (atelier_faceid_job_get_request_id (job), ==, request_id);
+  g_assert_true (atelier_faceid_job_can_retry (job));
+  g_assert_cmpuint (fixture->n_finished, ==, 1);
+  atelier_test_wait_until (!atelier_faceid_jobs_is_writing (fixture->jobs), WAIT_MS);
+  json_path = job_path (fixture, job, "job.json");
+  g_assert_true (file_says (json_path, request_id));
+  g_assert_true (file_says (json_path, "\"poll\""));
+
+  /* Retry asks about the same request: nothing is sent again */
+  atelier_faceid_jobs_retry (fixture->jobs, job);
+  g_assert_cmpint (atelier_faceid_job_get_state (job), ==, ATELIER_FACEID_JOB_IN_QUEUE);
+  g_assert_null (atelier_faceid_job_get_error (job));
+  wait_state (job, ATELIER_FACEID_JOB_DONE);
+  g_assert_cmpstr (atelier_faceid_job_get_request_id (job), ==, request_id);
+  g_assert_cmpuint (count_submits (fixture), ==, 1);
+  assert_kept (fixture->library, atelier_faceid_job_get_prompt_id (job));
+}
+
+static void
+test_dropped_while_polling (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  AtelierFaceidJob *job;
+
+  atelier_sandbox_server_set_fal_delay_ms (fixture->server, 600);
+  job = submit (fixture, "ohwx woman reading", 1);
+  wait_state (job, ATELIER_FACEID_JOB_IN_QUEUE);
+
+  /* The connection drops on three polls in a row */
+  add_fault_full (fixture, ATELIER_SANDBOX_FAULT_DROP, FAL_PATH "/requests/", 0, NULL, 0, 3);
+  wait_state (job, ATELIER_FACEID_JOB_DONE);
+  g_assert_false (saw_state (fixture, ATELIER_FACEID_JOB_FAILED));
+  g_assert_false (saw_state (fixture, ATELIER_FACEID_JOB_LOST));
+  g_assert_null (atelier_faceid_job_get_error (job));
+  g_assert_cmpuint (count_submits (fixture), ==, 1);
+  assert_kept (fixture->library, atelier_faceid_job_get_prompt_id (job));
+}
+
+static void
+test_result_without_image (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autofree char *status_path = NULL;
+  g_autofree char *result_path = NULL;
+  AtelierFaceidJob *job;
+
+  atelier_sandbox_server_set_fal_delay_ms (fixture->server, 600);
+  job = submit (fixture, "ohwx man, charcoal", 1);
+  wait_state (job, ATELIER_FACEID_JOB_IN_QUEUE);
+
+  /* The status path answers as ever (the first fault that matches wins);
+   * the result, a prefix of it, answers without an image */
+  status_path = g_strdup_printf (FAL_PATH "/requests/%s/status", atelier_faceid_job_get_request_id (job));
+  result_path = g_strdup_printf (FAL_PATH "/requests/%s", atelier_faceid_job_get_request_id (job));
+  add_fault_full (fixture, ATELIER_SANDBOX_FAULT_DELAY, status_path, 0, NULL, 0, 0);
+  add_fault_full (fixture, ATELIER_SANDBOX_FAULT_STATUS, result_path, 200, "{\"seed\": 1}", 0, 0);
+
+  wait_state (job, ATELIER_FACEID_JOB_FAILED);
+  g_assert_true (saw_state (fixture, ATELIER_FACEID_JOB_SAVING));
+  g_assert_nonnull (atelier_faceid_job_get_error (job));
+  g_assert_nonnull (strstr (atelier_faceid_job_get_error (job)->message, "fal.ai finished without an image."));
+  g_assert_cmpint (atelier_faceid_job_get_prompt_id (job), ==, 0);
+  g_assert_cmpuint (fixture->n_finished, ==, 1);
+  g_assert_true (atelier_faceid_job_can_retry (job));
+}
+
+static void
+test_cancel_in_progress (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  AtelierFaceidJob *job;
+
+  job = submit (fixture, "ohwx man at dusk", 1);
+  wait_state (job, ATELIER_FACEID_JOB_IN_PROGRESS);
+
+  /* fal cancels only before processing: refused here, nothing sent */
+  g_assert_false (atelier_faceid_job_can_cancel (job));
+  atelier_faceid_jobs_cancel (fixture->jobs, job);
+  g_assert_cmpint (atelier_faceid_job_get_state (job), ==, ATELIER_FACEID_JOB_IN_PROGRESS);
+  g_assert_true (atelier_faceid_job_is_active (job));
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (fixture->server, "PUT", FAL_PATH), ==, 0);
+
+  wait_state (job, ATELIER_FACEID_JOB_DONE);
+  g_assert_false (saw_state (fixture, ATELIER_FACEID_JOB_CANCELLED));
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (fixture->server, "PUT", FAL_PATH), ==, 0);
+}
+
 /* GET @url until it answers 404. */
 static gboolean
 is_gone (SoupSession *session,
@@ -748,6 +922,11 @@ main (int   argc,
   ADD ("url-expired", test_url_expired, "400");
   ADD ("invalid", test_invalid, NULL);
   ADD ("corrupt-file", test_corrupt_file, NULL);
+  ADD ("rate-limited", test_rate_limited, NULL);
+  ADD ("unauthorized-while-polling", test_unauthorized_while_polling, NULL);
+  ADD ("dropped-while-polling", test_dropped_while_polling, NULL);
+  ADD ("result-without-image", test_result_without_image, NULL);
+  ADD ("cancel-in-progress", test_cancel_in_progress, NULL);
 
   return g_test_run ();
 }

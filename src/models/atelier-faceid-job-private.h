@@ -59,6 +59,23 @@ gint64                   _atelier_faceid_job_get_library_id (AtelierFaceidJob   
 void                     _atelier_faceid_job_set_library_id (AtelierFaceidJob       *self,
                                                              gint64                  library_id);
 
+void                     _atelier_faceid_job_set_rate_limited (AtelierFaceidJob     *self,
+                                                               gboolean              rate_limited);
+
+/* The library prompt (source ATELIER_PROMPT_SOURCE_FACEID_FAL, under the
+ * job's library id) that keeps @result: the input, the face's label and
+ * the request id in its "faceid" member. */
+JsonNode                *_atelier_faceid_job_build_prompt   (AtelierFaceidJob       *self,
+                                                             const AtelierFalResult *result);
+
+/* @input (without the face's data URL) with the face as fal takes it:
+ * one of @faces (nullable, prepared JPEGs) as face_image_url, several as
+ * a zip in face_images_data_url; NULL with @error when that data URL is
+ * too long. */
+JsonNode                *_atelier_faceid_input_build_payload (JsonObject            *input,
+                                                              GPtrArray             *faces,
+                                                              GError               **error);
+
 /* A deep copy (json_node_copy() shares nested objects). */
 JsonObject              *_atelier_faceid_json_object_copy   (JsonObject             *object);
 

@@ -1,8 +1,10 @@
 /* atelier-faceid-job.c: one fal.ai FaceID request, as the user sees it
  *
- * The job only holds what AtelierFaceidJobs tells it and reads and writes
- * its job.json (the format is in atelier-faceid-job-private.h); polling,
- * sending and keeping the result are AtelierFaceidJobs' work.
+ * The job only holds what its run (atelier-faceid-run.c) tells it, reads
+ * and writes its job.json (the format is in atelier-faceid-job-private.h)
+ * and builds its JSON for others: the input as fal takes it, and its
+ * result as a library prompt. Sending, polling and keeping the result are
+ * the run's work.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "atelier-api-error.h"
+#include "atelier-fal-face.h"
 #include "atelier-faceid-job-private.h"
 #include "atelier-json-private.h"
 
@@ -35,6 +38,7 @@ struct _AtelierFaceidJob
   guint                   n_faces;
   gint64                  library_id;    /* 0 until the result is being kept */
   gint64                  prompt_id;     /* 0 until DONE */
+  gboolean                rate_limited;
 };
 
 G_DEFINE_FINAL_TYPE (AtelierFaceidJob, atelier_faceid_job, G_TYPE_OBJECT)
@@ -59,6 +63,7 @@ enum {
   PROP_ERROR,
   PROP_REQUEST_ID,
   PROP_PROMPT_ID,
+  PROP_RATE_LIMITED,
   N_PROPS
 };
 
@@ -120,6 +125,35 @@ _atelier_faceid_json_object_copy (JsonObject *object)
 {
   g_return_val_if_fail (object != NULL, NULL);
   return copy_object (object);
+}
+
+JsonNode *
+_atelier_faceid_input_build_payload (JsonObject  *input,
+                                     GPtrArray   *faces,
+                                     GError     **error)
+{
+  g_autofree char *url = NULL;
+  JsonObject *full;
+  JsonNode *node;
+
+  if (faces != NULL && faces->len == 1)
+    url = atelier_fal_face_data_url (g_ptr_array_index (faces, 0), error);
+  else if (faces != NULL && faces->len > 1)
+    url = atelier_fal_faces_zip_data_url (faces, error);
+  if (faces != NULL && faces->len > 0 && url == NULL)
+    return NULL;
+
+  full = copy_object (input);
+  if (url != NULL)
+    {
+      json_object_remove_member (full, "face_image_url");
+      json_object_remove_member (full, "face_images_data_url");
+      json_object_set_string_member (full, faces->len == 1 ? "face_image_url" : "face_images_data_url", url);
+    }
+
+  node = json_node_alloc ();
+  json_node_take_object (json_node_init (node, JSON_NODE_OBJECT), full);
+  return node;
 }
 
 AtelierFaceidJob *
@@ -371,6 +405,75 @@ _atelier_faceid_job_to_json (AtelierFaceidJob *self)
   return json_builder_get_root (builder);
 }
 
+JsonNode *
+_atelier_faceid_job_build_prompt (AtelierFaceidJob       *self,
+                                  const AtelierFalResult *result)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *created = g_date_time_format_iso8601 (now);
+  const char *negative = _atelier_json_get_string (self->input, "negative_prompt");
+  const char *model_type = _atelier_json_get_string (self->input, "model_type");
+  gint64 width = result->width > 0 ? result->width : _atelier_json_get_int (self->input, "width", 0);
+  gint64 height = result->height > 0 ? result->height : _atelier_json_get_int (self->input, "height", 0);
+  JsonNode *input_node;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, self->library_id);
+  _atelier_json_builder_set_member (builder, "text");
+  _atelier_json_builder_add_string (builder, atelier_faceid_job_get_prompt_text (self));
+  if (negative != NULL)
+    {
+      _atelier_json_builder_set_member (builder, "negative_prompt");
+      _atelier_json_builder_add_string (builder, negative);
+    }
+  if (result->seed >= 0)
+    {
+      json_builder_set_member_name (builder, "seed");
+      json_builder_add_int_value (builder, result->seed);
+    }
+  if (json_object_has_member (self->input, "guidance_scale"))
+    {
+      json_builder_set_member_name (builder, "cfg_scale");
+      json_builder_add_double_value (builder, _atelier_json_get_double (self->input, "guidance_scale", 0));
+    }
+  if (json_object_has_member (self->input, "num_inference_steps"))
+    {
+      json_builder_set_member_name (builder, "steps");
+      json_builder_add_int_value (builder, _atelier_json_get_int (self->input, "num_inference_steps", 0));
+    }
+  json_builder_set_member_name (builder, "images");
+  json_builder_begin_array (builder);
+  _atelier_json_builder_add_string (builder, result->image_url);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "w");
+  json_builder_add_int_value (builder, width);
+  json_builder_set_member_name (builder, "h");
+  json_builder_add_int_value (builder, height);
+  json_builder_set_member_name (builder, "created_at");
+  json_builder_add_string_value (builder, created);
+  json_builder_set_member_name (builder, "atelier_source");
+  json_builder_add_string_value (builder, ATELIER_PROMPT_SOURCE_FACEID_FAL);
+
+  json_builder_set_member_name (builder, "faceid");
+  json_builder_begin_object (builder);
+  _atelier_json_builder_set_member (builder, "request_id");
+  _atelier_json_builder_add_string (builder, atelier_faceid_job_get_request_id (self));
+  _atelier_json_builder_set_member (builder, "face");
+  _atelier_json_builder_add_string (builder, self->face_label);
+  _atelier_json_builder_set_member (builder, "model_type");
+  _atelier_json_builder_add_string (builder, model_type != NULL ? model_type : "1_5-v1");
+  json_builder_set_member_name (builder, "input");
+  input_node = json_node_alloc ();
+  json_node_take_object (json_node_init (input_node, JSON_NODE_OBJECT), copy_object (self->input));
+  json_builder_add_value (builder, input_node);
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
 /* Setters */
 
 void
@@ -396,6 +499,18 @@ _atelier_faceid_job_set_queue_position (AtelierFaceidJob *self,
     return;
   self->queue_position = position;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUEUE_POSITION]);
+}
+
+void
+_atelier_faceid_job_set_rate_limited (AtelierFaceidJob *self,
+                                      gboolean          rate_limited)
+{
+  g_return_if_fail (ATELIER_IS_FACEID_JOB (self));
+
+  if (self->rate_limited == !!rate_limited)
+    return;
+  self->rate_limited = !!rate_limited;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_LIMITED]);
 }
 
 void
@@ -612,6 +727,13 @@ atelier_faceid_job_get_prompt_id (AtelierFaceidJob *self)
   return self->state == ATELIER_FACEID_JOB_DONE ? self->prompt_id : 0;
 }
 
+gboolean
+atelier_faceid_job_is_rate_limited (AtelierFaceidJob *self)
+{
+  g_return_val_if_fail (ATELIER_IS_FACEID_JOB (self), FALSE);
+  return self->rate_limited;
+}
+
 /* GObject */
 
 static void
@@ -658,6 +780,9 @@ atelier_faceid_job_get_property (GObject    *object,
     case PROP_PROMPT_ID:
       g_value_set_int64 (value, atelier_faceid_job_get_prompt_id (self));
       break;
+    case PROP_RATE_LIMITED:
+      g_value_set_boolean (value, self->rate_limited);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -682,6 +807,7 @@ atelier_faceid_job_class_init (AtelierFaceidJobClass *klass)
   properties[PROP_REQUEST_ID] = g_param_spec_string ("request-id", NULL, NULL, NULL, flags);
   properties[PROP_PROMPT_ID] =
     g_param_spec_int64 ("prompt-id", NULL, NULL, G_MININT64, G_MAXINT64, 0, flags);
+  properties[PROP_RATE_LIMITED] = g_param_spec_boolean ("rate-limited", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

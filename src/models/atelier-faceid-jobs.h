@@ -9,7 +9,8 @@
  *
  * A submitted job is polled (GET status?logs=1) with backoff: from
  * :poll-interval-ms doubling up to ten times that while it waits, and
- * longer while fal rate-limits (429). On COMPLETED its result is fetched
+ * at least 30 times it while fal rate-limits (429), when the job says so
+ * (:rate-limited). On COMPLETED its result is fetched
  * and its image kept in the library at once (fal's result URLs are
  * temporary) as a prompt of source ATELIER_PROMPT_SOURCE_FACEID_FAL
  * (ATELIER_LIBRARY_MADE); the job is DONE when the image is on disk.
@@ -61,7 +62,8 @@ GType atelier_faceid_job_state_get_type (void) G_GNUC_CONST;
 #define ATELIER_TYPE_FACEID_JOB (atelier_faceid_job_get_type ())
 G_DECLARE_FINAL_TYPE (AtelierFaceidJob, atelier_faceid_job, ATELIER, FACEID_JOB, GObject)
 
-/* Properties :state, :queue-position, :logs, :error notify on change. */
+/* Properties :state, :queue-position, :logs, :error, :rate-limited
+ * notify on change. */
 const char           *atelier_faceid_job_get_id             (AtelierFaceidJob *self);
 GDateTime            *atelier_faceid_job_get_created_at     (AtelierFaceidJob *self);
 AtelierFaceidJobState atelier_faceid_job_get_state          (AtelierFaceidJob *self);
@@ -85,6 +87,9 @@ const char           *atelier_faceid_job_get_prompt_text    (AtelierFaceidJob *s
 /* What the face was, for people: "portrait.jpg", "3 photos", "An Astria
  * image". */
 const char           *atelier_faceid_job_get_face_label     (AtelierFaceidJob *self);
+/* TRUE while polling waits because fal answered 429 (Too Many Requests);
+ * FALSE again once fal answers. */
+gboolean              atelier_faceid_job_is_rate_limited    (AtelierFaceidJob *self);
 /* The library prompt of the result once DONE, else 0. */
 gint64                atelier_faceid_job_get_prompt_id      (AtelierFaceidJob *self);
 
