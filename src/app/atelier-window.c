@@ -570,6 +570,17 @@ shell_show_tune_prompts (AtelierShell *shell,
 }
 
 static void
+shell_show_gallery_source (AtelierShell *shell,
+                           const char   *source,
+                           gint64        prompt_id)
+{
+  AtelierWindow *self = ATELIER_WINDOW (shell);
+
+  atelier_window_show_page (self, "gallery");
+  atelier_gallery_page_show_source (ATELIER_GALLERY_PAGE (self->gallery_page), source, prompt_id);
+}
+
+static void
 shell_open_prompt_editor (AtelierShell        *shell,
                           GtkWindow           *parent,
                           AtelierTune         *tune,
@@ -659,6 +670,7 @@ atelier_window_shell_init (AtelierShellInterface *iface)
   iface->show_toast = shell_show_toast;
   iface->show_page = shell_show_page;
   iface->show_tune_prompts = shell_show_tune_prompts;
+  iface->show_gallery_source = shell_show_gallery_source;
   iface->open_prompt_editor = shell_open_prompt_editor;
   iface->open_tune_editor_for_pack = shell_open_tune_editor_for_pack;
   iface->open_tune_editor_for_faceid = shell_open_tune_editor_for_faceid;

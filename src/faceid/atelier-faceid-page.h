@@ -16,8 +16,12 @@
  * field is marked on its row. Requests are AtelierFaceidJobs, listed
  * newest first with their live state.
  *
- * Actions: faceid.choose, faceid.generate, faceid.create-tune,
- * faceid.reset-negative, page.reload.
+ * Its parts: AtelierFaceidFaces (the face), AtelierFaceidForm (the
+ * prompt and parameters), AtelierFaceidJobRow (one request). A finished
+ * request's picture opens the Gallery on it.
+ *
+ * Actions: faceid.generate, faceid.create-tune, page.reload (and the
+ * parts' faceid.choose, faceid.reset-negative).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,6 +29,9 @@
 
 #include <adwaita.h>
 
+#include "atelier-faceid-faces.h"
+#include "atelier-faceid-form.h"
+#include "atelier-faceid-job-row.h"
 #include "atelier-fal-client.h"
 #include "atelier-faceid-jobs.h"
 #include "atelier-session.h"
@@ -56,37 +63,13 @@ void               atelier_faceid_page_open        (AtelierFaceidPage *self,
 void               atelier_faceid_page_add_files   (AtelierFaceidPage *self,
                                                     GPtrArray         *files);
 
-/* For tests */
-/* Photos chosen, and how many are still being prepared or inspected. */
-guint              atelier_faceid_page_get_n_faces     (AtelierFaceidPage *self);
-guint              atelier_faceid_page_get_n_busy      (AtelierFaceidPage *self);
-/* TRUE when photo @index shows a thumbnail. */
-gboolean           atelier_faceid_page_face_has_thumbnail (AtelierFaceidPage *self,
-                                                           guint              index);
-/* The problem (or NULL) and the inspection warnings (or NULL) shown
- * under photo @index. */
-const char        *atelier_faceid_page_get_face_problem  (AtelierFaceidPage *self,
-                                                          guint              index);
-const char        *atelier_faceid_page_get_face_warnings (AtelierFaceidPage *self,
-                                                          guint              index);
-/* The row of the form for fal's field @name ("prompt": the prompt's
- * frame), and the error shown for it, or NULL. */
-GtkWidget         *atelier_faceid_page_get_field_widget  (AtelierFaceidPage *self,
-                                                          const char        *name);
-const char        *atelier_faceid_page_get_field_error   (AtelierFaceidPage *self,
-                                                          const char        *name);
-/* The input the form would send now, without the face. (transfer full) */
-JsonObject        *atelier_faceid_page_build_input       (AtelierFaceidPage *self);
-/* Whether the FaceID tunes list is loading, and its rows. */
-gboolean           atelier_faceid_page_get_loading_tunes (AtelierFaceidPage *self);
-/* The text a job's row shows for its state. */
-const char        *atelier_faceid_page_get_job_text      (AtelierFaceidPage *self,
-                                                          AtelierFaceidJob  *job);
+/* The page's parts, for tests. */
+AtelierFaceidFaces  *atelier_faceid_page_get_faces         (AtelierFaceidPage *self);
+AtelierFaceidForm   *atelier_faceid_page_get_form          (AtelierFaceidPage *self);
 /* The row of @job in the list, or NULL. */
-GtkWidget         *atelier_faceid_page_get_job_row       (AtelierFaceidPage *self,
-                                                          AtelierFaceidJob  *job);
-/* TRUE when @job's row shows its result picture. */
-gboolean           atelier_faceid_page_job_has_picture   (AtelierFaceidPage *self,
-                                                          AtelierFaceidJob  *job);
+AtelierFaceidJobRow *atelier_faceid_page_get_job_row       (AtelierFaceidPage *self,
+                                                            AtelierFaceidJob  *job);
+/* Whether the FaceID tunes list is loading. */
+gboolean             atelier_faceid_page_get_loading_tunes (AtelierFaceidPage *self);
 
 G_END_DECLS

@@ -58,6 +58,7 @@ struct _AtelierGalleryPage
   GPtrArray           *tunes;        /* AtelierTune, in tune_names order from FIRST_TUNE_POSITION */
   GCancellable        *cancellable;  /* tune list */
   gint64               wanted_tune;  /* show_tune() before the tunes came */
+  gint64               wanted_prompt; /* show_source() before its prompt came */
   gboolean             setting_tunes;
   gboolean             error_shown;  /* one thumbnail error per load */
   AtelierPromptsSort   sort;
@@ -625,10 +626,30 @@ fetch_tunes (AtelierGalleryPage *self)
 
 /* The model */
 
+/* The viewer on the prompt show_source() asked for, once it is listed;
+ * forgotten when a load ends without it. */
+static void
+open_wanted_prompt (AtelierGalleryPage *self)
+{
+  if (self->wanted_prompt == 0 || self->model == NULL)
+    return;
+
+  if (atelier_prompts_model_find_prompt (self->model, self->wanted_prompt) >= 0)
+    {
+      gint64 prompt_id = self->wanted_prompt;
+
+      self->wanted_prompt = 0;
+      gtk_widget_activate_action (GTK_WIDGET (self), "gallery.open-image", "(xu)", prompt_id, 0);
+    }
+  else if (!atelier_prompts_model_is_loading (self->model))
+    self->wanted_prompt = 0;
+}
+
 static void
 model_changed_cb (AtelierGalleryPage *self)
 {
   update_view (self);
+  open_wanted_prompt (self);
 }
 
 static void
@@ -737,6 +758,23 @@ atelier_gallery_page_show_tune (AtelierGalleryPage *self,
   /* Not listed (yet): fetch the list again and select it then. */
   self->wanted_tune = tune_id;
   fetch_tunes (self);
+}
+
+void
+atelier_gallery_page_show_source (AtelierGalleryPage *self,
+                                  const char         *source,
+                                  gint64              prompt_id)
+{
+  g_return_if_fail (ATELIER_IS_GALLERY_PAGE (self));
+
+  gtk_toggle_button_set_active (self->liked_button, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  /* The one source the drop-down lists */
+  gtk_drop_down_set_selected (self->tune_dropdown,
+                              g_strcmp0 (source, ATELIER_PROMPT_SOURCE_FACEID_FAL) == 0 ? SOURCE_POSITION : 0);
+
+  self->wanted_prompt = prompt_id;
+  open_wanted_prompt (self);
 }
 
 /* A prompt created elsewhere (the editor): shown at once. */

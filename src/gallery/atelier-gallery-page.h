@@ -2,7 +2,7 @@
  *
  * The window sets :session (the image cache, likes and library come from
  * it) and :client. Other pages link here with
- * atelier_gallery_page_show_tune().
+ * atelier_gallery_page_show_tune() and atelier_gallery_page_show_source().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,5 +30,12 @@ void atelier_gallery_page_add_prompt  (AtelierGalleryPage  *self,
  * caller shows the page (atelier_window_show_page (window, "gallery")). */
 void atelier_gallery_page_show_tune   (AtelierGalleryPage  *self,
                                        gint64               tune_id);
+/* Filters the gallery to the prompts of @source (an
+ * ATELIER_PROMPT_SOURCE_*, atelier-prompt.h; another: every tune), and
+ * opens the viewer on the first image of @prompt_id (0: none) when it is
+ * listed once the gallery has loaded. The caller shows the page. */
+void atelier_gallery_page_show_source (AtelierGalleryPage  *self,
+                                       const char          *source,
+                                       gint64               prompt_id);
 
 G_END_DECLS

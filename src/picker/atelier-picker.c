@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "atelier-photo-input.h"
 #include "atelier-photo-tile.h"
 #include "atelier-picker.h"
 #include "atelier-shell.h"
@@ -25,7 +26,6 @@ struct _AtelierPicker
   GtkFlowBox           *flow_box;
 
   AtelierPhotoList     *list;
-  GtkFileChooserNative *chooser;
 };
 
 G_DEFINE_FINAL_TYPE (AtelierPicker, atelier_picker, ADW_TYPE_BIN)
@@ -169,22 +169,10 @@ atelier_picker_add_files (AtelierPicker *self,
 /* {{{ File chooser and drop */
 
 static void
-chooser_response_cb (AtelierPicker        *self,
-                     int                   response,
-                     GtkFileChooserNative *chooser)
+add_photos (GtkWidget *widget,
+            GPtrArray *files)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GListModel) model = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
-      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
-      guint n = g_list_model_get_n_items (model);
-
-      for (guint i = 0; i < n; i++)
-        g_ptr_array_add (files, g_list_model_get_item (model, i));
-      atelier_picker_add_files (self, files);
-    }
-
-  g_clear_object (&self->chooser);
+  atelier_picker_add_files (ATELIER_PICKER (widget), files);
 }
 
 static void
@@ -192,35 +180,7 @@ add_action (GtkWidget  *widget,
             const char *action_name,
             GVariant   *param)
 {
-  AtelierPicker *self = ATELIER_PICKER (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  g_autoptr(GtkFileFilter) images = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-
-  if (self->chooser != NULL)
-    {
-      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-      return;
-    }
-
-  self->chooser = gtk_file_chooser_native_new (_("Add Training Photos"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               _("_Add"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
-
-  gtk_file_filter_set_name (images, _("Images"));
-  gtk_file_filter_add_mime_type (images, "image/*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), images);
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
-  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->chooser), images);
-
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb),
-                           self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  atelier_photo_chooser_show (widget, _("Add Training Photos"), _("_Add"), add_photos);
 }
 
 static void
@@ -229,28 +189,6 @@ retry_failed_action (GtkWidget  *widget,
                      GVariant   *param)
 {
   atelier_photo_list_retry_failed (ATELIER_PICKER (widget)->list);
-}
-
-static gboolean
-drop_cb (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         AtelierPicker *self)
-{
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
-
-  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    return FALSE;
-
-  for (GSList *l = gdk_file_list_get_files (g_value_get_boxed (value)); l != NULL; l = l->next)
-    g_ptr_array_add (files, g_object_ref (l->data));
-
-  if (files->len == 0)
-    return FALSE;
-
-  atelier_picker_add_files (self, files);
-  return TRUE;
 }
 
 /* }}} */
@@ -274,13 +212,6 @@ static void
 atelier_picker_dispose (GObject *object)
 {
   AtelierPicker *self = ATELIER_PICKER (object);
-
-  if (self->chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-      g_clear_object (&self->chooser);
-    }
 
   if (self->flow_box != NULL)
     gtk_flow_box_bind_model (self->flow_box, NULL, NULL, NULL, NULL);
@@ -319,8 +250,6 @@ atelier_picker_class_init (AtelierPickerClass *klass)
 static void
 atelier_picker_init (AtelierPicker *self)
 {
-  GtkDropTarget *target;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->list = atelier_photo_list_new ();
@@ -338,9 +267,7 @@ atelier_picker_init (AtelierPicker *self)
   g_signal_connect_swapped (self->list, "notify::class-name", G_CALLBACK (class_name_changed_cb), self);
   update_header (self);
 
-  target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
-  g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  atelier_photo_drop_attach (GTK_WIDGET (self), GTK_WIDGET (self), add_photos);
 }
 
 /* }}} */

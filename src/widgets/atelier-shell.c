@@ -102,6 +102,20 @@ atelier_shell_open_tune_editor_for_faceid (AtelierShell *self,
 }
 
 void
+atelier_shell_show_gallery_source (AtelierShell *self,
+                                   const char   *source,
+                                   gint64        prompt_id)
+{
+  g_return_if_fail (ATELIER_IS_SHELL (self));
+  g_return_if_fail (source != NULL);
+
+  if (ATELIER_SHELL_GET_IFACE (self)->show_gallery_source != NULL)
+    ATELIER_SHELL_GET_IFACE (self)->show_gallery_source (self, source, prompt_id);
+  else
+    atelier_shell_show_page (self, "gallery");
+}
+
+void
 atelier_shell_notify_training_finished (AtelierShell *self,
                                         const char   *tune_title,
                                         gint64        tune_id)

@@ -36,6 +36,9 @@ struct _AtelierShellInterface
                                                const char          *name);
   void            (*show_tune_prompts)        (AtelierShell        *self,
                                                gint64               tune_id);
+  void            (*show_gallery_source)      (AtelierShell        *self,
+                                               const char          *source,
+                                               gint64               prompt_id);
   void            (*open_prompt_editor)       (AtelierShell        *self,
                                                GtkWindow           *parent,
                                                AtelierTune         *tune,
@@ -66,6 +69,12 @@ void            atelier_shell_show_page                (AtelierShell        *sel
                                                         const char          *name);
 void            atelier_shell_show_tune_prompts        (AtelierShell        *self,
                                                         gint64               tune_id);
+/* The Gallery filtered to the images of @source (an
+ * ATELIER_PROMPT_SOURCE_*, atelier-prompt.h), with the viewer open on the
+ * first image of @prompt_id when it is not 0 and is there. */
+void            atelier_shell_show_gallery_source      (AtelierShell        *self,
+                                                        const char          *source,
+                                                        gint64               prompt_id);
 /* The prompt editor for @tune (or none chosen), transient for @parent (the
  * shell when NULL), filled with @params when not NULL; @target_tune_id,
  * when not 0, is the tune the prompt goes to. */

@@ -17,8 +17,13 @@
 
 #include <string.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "atelier-application.h"
 #include "atelier-faceid-page.h"
+#include "atelier-gallery-page-private.h"
+#include "atelier-prompt.h"
 #include "atelier-shell.h"
 #include "atelier-test-utils.h"
 #include "atelier-tunes-page.h"
@@ -39,6 +44,28 @@ static AtelierFaceidPage *
 page (void)
 {
   return ATELIER_FACEID_PAGE (_atelier_window_get_page (window, "faceid"));
+}
+
+static AtelierFaceidFaces *
+faces (void)
+{
+  return atelier_faceid_page_get_faces (page ());
+}
+
+static AtelierFaceidForm *
+form (void)
+{
+  return atelier_faceid_page_get_form (page ());
+}
+
+/* The text @job's row on @faceid shows, or NULL. */
+static const char *
+job_text (AtelierFaceidPage *faceid,
+          AtelierFaceidJob  *job)
+{
+  AtelierFaceidJobRow *row = atelier_faceid_page_get_job_row (faceid, job);
+
+  return row != NULL ? atelier_faceid_job_row_get_text (row) : NULL;
 }
 
 static GtkWidget *
@@ -87,12 +114,12 @@ choose_photo (guint seed)
 {
   g_autofree char *name = g_strdup_printf ("face-%u.jpg", seed);
   g_autoptr(GFile) file = write_photo (name, seed);
-  guint n = atelier_faceid_page_get_n_faces (page ());
+  guint n = atelier_faceid_faces_get_n_faces (faces ());
 
   choose (file);
-  g_assert_cmpuint (atelier_faceid_page_get_n_faces (page ()), ==, n + 1);
-  atelier_test_wait_until (atelier_faceid_page_get_n_busy (page ()) == 0 &&
-                           atelier_faceid_page_face_has_thumbnail (page (), n), WAIT_MS);
+  g_assert_cmpuint (atelier_faceid_faces_get_n_faces (faces ()), ==, n + 1);
+  atelier_test_wait_until (atelier_faceid_faces_get_n_busy (faces ()) == 0 &&
+                           atelier_faceid_faces_has_thumbnail (faces (), n), WAIT_MS);
 }
 
 static void
@@ -106,7 +133,7 @@ set_prompt (const char *text)
 static GtkWidget *
 field_input (const char *name)
 {
-  GtkWidget *row = atelier_faceid_page_get_field_widget (page (), name);
+  GtkWidget *row = atelier_faceid_form_get_field_widget (form (), name);
 
   g_assert_nonnull (row);
   if (GTK_IS_EDITABLE (row) || ADW_IS_COMBO_ROW (row))
@@ -174,7 +201,7 @@ record_text (AtelierFaceidJob *job)
   const char *text;
 
   atelier_ui_spin (0);
-  text = atelier_faceid_page_get_job_text (page (), job);
+  text = job_text (page (), job);
   if (text != NULL && (texts_seen->len == 0 ||
                        g_strcmp0 (g_ptr_array_index (texts_seen, texts_seen->len - 1), text) != 0))
     g_ptr_array_add (texts_seen, g_strdup (text));
@@ -189,13 +216,65 @@ seen_text_starting (const char *prefix)
   return FALSE;
 }
 
+/* Sends what the page holds with @prompt: the new job. */
+static AtelierFaceidJob *
+generate (const char *prompt)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (atelier_faceid_page_get_jobs (page ())));
+
+  set_prompt (prompt);
+  g_assert_true (generate_enabled ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "faceid.generate", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (atelier_faceid_page_get_jobs (page ()))), ==, n + 1);
+  return newest_job ();
+}
+
+static JsonObject *
+last_submit (void)
+{
+  g_autoptr(AtelierSandboxRequest) request = atelier_sandbox_server_dup_last_request (sandbox, "POST", FAL_SUBMIT);
+
+  g_assert_nonnull (request);
+  g_assert_nonnull (atelier_sandbox_request_get_json (request));
+  return json_object_ref (json_node_get_object (atelier_sandbox_request_get_json (request)));
+}
+
+static void
+fault_on_submit (guint       status,
+                 const char *body,
+                 guint       times)
+{
+  AtelierSandboxFault fault = {
+    .method = "POST", .path = FAL_SUBMIT, .kind = ATELIER_SANDBOX_FAULT_STATUS,
+    .status = status, .body = body, .times = times,
+  };
+
+  atelier_sandbox_server_add_fault (sandbox, &fault);
+}
+
+static GtkWidget *
+job_button (AtelierFaceidJob *job,
+            const char       *label)
+{
+  return atelier_ui_find_labelled (GTK_WIDGET (atelier_faceid_page_get_job_row (page (), job)),
+                                   GTK_TYPE_BUTTON, label);
+}
+
+static void
+shot_jobs (const char *name)
+{
+  atelier_ui_spin (200);
+  scroll_to (find_id (GTK_WIDGET (page ()), "jobs_group"));
+  atelier_ui_save_screenshot (GTK_WINDOW (window), name);
+}
+
 /* }}} */
 /* {{{ Cases */
 
 static void
 test_empty (void)
 {
-  g_assert_cmpuint (atelier_faceid_page_get_n_faces (page ()), ==, 0);
+  g_assert_cmpuint (atelier_faceid_faces_get_n_faces (faces ()), ==, 0);
   g_assert_false (generate_enabled ());
   g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), "Instant — fal.ai"));
   g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), "Astria FaceID tune"));
@@ -220,9 +299,9 @@ test_generate (void)
   atelier_sandbox_server_set_fal_delay_ms (sandbox, 6000);
   choose_photo (1);
   g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), "640 × 640 JPEG"));
-  atelier_test_wait_until (atelier_faceid_page_get_face_warnings (page (), 0) != NULL ||
-                           atelier_faceid_page_get_n_busy (page ()) == 0, WAIT_MS);
-  g_assert_null (atelier_faceid_page_get_face_problem (page (), 0));
+  atelier_test_wait_until (atelier_faceid_faces_get_warnings (faces (), 0) != NULL ||
+                           atelier_faceid_faces_get_n_busy (faces ()) == 0, WAIT_MS);
+  g_assert_null (atelier_faceid_faces_get_problem (faces (), 0));
   g_assert_true (generate_enabled ());
   atelier_ui_save_screenshot (GTK_WINDOW (window), "faceid-chosen");
 
@@ -268,7 +347,7 @@ test_generate (void)
   scroll_to (find_id (GTK_WIDGET (page ()), "generate_button"));
   atelier_ui_save_screenshot (GTK_WINDOW (window), "faceid-running");
   atelier_test_wait_until (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_DONE, WAIT_MS);
-  atelier_test_wait_until (atelier_faceid_page_job_has_picture (page (), job), WAIT_MS);
+  atelier_test_wait_until (atelier_faceid_job_row_has_picture (atelier_faceid_page_get_job_row (page (), job)), WAIT_MS);
   g_signal_handlers_disconnect_by_func (job, record_text, NULL);
   g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), "Done: kept in the Gallery"));
   atelier_ui_spin (300);
@@ -291,7 +370,7 @@ test_generate (void)
     atelier_test_wait_until (atelier_faceid_page_get_jobs (other) != NULL &&
                              g_list_model_get_n_items (G_LIST_MODEL (atelier_faceid_page_get_jobs (other))) >= 1 &&
                              atelier_faceid_page_get_job_row (other, job) != NULL, WAIT_MS);
-    g_assert_cmpstr (atelier_faceid_page_get_job_text (other, job), ==, "Done: kept in the Gallery");
+    g_assert_cmpstr (job_text (other, job), ==, "Done: kept in the Gallery");
   }
   gtk_window_destroy (second);
 }
@@ -308,10 +387,10 @@ test_cancel (void)
   job = newest_job ();
   g_assert_nonnull (job);
   atelier_test_wait_until (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_IN_QUEUE, WAIT_MS);
-  atelier_test_wait_until (g_str_has_prefix (atelier_faceid_page_get_job_text (page (), job), "Waiting in line"), WAIT_MS);
+  atelier_test_wait_until (g_str_has_prefix (job_text (page (), job), "Waiting in line"), WAIT_MS);
 
   {
-    GtkWidget *row = atelier_faceid_page_get_job_row (page (), job);
+    GtkWidget *row = GTK_WIDGET (atelier_faceid_page_get_job_row (page (), job));
     GtkWidget *cancel = atelier_ui_find_labelled (row, GTK_TYPE_BUTTON, "_Cancel");
 
     g_assert_nonnull (cancel);
@@ -322,9 +401,9 @@ test_cancel (void)
   atelier_test_wait_until (atelier_sandbox_server_count_requests (sandbox, "PUT", FAL_SUBMIT "/requests/") == 1, WAIT_MS);
   atelier_test_wait_until (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_CANCELLED, WAIT_MS);
   atelier_ui_spin (10);
-  g_assert_cmpstr (atelier_faceid_page_get_job_text (page (), job), ==, "Cancelled");
+  g_assert_cmpstr (job_text (page (), job), ==, "Cancelled");
   {
-    GtkWidget *row = atelier_faceid_page_get_job_row (page (), job);
+    GtkWidget *row = GTK_WIDGET (atelier_faceid_page_get_job_row (page (), job));
 
     g_assert_true (atelier_ui_is_shown (atelier_ui_find_labelled (row, GTK_TYPE_BUTTON, "_Remove")));
     g_assert_false (atelier_ui_is_shown (atelier_ui_find_labelled (row, GTK_TYPE_BUTTON, "_Cancel")));
@@ -340,8 +419,8 @@ test_empty_prompt (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "faceid.generate", NULL));
   atelier_ui_spin (50);
 
-  g_assert_nonnull (atelier_faceid_page_get_field_error (page (), "prompt"));
-  g_assert_true (gtk_widget_has_css_class (atelier_faceid_page_get_field_widget (page (), "prompt"), "error"));
+  g_assert_nonnull (atelier_faceid_form_get_field_error (form (), "prompt"));
+  g_assert_true (gtk_widget_has_css_class (atelier_faceid_form_get_field_widget (form (), "prompt"), "error"));
   g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", FAL_SUBMIT), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (atelier_faceid_page_get_jobs (page ()))), ==, 0);
   scroll_to (find_id (GTK_WIDGET (page ()), "face_group"));
@@ -349,8 +428,8 @@ test_empty_prompt (void)
 
   /* Typing clears it */
   set_prompt ("a portrait");
-  g_assert_null (atelier_faceid_page_get_field_error (page (), "prompt"));
-  g_assert_false (gtk_widget_has_css_class (atelier_faceid_page_get_field_widget (page (), "prompt"), "error"));
+  g_assert_null (atelier_faceid_form_get_field_error (form (), "prompt"));
+  g_assert_false (gtk_widget_has_css_class (atelier_faceid_form_get_field_widget (form (), "prompt"), "error"));
 }
 
 static void
@@ -367,10 +446,10 @@ test_corrupt (void)
 
   set_prompt ("a portrait");
   choose (file);
-  atelier_test_wait_until (atelier_faceid_page_get_n_busy (page ()) == 0, WAIT_MS);
-  g_assert_nonnull (atelier_faceid_page_get_face_problem (page (), 0));
-  g_test_message ("problem: %s", atelier_faceid_page_get_face_problem (page (), 0));
-  g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), atelier_faceid_page_get_face_problem (page (), 0)));
+  atelier_test_wait_until (atelier_faceid_faces_get_n_busy (faces ()) == 0, WAIT_MS);
+  g_assert_nonnull (atelier_faceid_faces_get_problem (faces (), 0));
+  g_test_message ("problem: %s", atelier_faceid_faces_get_problem (faces (), 0));
+  g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), atelier_faceid_faces_get_problem (faces (), 0)));
   g_assert_false (generate_enabled ());
   g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), "Remove the photos that cannot be used."));
   scroll_to (find_id (GTK_WIDGET (page ()), "face_group"));
@@ -379,14 +458,14 @@ test_corrupt (void)
   /* A good photo beside it does not help; removing the bad one does. */
   choose_photo (5);
   g_assert_false (generate_enabled ());
-  g_assert_cmpuint (atelier_faceid_page_get_n_faces (page ()), ==, 2);
+  g_assert_cmpuint (atelier_faceid_faces_get_n_faces (faces ()), ==, 2);
   {
     GtkWidget *remove = find_by_tooltip (GTK_WIDGET (page ()), "Remove broken.jpg");
 
     g_assert_nonnull (remove);
     g_signal_emit_by_name (remove, "clicked");
   }
-  g_assert_cmpuint (atelier_faceid_page_get_n_faces (page ()), ==, 1);
+  g_assert_cmpuint (atelier_faceid_faces_get_n_faces (faces ()), ==, 1);
   g_assert_true (generate_enabled ());
 }
 
@@ -404,7 +483,7 @@ test_reuse_settings (void)
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (atelier_ui_find_by_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK))),
                    ==, "faceid");
 
-  input = atelier_faceid_page_build_input (page ());
+  input = atelier_faceid_form_build_input (form ());
   g_assert_cmpstr (json_object_get_string_member (input, "prompt"), ==, "a knight");
   g_assert_cmpstr (json_object_get_string_member (input, "negative_prompt"), ==, "");
   g_assert_cmpstr (json_object_get_string_member (input, "model_type"), ==, "1_5-auraface-v1");
@@ -416,7 +495,7 @@ test_reuse_settings (void)
   g_assert_cmpint (json_object_get_int_member (input, "face_id_det_size"), ==, 320);
 
   /* The reset button brings the documented default back */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "faceid.reset-negative", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (form ()), "faceid.reset-negative", NULL));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (field_input ("negative_prompt"))), ==,
                    "blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy");
 
@@ -426,8 +505,8 @@ test_reuse_settings (void)
     g_autofree char *uri = g_file_get_uri (file);
 
     atelier_shell_open_faceid (ATELIER_SHELL (window), uri, NULL);
-    g_assert_cmpuint (atelier_faceid_page_get_n_faces (page ()), ==, 1);
-    atelier_test_wait_until (atelier_faceid_page_face_has_thumbnail (page (), 0), WAIT_MS);
+    g_assert_cmpuint (atelier_faceid_faces_get_n_faces (faces ()), ==, 1);
+    atelier_test_wait_until (atelier_faceid_faces_has_thumbnail (faces (), 0), WAIT_MS);
   }
 }
 
@@ -476,6 +555,317 @@ test_faceid_tunes (void)
   (void) params;
 }
 
+/* An image with an address (Astria's) goes as that address. */
+static void
+test_url_face (void)
+{
+  g_autofree char *base = atelier_sandbox_server_dup_base_url (sandbox);
+  g_autofree char *url = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  gint64 tune, prompt;
+
+  tune = atelier_sandbox_server_seed_tune (sandbox, "Face Source", "woman", TRUE);
+  prompt = atelier_sandbox_server_seed_prompt (sandbox, tune, "a portrait", 1);
+  url = g_strdup_printf ("%s/sandbox/images/%" G_GINT64_FORMAT "/0.jpg", base, prompt);
+
+  atelier_shell_open_faceid (ATELIER_SHELL (window), url, NULL);
+  g_assert_cmpuint (atelier_faceid_faces_get_n_faces (faces ()), ==, 1);
+  atelier_test_wait_until (atelier_faceid_faces_has_thumbnail (faces (), 0), WAIT_MS);
+  g_assert_null (atelier_faceid_faces_get_problem (faces (), 0));
+  g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), "as its Astria address"));
+
+  generate ("a portrait by the sea");
+  atelier_test_wait_until (atelier_sandbox_server_count_requests (sandbox, "POST", FAL_SUBMIT) == 1, WAIT_MS);
+  body = last_submit ();
+  g_assert_cmpstr (json_object_get_string_member (body, "face_image_url"), ==, url);
+  g_assert_false (json_object_has_member (body, "face_images_data_url"));
+}
+
+/* Several photos: one zip of them, as a data URL. */
+static void
+test_several_faces (void)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autofree guchar *zip = NULL;
+  const char *data_url;
+  struct archive *archive;
+  struct archive_entry *entry;
+  gsize length = 0;
+  guint n = 0;
+
+  choose_photo (11);
+  choose_photo (12);
+  choose_photo (13);
+  g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), "one zip of 3 photos"));
+  generate ("three photos, one face");
+  atelier_test_wait_until (atelier_sandbox_server_count_requests (sandbox, "POST", FAL_SUBMIT) == 1, WAIT_MS);
+
+  body = last_submit ();
+  data_url = json_object_get_string_member_with_default (body, "face_images_data_url", "");
+  g_assert_true (g_str_has_prefix (data_url, "data:application/zip;base64,"));
+  g_assert_false (g_str_has_prefix (json_object_get_string_member_with_default (body, "face_image_url", ""), "data:"));
+  zip = g_base64_decode (strchr (data_url, ',') + 1, &length);
+
+  archive = archive_read_new ();
+  archive_read_support_format_zip (archive);
+  g_assert_cmpint (archive_read_open_memory (archive, zip, length), ==, ARCHIVE_OK);
+  while (archive_read_next_header (archive, &entry) == ARCHIVE_OK)
+    {
+      g_test_message ("zip entry %s, %" G_GINT64_FORMAT " bytes",
+                      archive_entry_pathname (entry), (gint64) archive_entry_size (entry));
+      g_assert_cmpint (archive_entry_size (entry), >, 0);
+      n++;
+    }
+  archive_read_free (archive);
+  g_assert_cmpuint (n, ==, 3);
+}
+
+/* fal's 422 on a field: shown on that field, the row says refused. */
+static void
+test_refused_field (void)
+{
+  AtelierFaceidJob *job;
+  GtkWidget *width;
+
+  fault_on_submit (422, "{\"detail\":[{\"loc\":[\"body\",\"width\"],"
+                        "\"msg\":\"Width <b>must</b> be a multiple of 64\",\"type\":\"value_error\"}]}", 1);
+  choose_photo (14);
+  job = generate ("a portrait");
+  atelier_test_wait_until (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_REFUSED, WAIT_MS);
+  atelier_ui_spin (10);
+
+  g_assert_true (g_str_has_prefix (job_text (page (), job), "Refused"));
+  g_assert_nonnull (atelier_faceid_form_get_field_error (form (), "width"));
+  g_assert_nonnull (strstr (atelier_faceid_form_get_field_error (form (), "width"), "multiple of 64"));
+  width = atelier_faceid_form_get_field_widget (form (), "width");
+  g_assert_true (gtk_widget_has_css_class (width, "error"));
+  /* The message as text, its markup not read */
+  g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), "Width <b>must</b> be a multiple of 64"));
+  scroll_to (width);
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "faceid-field-refused");
+  shot_jobs ("faceid-refused-row");
+  atelier_sandbox_server_clear_faults (sandbox);
+}
+
+/* A 5xx on submit: maybe queued; Retry sends it again and it finishes. */
+static void
+test_unsure_retry (void)
+{
+  AtelierFaceidJob *job;
+  GtkWidget *retry;
+
+  fault_on_submit (500, NULL, 1);
+  choose_photo (15);
+  job = generate ("a portrait");
+  atelier_test_wait_until (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_UNSURE, WAIT_MS);
+  atelier_ui_spin (10);
+  g_assert_nonnull (strstr (job_text (page (), job), "may have reached fal.ai"));
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", FAL_SUBMIT), ==, 1);
+  retry = job_button (job, "_Retry");
+  g_assert_nonnull (retry);
+  g_assert_true (atelier_ui_is_shown (retry));
+  shot_jobs ("faceid-unsure");
+
+  g_signal_emit_by_name (retry, "clicked");
+  atelier_test_wait_until (atelier_sandbox_server_count_requests (sandbox, "POST", FAL_SUBMIT) == 2, WAIT_MS);
+  atelier_test_wait_until (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_DONE, WAIT_MS);
+  atelier_test_wait_until (atelier_faceid_job_row_has_picture (atelier_faceid_page_get_job_row (page (), job)), WAIT_MS);
+}
+
+/* fal refuses the key: said plainly, and not sent again by itself. */
+static void
+test_key_refused (void)
+{
+  AtelierFaceidJob *job;
+  const char *text;
+  AtelierFaceidJobState state;
+
+  fault_on_submit (401, "{\"detail\":\"Invalid key\"}", 0);
+  choose_photo (16);
+  job = generate ("a portrait");
+  atelier_test_wait_until (!atelier_faceid_job_is_active (job), WAIT_MS);
+  state = atelier_faceid_job_get_state (job);
+  atelier_ui_spin (10);
+  text = job_text (page (), job);
+  g_test_message ("401: state %d, row says: %s", state, text);
+  g_assert_true (state == ATELIER_FACEID_JOB_REFUSED || state == ATELIER_FACEID_JOB_FAILED);
+  g_assert_nonnull (strstr (text, "key"));
+  shot_jobs ("faceid-key-refused");
+  /* Give a loop the time to show itself */
+  atelier_ui_spin (1500);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", FAL_SUBMIT), ==, 1);
+  g_assert_cmpint (atelier_faceid_job_get_state (job), ==, state);
+  atelier_sandbox_server_clear_faults (sandbox);
+}
+
+/* Cancel is offered while the request waits, not once it runs. */
+static void
+test_cancel_offered (void)
+{
+  AtelierFaceidJob *job;
+
+  atelier_sandbox_server_set_fal_delay_ms (sandbox, 8000);
+  choose_photo (17);
+  job = generate ("a portrait");
+  atelier_ui_spin (0);
+  if (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_SUBMITTING)
+    g_assert_true (atelier_ui_is_shown (job_button (job, "_Cancel")));
+  atelier_test_wait_until (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_IN_QUEUE ||
+                           atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_IN_PROGRESS, WAIT_MS);
+  if (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_IN_QUEUE)
+    g_assert_true (atelier_ui_is_shown (job_button (job, "_Cancel")));
+  atelier_test_wait_until (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_IN_PROGRESS, WAIT_MS);
+  atelier_ui_spin (10);
+  g_assert_false (atelier_ui_is_shown (job_button (job, "_Cancel")));
+  g_assert_false (atelier_ui_is_shown (job_button (job, "_Remove")));
+}
+
+/* The model fails: fal's message, as text. */
+static void
+test_model_fails (void)
+{
+  AtelierFaceidJob *job;
+
+  choose_photo (18);
+  job = generate ("a portrait <i>sandbox:fail</i>");
+  atelier_test_wait_until (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_FAILED, WAIT_MS);
+  atelier_ui_spin (10);
+  g_assert_cmpstr (job_text (page (), job), ==, "Failed: The model failed while generating.");
+  g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), "Failed: The model failed while generating."));
+  g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), "a portrait <i>sandbox:fail</i>"));
+  shot_jobs ("faceid-model-failed");
+}
+
+/* A photo of no face: fal finds none. */
+static void
+test_no_face (void)
+{
+  g_autofree char *path = g_build_filename (dir, "flat.jpg", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GdkPixbuf) flat = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 700, 700);
+  g_autoptr(GError) error = NULL;
+  AtelierFaceidJob *job;
+
+  gdk_pixbuf_fill (flat, 0x6080a0ff);
+  gdk_pixbuf_save (flat, path, "jpeg", &error, "quality", "95", NULL);
+  g_assert_no_error (error);
+
+  choose (file);
+  atelier_test_wait_until (atelier_faceid_faces_get_n_busy (faces ()) == 0, WAIT_MS);
+  g_assert_null (atelier_faceid_faces_get_problem (faces (), 0));
+  job = generate ("a portrait");
+  atelier_test_wait_until (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_FAILED, WAIT_MS);
+  atelier_ui_spin (10);
+  g_assert_nonnull (strstr (job_text (page (), job), "No face was found in the image."));
+  shot_jobs ("faceid-no-face");
+}
+
+static guint32
+crc32 (const guint8 *data,
+       gsize         length)
+{
+  guint32 crc = 0xffffffff;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320 & -(crc & 1));
+    }
+  return crc ^ 0xffffffff;
+}
+
+static void
+append_be32 (GByteArray *out,
+             guint32     value)
+{
+  guint8 be[4] = { value >> 24, value >> 16, value >> 8, value };
+
+  g_byte_array_append (out, be, 4);
+}
+
+static void
+append_chunk (GByteArray   *out,
+              const char   *type,
+              const guint8 *data,
+              guint         length)
+{
+  g_autoptr(GByteArray) typed = g_byte_array_new ();
+
+  g_byte_array_append (typed, (const guint8 *) type, 4);
+  g_byte_array_append (typed, data, length);
+  append_be32 (out, length);
+  g_byte_array_append (out, typed->data, typed->len);
+  append_be32 (out, crc32 (typed->data, typed->len));
+}
+
+/* A 30000 × 30000 PNG header: refused before decoding, Generate off. */
+static void
+test_huge_image (void)
+{
+  g_autofree char *path = g_build_filename (dir, "huge.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GByteArray) ihdr = g_byte_array_new ();
+  const guint8 idat[] = { 0x78, 0x01, 0x01, 0x04, 0x00, 0xfb, 0xff, 0, 1, 2, 3, 0x00, 0x18, 0x00, 0x07 };
+  const guint8 rest[] = { 8, 2, 0, 0, 0 };
+  g_autoptr(GError) error = NULL;
+  const char *problem;
+
+  g_byte_array_append (out, (const guint8 *) "\x89PNG\r\n\x1a\n", 8);
+  append_be32 (ihdr, 30000);
+  append_be32 (ihdr, 30000);
+  g_byte_array_append (ihdr, rest, sizeof rest);
+  append_chunk (out, "IHDR", ihdr->data, ihdr->len);
+  append_chunk (out, "IDAT", idat, sizeof idat);
+  append_chunk (out, "IEND", NULL, 0);
+  g_file_set_contents (path, (const char *) out->data, out->len, &error);
+  g_assert_no_error (error);
+
+  set_prompt ("a portrait");
+  choose (file);
+  atelier_test_wait_until (atelier_faceid_faces_get_n_busy (faces ()) == 0, WAIT_MS);
+  problem = atelier_faceid_faces_get_problem (faces (), 0);
+  g_assert_nonnull (problem);
+  g_test_message ("problem: %s", problem);
+  g_assert_nonnull (strstr (problem, "30000 × 30000"));
+  g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), problem));
+  g_assert_false (generate_enabled ());
+  scroll_to (find_id (GTK_WIDGET (page ()), "face_group"));
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "faceid-huge");
+}
+
+/* A finished request's picture opens the Gallery on it. */
+static void
+test_picture_opens_gallery (void)
+{
+  AtelierFaceidJob *job;
+  AtelierFaceidJobRow *row;
+  GtkWidget *gallery = _atelier_window_get_page (window, "gallery");
+  GtkWidget *picture;
+  GtkDropDown *dropdown;
+
+  choose_photo (19);
+  job = generate ("a portrait for the gallery");
+  atelier_test_wait_until (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_DONE, WAIT_MS);
+  row = atelier_faceid_page_get_job_row (page (), job);
+  atelier_test_wait_until (atelier_faceid_job_row_has_picture (row), WAIT_MS);
+  picture = find_by_tooltip (GTK_WIDGET (row), "Show in the Gallery");
+  g_assert_nonnull (picture);
+  g_signal_emit_by_name (picture, "clicked");
+
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (atelier_ui_find_by_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK))),
+                   ==, "gallery");
+  dropdown = GTK_DROP_DOWN (find_id (gallery, "tune_dropdown"));
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 1);
+  g_assert_cmpstr (atelier_prompts_model_get_source (_atelier_gallery_page_get_model (ATELIER_GALLERY_PAGE (gallery))),
+                   ==, ATELIER_PROMPT_SOURCE_FACEID_FAL);
+  atelier_test_wait_until (_atelier_gallery_page_get_viewer (ATELIER_GALLERY_PAGE (gallery)) != NULL, WAIT_MS);
+  atelier_ui_spin (300);
+  atelier_ui_save_screenshot (_atelier_gallery_page_get_viewer (ATELIER_GALLERY_PAGE (gallery)), "faceid-viewer");
+  gtk_window_destroy (_atelier_gallery_page_get_viewer (ATELIER_GALLERY_PAGE (gallery)));
+}
+
 /* }}} */
 
 int
@@ -497,6 +887,16 @@ main (int   argc,
   atelier_ui_test_add ("/faceid/reuse-settings", start, test_reuse_settings);
   atelier_ui_test_add ("/faceid/create-tune", start, test_create_tune);
   atelier_ui_test_add ("/faceid/faceid-tunes", start, test_faceid_tunes);
+  atelier_ui_test_add ("/faceid/url-face", start, test_url_face);
+  atelier_ui_test_add ("/faceid/several-faces", start, test_several_faces);
+  atelier_ui_test_add ("/faceid/refused-field", start, test_refused_field);
+  atelier_ui_test_add ("/faceid/unsure-retry", start, test_unsure_retry);
+  atelier_ui_test_add ("/faceid/key-refused", start, test_key_refused);
+  atelier_ui_test_add ("/faceid/cancel-offered", start, test_cancel_offered);
+  atelier_ui_test_add ("/faceid/model-fails", start, test_model_fails);
+  atelier_ui_test_add ("/faceid/no-face", start, test_no_face);
+  atelier_ui_test_add ("/faceid/huge-image", start, test_huge_image);
+  atelier_ui_test_add ("/faceid/picture-opens-gallery", start, test_picture_opens_gallery);
 
   status = g_test_run ();
   atelier_test_rm_rf (dir);
