@@ -56,6 +56,10 @@ describe_job (AtelierFaceidJob *job)
   g_autofree char *reason = error != NULL ? atelier_error_describe (error) : NULL;
   gint64 position = atelier_faceid_job_get_queue_position (job);
 
+  /* 429: polling waits (at least 30 s) before it asks again. */
+  if (atelier_faceid_job_is_rate_limited (job))
+    return g_strdup (_("fal.ai asks us to slow down: checking again in a moment…"));
+
   switch (atelier_faceid_job_get_state (job))
     {
     case ATELIER_FACEID_JOB_SUBMITTING:

@@ -698,6 +698,32 @@ test_key_refused (void)
   atelier_sandbox_server_clear_faults (sandbox);
 }
 
+/* fal rate-limits the status calls past the client's own retries: the
+ * row says it waits, then the request finishes. */
+static void
+test_rate_limited (void)
+{
+  AtelierSandboxFault fault = {
+    .method = "GET", .path = FAL_SUBMIT "/requests/", .kind = ATELIER_SANDBOX_FAULT_STATUS,
+    .status = 429, .retry_after_s = 1, .times = 6,
+  };
+  AtelierFaceidJob *job;
+
+  choose_photo (20);
+  atelier_sandbox_server_add_fault (sandbox, &fault);
+  job = generate ("a portrait");
+  atelier_test_wait_until (atelier_faceid_job_is_rate_limited (job), 30000);
+  atelier_ui_spin (10);
+  g_assert_nonnull (strstr (job_text (page (), job), "slow down"));
+  g_assert_true (atelier_faceid_job_is_active (job));
+  shot_jobs ("faceid-rate-limited");
+
+  atelier_test_wait_until (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_DONE, 30000);
+  atelier_ui_spin (10);
+  g_assert_null (strstr (job_text (page (), job), "slow down"));
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", FAL_SUBMIT), ==, 1);
+}
+
 /* Cancel is offered while the request waits, not once it runs. */
 static void
 test_cancel_offered (void)
@@ -897,6 +923,7 @@ main (int   argc,
   atelier_ui_test_add ("/faceid/no-face", start, test_no_face);
   atelier_ui_test_add ("/faceid/huge-image", start, test_huge_image);
   atelier_ui_test_add ("/faceid/picture-opens-gallery", start, test_picture_opens_gallery);
+  atelier_ui_test_add ("/faceid/rate-limited", start, test_rate_limited);
 
   status = g_test_run ();
   atelier_test_rm_rf (dir);
