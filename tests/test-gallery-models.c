@@ -446,6 +446,9 @@ test_texture_size (Fixture       *f,
     { small_url, 100, 40, 30 },
   };
 
+  /* Local files load from the folders the cache was given only. */
+  atelier_image_cache_add_local_dir (f->account.cache, f->account.dir);
+
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;

@@ -128,6 +128,7 @@ static const CodeTraits code_traits[] = {
   [ATELIER_API_ERROR_NETWORK]         = { TRUE,  TRUE },
   [ATELIER_API_ERROR_PARSE]           = { FALSE, TRUE },
   [ATELIER_API_ERROR_FAILED]          = { FALSE, TRUE },
+  [ATELIER_API_ERROR_TOO_LARGE]       = { FALSE, TRUE },
 };
 
 /* @error's code traits; all FALSE for another domain or an unknown code. */
@@ -178,6 +179,7 @@ atelier_api_error_is_retryable (const GError *error)
  * - %ATELIER_API_ERROR_PARSE: a 2xx whose body could not be read: it was
  *   done;
  * - %ATELIER_API_ERROR_FAILED: the server made the object, which failed;
+ * - %ATELIER_API_ERROR_TOO_LARGE: an answer came, too large to read;
  * - raw transport errors other than those below (a closed connection, a
  *   broken pipe, %G_IO_ERROR_TIMED_OUT), and errors of unknown domains:
  *   a needless look-up costs less than a tune paid for twice.

@@ -33,6 +33,9 @@ G_BEGIN_DECLS
  * @ATELIER_API_ERROR_FILE: a file to upload could not be read.
  * @ATELIER_API_ERROR_FAILED: the server reported a failure for the
  *   object itself (a prompt with user_error, a failed fal request).
+ * @ATELIER_API_ERROR_TOO_LARGE: the answer (or a file) was larger than
+ *   the app reads (32 MiB of JSON, 64 MiB for an image); reading stopped
+ *   there.
  */
 typedef enum
 {
@@ -50,6 +53,7 @@ typedef enum
   ATELIER_API_ERROR_INSECURE_URL,
   ATELIER_API_ERROR_FILE,
   ATELIER_API_ERROR_FAILED,
+  ATELIER_API_ERROR_TOO_LARGE,
 } AtelierApiError;
 
 /**

@@ -15,6 +15,14 @@
 
 G_BEGIN_DECLS
 
+/* The most an answer may hold: JSON from the API, an image file. An
+ * answer over it (by its Content-Length, or counted while reading, so an
+ * endless body stops too) fails with ATELIER_API_ERROR_TOO_LARGE. */
+#define ATELIER_HTTP_MAX_JSON_BYTES  (32 * 1024 * 1024)
+#define ATELIER_HTTP_MAX_IMAGE_BYTES (64 * 1024 * 1024)
+/* Redirects followed for one request; one more is an error. */
+#define ATELIER_HTTP_MAX_REDIRECTS   5
+
 typedef struct
 {
   GObject *emitter;               /* emits ::retry-scheduled; (unowned) */
@@ -82,7 +90,10 @@ gboolean     _atelier_sleep_finish         (GAsyncResult            *result,
 /* Sends @method @uri on @endpoint's session with its policy, as a new
  * message at each attempt: "Accept: application/json", "Authorization:
  * scheme key" when @endpoint has a key, and @body (nullable) of
- * @content_type. @endpoint must outlive the call. */
+ * @content_type. @endpoint must outlive the call. Each attempt is one
+ * _atelier_http_fetch_async(): redirects decided here (the key never
+ * leaves the first URL's origin), the answer capped at
+ * ATELIER_HTTP_MAX_JSON_BYTES. */
 void         _atelier_http_send_async      (AtelierHttpEndpoint     *endpoint,
                                             const char              *method,
                                             const char              *uri,
@@ -104,5 +115,51 @@ GError      *_atelier_http_error_for_status (guint                   status,
                                              const char             *reason,
                                              GBytes                 *body);
 GError      *_atelier_http_error_for_transport (const GError        *error);
+
+/* Whether @url may be fetched at all: https://, or http:// on a loopback
+ * address (127.0.0.0/8, ::1, localhost). Everything else (file:, data:,
+ * plain http to another host, garbage) is refused before connecting. */
+gboolean     _atelier_http_url_is_fetchable (const char             *url);
+/* The per-image error for a URL _atelier_http_url_is_fetchable() refuses:
+ * ATELIER_API_ERROR_INSECURE_URL. */
+GError      *_atelier_http_error_for_refused_image (void);
+
+/* Whether a redirect from @from to the absolute @to is followed: @to is
+ * fetchable, and never http:// after https://. */
+gboolean     _atelier_http_redirect_allowed (GUri                   *from,
+                                             const char             *to);
+
+/* One request on @session with the redirect and size rules, without
+ * retries: the redirects are followed here (SOUP_MESSAGE_NO_REDIRECT), at
+ * most ATELIER_HTTP_MAX_REDIRECTS, only to fetchable URLs and never from
+ * https to http; @authorization (nullable, the whole header value) is sent
+ * to the first URL's origin (scheme, host and port) only, never to
+ * another. 303 (and 301/302 after a POST) continue as a GET without the
+ * body. The body is read up to @max_body bytes (ATELIER_HTTP_MAX_JSON_BYTES
+ * or ATELIER_HTTP_MAX_IMAGE_BYTES): a Content-Length over it
+ * is refused before reading, and reading stops as soon as the count goes
+ * over. @wrote_body_data (nullable) is connected to each message's
+ * ::wrote-body-data with @wrote_data. */
+void         _atelier_http_fetch_async     (SoupSession             *session,
+                                            const char              *method,
+                                            const char              *uri,
+                                            const char              *accept,
+                                            const char              *authorization,
+                                            const char              *content_type,
+                                            GBytes                  *body,
+                                            gsize                    max_body,
+                                            GCallback                wrote_body_data,
+                                            gpointer                 wrote_data,
+                                            GCancellable            *cancellable,
+                                            GAsyncReadyCallback      callback,
+                                            gpointer                 user_data);
+/* The answer's body, whatever its status, and its (last) message in
+ * @message (optional, transfer full). Errors: the transport's own (map
+ * them with _atelier_http_error_for_transport()), or ATELIER_API_ERROR
+ * TOO_LARGE, INSECURE_URL (a redirect refused) or HTTP (too many
+ * redirects). */
+GBytes      *_atelier_http_fetch_finish    (GAsyncResult            *result,
+                                            SoupMessage            **message,
+                                            GError                 **error);
 
 G_END_DECLS

@@ -36,7 +36,6 @@ typedef struct
   GBytes               *body;          /* (owned) (nullable) */
   AtelierProgressFunc   progress;
   gpointer              progress_data;
-  SoupMessage          *message;       /* (owned) (nullable) current attempt */
   goffset               sent;
   goffset               reported;
   guint                 server_retries;
@@ -49,9 +48,6 @@ static void send_attempt (GTask *task);
 static void
 send_data_free (SendData *data)
 {
-  if (data->message != NULL)
-    g_signal_handlers_disconnect_by_data (data->message, data);
-  g_clear_object (&data->message);
   g_clear_object (&data->session);
   g_free (data->method);
   g_free (data->uri);
@@ -152,29 +148,6 @@ _atelier_endpoint_clear (AtelierHttpEndpoint *self)
   _atelier_endpoint_set_key (self, NULL);
 }
 
-static SoupMessage *
-new_message (SendData *data)
-{
-  SoupMessage *message = soup_message_new (data->method, data->uri);
-  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
-  const char *key = data->endpoint->key;
-
-  soup_message_headers_replace (headers, "Accept", "application/json");
-
-  if (key != NULL)
-    {
-      g_autofree char *value = g_strconcat (data->endpoint->scheme, " ", key, NULL);
-
-      soup_message_headers_replace (headers, "Authorization", value);
-      memset (value, 0, strlen (value));
-    }
-
-  if (data->body != NULL)
-    soup_message_set_request_body_from_bytes (message, data->content_type, data->body);
-
-  return message;
-}
-
 GError *
 _atelier_http_error_for_transport (const GError *error)
 {
@@ -193,6 +166,363 @@ _atelier_http_error_for_transport (const GError *error)
   return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_NETWORK,
                       _("Could not reach the server: %s"), error->message);
 }
+
+/* {{{ One request: redirects and size caps
+ *
+ * A body that never ends fast hits the cap; one that never ends slowly
+ * meets the session's I/O timeout (IO_TIMEOUT_S for each read). */
+
+
+gboolean
+_atelier_http_url_is_fetchable (const char *url)
+{
+  return url != NULL && atelier_check_base_url (url, NULL);
+}
+
+GError *
+_atelier_http_error_for_refused_image (void)
+{
+  return g_error_new_literal (ATELIER_API_ERROR, ATELIER_API_ERROR_INSECURE_URL,
+                              _("This image's address is not https; it was not downloaded."));
+}
+
+static GError *
+error_too_large (gsize max_body)
+{
+  return g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_TOO_LARGE,
+                      _("The server's answer was too large (over %u MiB); it was not read."),
+                      (guint) (max_body / (1024 * 1024)));
+}
+
+static int
+uri_port (GUri *uri)
+{
+  int port = g_uri_get_port (uri);
+
+  if (port > 0)
+    return port;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+}
+
+static gboolean
+same_origin (GUri *a,
+             GUri *b)
+{
+  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
+         g_uri_get_host (a) != NULL && g_uri_get_host (b) != NULL &&
+         g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
+         uri_port (a) == uri_port (b);
+}
+
+typedef struct
+{
+  SoupSession   *session;         /* (owned) */
+  char          *method;
+  GUri          *first;           /* (owned) whose origin gets the key */
+  GUri          *uri;             /* (owned) of this hop */
+  char          *accept;          /* (nullable) */
+  char          *authorization;   /* (nullable) wiped when freed */
+  char          *content_type;    /* (nullable) */
+  GBytes        *body;            /* (owned) (nullable) */
+  gsize          max_body;
+  GCallback      wrote_body_data;
+  gpointer       wrote_data;
+  guint          redirects;
+  SoupMessage   *message;         /* (owned) (nullable) this hop's */
+  GInputStream  *stream;          /* (owned) (nullable) */
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  if (fetch->message != NULL && fetch->wrote_body_data != NULL)
+    g_signal_handlers_disconnect_by_func (fetch->message, fetch->wrote_body_data, fetch->wrote_data);
+  g_clear_object (&fetch->message);
+  g_clear_object (&fetch->stream);
+  g_clear_object (&fetch->session);
+  g_free (fetch->method);
+  g_clear_pointer (&fetch->first, g_uri_unref);
+  g_clear_pointer (&fetch->uri, g_uri_unref);
+  g_free (fetch->accept);
+  if (fetch->authorization != NULL)
+    memset (fetch->authorization, 0, strlen (fetch->authorization));
+  g_free (fetch->authorization);
+  g_free (fetch->content_type);
+  g_clear_pointer (&fetch->body, g_bytes_unref);
+  g_free (fetch);
+}
+
+static void fetch_sent_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data);
+
+static void
+fetch_hop (GTask *task)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+
+  if (fetch->message != NULL && fetch->wrote_body_data != NULL)
+    g_signal_handlers_disconnect_by_func (fetch->message, fetch->wrote_body_data, fetch->wrote_data);
+  g_clear_object (&fetch->message);
+
+  fetch->message = soup_message_new_from_uri (fetch->method, fetch->uri);
+  soup_message_add_flags (fetch->message, SOUP_MESSAGE_NO_REDIRECT);
+  headers = soup_message_get_request_headers (fetch->message);
+  if (fetch->accept != NULL)
+    soup_message_headers_replace (headers, "Accept", fetch->accept);
+  /* The key goes to its own origin only. */
+  if (fetch->authorization != NULL && same_origin (fetch->first, fetch->uri))
+    soup_message_headers_replace (headers, "Authorization", fetch->authorization);
+  if (fetch->body != NULL)
+    soup_message_set_request_body_from_bytes (fetch->message, fetch->content_type, fetch->body);
+  if (fetch->wrote_body_data != NULL)
+    g_signal_connect (fetch->message, "wrote-body-data", fetch->wrote_body_data, fetch->wrote_data);
+
+  soup_session_send_async (fetch->session, fetch->message, G_PRIORITY_DEFAULT,
+                           g_task_get_cancellable (task), fetch_sent_cb, task);
+}
+
+gboolean
+_atelier_http_redirect_allowed (GUri       *from,
+                                const char *to)
+{
+  g_autoptr(GUri) target = NULL;
+
+  if (!_atelier_http_url_is_fetchable (to))
+    return FALSE;
+
+  target = g_uri_parse (to, SOUP_HTTP_URI_FLAGS, NULL);
+  return target != NULL &&
+         !(g_ascii_strcasecmp (g_uri_get_scheme (from), "https") == 0 &&
+           g_ascii_strcasecmp (g_uri_get_scheme (target), "https") != 0);
+}
+
+/* Follows this hop's redirect, or returns FALSE with @error. */
+static gboolean
+fetch_redirect (Fetch       *fetch,
+                const char  *location,
+                GError     **error)
+{
+  g_autoptr(GUri) target = NULL;
+  g_autofree char *text = NULL;
+  guint status = soup_message_get_status (fetch->message);
+
+  if (fetch->redirects >= ATELIER_HTTP_MAX_REDIRECTS)
+    {
+      g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_HTTP,
+                   _("The server redirected the request too many times."));
+      return FALSE;
+    }
+
+  target = g_uri_parse_relative (fetch->uri, location, SOUP_HTTP_URI_FLAGS, NULL);
+  text = target != NULL ? g_uri_to_string (target) : NULL;
+  if (text == NULL || !_atelier_http_redirect_allowed (fetch->uri, text))
+    {
+      g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INSECURE_URL,
+                   _("The server redirected the request to an address that is not secure; it was not followed."));
+      return FALSE;
+    }
+
+  if (status == SOUP_STATUS_SEE_OTHER ||
+      ((status == SOUP_STATUS_MOVED_PERMANENTLY || status == SOUP_STATUS_FOUND) &&
+       g_str_equal (fetch->method, "POST")))
+    {
+      if (!g_str_equal (fetch->method, "HEAD"))
+        {
+          g_free (fetch->method);
+          fetch->method = g_strdup ("GET");
+        }
+      g_clear_pointer (&fetch->body, g_bytes_unref);
+    }
+
+  fetch->redirects++;
+  g_uri_unref (fetch->uri);
+  fetch->uri = g_steal_pointer (&target);
+
+  return TRUE;
+}
+
+/* The answer is read into a memory stream whose buffer may not grow past
+ * the cap: a write past it fails (G_IO_ERROR_NO_SPACE), which stops the
+ * reading, as soon as the count goes over, however the body is sent. The
+ * realloc functions know their cap: one per cap. */
+static gpointer
+realloc_json (gpointer data,
+              gsize    size)
+{
+  return size <= ATELIER_HTTP_MAX_JSON_BYTES ? g_realloc (data, size) : NULL;
+}
+
+static gpointer
+realloc_image (gpointer data,
+               gsize    size)
+{
+  return size <= ATELIER_HTTP_MAX_IMAGE_BYTES ? g_realloc (data, size) : NULL;
+}
+
+static void
+fetch_read_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Fetch *fetch = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        {
+          g_clear_error (&error);
+          error = error_too_large (fetch->max_body);
+        }
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_pointer (task, g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (source)),
+                         (GDestroyNotify) g_bytes_unref);
+}
+
+/* Reads the body, as soup_session_send_and_read() does, but capped. Takes
+ * @task. */
+static void
+fetch_read (GTask *task)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GOutputStream) out = NULL;
+
+  g_assert (fetch->max_body == ATELIER_HTTP_MAX_JSON_BYTES ||
+            fetch->max_body == ATELIER_HTTP_MAX_IMAGE_BYTES);
+  out = g_memory_output_stream_new (NULL, 0,
+                                    fetch->max_body == ATELIER_HTTP_MAX_JSON_BYTES ? realloc_json
+                                                                                    : realloc_image,
+                                    g_free);
+  g_output_stream_splice_async (out, fetch->stream,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, cancellable, fetch_read_cb, task);
+}
+
+static void
+fetch_sent_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Fetch *fetch = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+  GError *error = NULL;
+  guint status;
+
+  g_clear_object (&fetch->stream);
+  fetch->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (fetch->stream == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  status = soup_message_get_status (fetch->message);
+  headers = soup_message_get_response_headers (fetch->message);
+
+  if (SOUP_STATUS_IS_REDIRECTION (status) && status != SOUP_STATUS_NOT_MODIFIED &&
+      soup_message_headers_get_one (headers, "Location") != NULL)
+    {
+      /* The redirect's own body is never read. */
+      g_input_stream_close_async (fetch->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      if (!fetch_redirect (fetch, soup_message_headers_get_one (headers, "Location"), &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      fetch_hop (g_steal_pointer (&task));
+      return;
+    }
+
+  /* Refused by its announced size, before reading a byte. */
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > (goffset) fetch->max_body)
+    {
+      g_input_stream_close_async (fetch->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      g_task_return_error (task, error_too_large (fetch->max_body));
+      return;
+    }
+
+  fetch_read (g_steal_pointer (&task));
+}
+
+void
+_atelier_http_fetch_async (SoupSession         *session,
+                           const char          *method,
+                           const char          *uri,
+                           const char          *accept,
+                           const char          *authorization,
+                           const char          *content_type,
+                           GBytes              *body,
+                           gsize                max_body,
+                           GCallback            wrote_body_data,
+                           gpointer             wrote_data,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+  Fetch *fetch;
+  GUri *parsed;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (method != NULL && uri != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _atelier_http_fetch_async);
+
+  parsed = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
+  if (parsed == NULL || !_atelier_http_url_is_fetchable (uri))
+    {
+      g_clear_pointer (&parsed, g_uri_unref);
+      g_task_return_new_error (task, ATELIER_API_ERROR, ATELIER_API_ERROR_INSECURE_URL,
+                               _("The address is not https; nothing was sent."));
+      g_object_unref (task);
+      return;
+    }
+
+  fetch = g_new0 (Fetch, 1);
+  fetch->session = g_object_ref (session);
+  fetch->method = g_strdup (method);
+  fetch->first = g_uri_ref (parsed);
+  fetch->uri = parsed;
+  fetch->accept = g_strdup (accept);
+  fetch->authorization = g_strdup (authorization);
+  fetch->content_type = g_strdup (content_type);
+  fetch->body = body != NULL ? g_bytes_ref (body) : NULL;
+  fetch->max_body = max_body;
+  fetch->wrote_body_data = wrote_body_data;
+  fetch->wrote_data = wrote_data;
+  g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
+
+  fetch_hop (task);
+}
+
+GBytes *
+_atelier_http_fetch_finish (GAsyncResult  *result,
+                            SoupMessage  **message,
+                            GError       **error)
+{
+  Fetch *fetch;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == _atelier_http_fetch_async, NULL);
+
+  fetch = g_task_get_task_data (G_TASK (result));
+  if (message != NULL)
+    *message = fetch != NULL && fetch->message != NULL ? g_object_ref (fetch->message) : NULL;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* }}} */
 
 /* Appends "field: message" lines for one member of a Rails-style error
  * object: {"title": ["has already been taken"], "base": "…"}. */
@@ -347,14 +677,12 @@ _atelier_http_error_for_status (guint       status,
 /* The documentation asks to log 422 answers with their body. Logged:
  * the method, the path (no query) and at most LOG_BODY_MAX bytes of the
  * body on one line. Never the request's headers, and should the body
- * echo the key, it is blanked out. */
+ * echo the key (@key, nullable), it is blanked out. */
 static void
 log_invalid (SoupMessage *message,
+             const char  *key,
              GBytes      *body)
 {
-  const char *auth = soup_message_headers_get_one (soup_message_get_request_headers (message),
-                                                   "Authorization");
-  const char *key = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GString) line = NULL;
   gsize size = 0;
@@ -367,12 +695,6 @@ log_invalid (SoupMessage *message,
   text = g_utf8_make_valid (data != NULL ? data : "", MIN (size, LOG_BODY_MAX));
   line = g_string_new (text);
 
-  /* "Bearer KEY", "Key KEY": the last word is the secret. */
-  if (auth != NULL)
-    {
-      key = strrchr (auth, ' ');
-      key = key != NULL ? key + 1 : auth;
-    }
   if (key != NULL && *key != '\0')
     g_string_replace (line, key, "[key]", 0);
 
@@ -431,17 +753,17 @@ retry_after_ms (SoupMessage *message,
   return fallback_ms;
 }
 
+/* @message: the one whose request body is being written */
 static void
-report_progress (SendData *data)
+report_progress (SendData    *data,
+                 SoupMessage *message)
 {
   goffset total;
 
-  if (data->progress == NULL || data->message == NULL)
+  if (data->progress == NULL)
     return;
 
-  total = data->message != NULL
-          ? soup_message_headers_get_content_length (soup_message_get_request_headers (data->message))
-          : 0;
+  total = soup_message_headers_get_content_length (soup_message_get_request_headers (message));
   /* Monotonic across retries: only report what goes further. */
   if (data->sent > data->reported || (data->sent == total && data->reported == 0))
     {
@@ -456,7 +778,7 @@ wrote_body_data_cb (SoupMessage *message,
                     SendData    *data)
 {
   data->sent += chunk_size;
-  report_progress (data);
+  report_progress (data, message);
 }
 
 typedef struct
@@ -596,13 +918,16 @@ send_cb (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) api_error = NULL;
-  SoupMessage *message = data->message;
+  g_autoptr(SoupMessage) message = NULL;
   guint status;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = _atelier_http_fetch_finish (result, &message, &error);
   if (body == NULL)
     {
-      g_task_return_error (task, _atelier_http_error_for_transport (error));
+      if (error->domain == ATELIER_API_ERROR)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_error (task, _atelier_http_error_for_transport (error));
       return;
     }
 
@@ -614,14 +939,14 @@ send_cb (GObject      *source,
       /* Small bodies may be written in one go without a signal. */
       data->sent = MAX (data->sent,
                         soup_message_headers_get_content_length (soup_message_get_request_headers (message)));
-      report_progress (data);
+      report_progress (data, message);
       g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
       return;
     }
 
   api_error = _atelier_http_error_for_status (status, soup_message_get_reason_phrase (message), body);
   if (status == SOUP_STATUS_UNPROCESSABLE_ENTITY)
-    log_invalid (message, body);
+    log_invalid (message, data->endpoint->key, body);
 
   if (status == STATUS_TOO_MANY_REQUESTS &&
       data->rate_limit_retries < data->policy.max_rate_limit_retries)
@@ -656,18 +981,22 @@ static void
 send_attempt (GTask *task)
 {
   SendData *data = g_task_get_task_data (task);
+  const char *key = data->endpoint->key;
+  g_autofree char *authorization = NULL;
 
-  if (data->message != NULL)
-    g_signal_handlers_disconnect_by_data (data->message, data);
-  g_clear_object (&data->message);
-
-  data->message = new_message (data);
   data->sent = 0;
-  if (data->progress != NULL)
-    g_signal_connect (data->message, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), data);
 
-  soup_session_send_and_read_async (data->session, data->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), send_cb, task);
+  if (key != NULL)
+    authorization = g_strconcat (data->endpoint->scheme, " ", key, NULL);
+
+  _atelier_http_fetch_async (data->session, data->method, data->uri, "application/json",
+                             authorization, data->content_type, data->body,
+                             ATELIER_HTTP_MAX_JSON_BYTES,
+                             data->progress != NULL ? G_CALLBACK (wrote_body_data_cb) : NULL, data,
+                             g_task_get_cancellable (task), send_cb, task);
+
+  if (authorization != NULL)
+    memset (authorization, 0, strlen (authorization));
 }
 
 void

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +291,18 @@ atelier_image_find_exif_thumbnail (const guint8 *data,
   return g_bytes_new (block + thumb.jpeg_offset, thumb.jpeg_length);
 }
 
+/* A thumbnail declaring more than ATELIER_IMAGE_MAX_PIXELS (its 64 KiB
+ * may say 65535 × 65535) is stopped before its pixels are allocated. */
+static void
+thumbnail_size_prepared_cb (GdkPixbufLoader *loader,
+                            int              width,
+                            int              height,
+                            gpointer         user_data)
+{
+  if ((gint64) width * height > ATELIER_IMAGE_MAX_PIXELS)
+    gdk_pixbuf_loader_set_size (loader, 0, 0);
+}
+
 /* An APP1 segment is at most 64 KiB; some files have an APP0 before it. */
 #define EXIF_READ_MAX (72 * 1024)
 
@@ -326,6 +339,8 @@ atelier_image_load_exif_thumbnail (GFile         *file,
 
   /* A damaged thumbnail is only a missed preview: no error. */
   loader = gdk_pixbuf_loader_new_with_mime_type ("image/jpeg", NULL);
+  if (loader != NULL)
+    g_signal_connect (loader, "size-prepared", G_CALLBACK (thumbnail_size_prepared_cb), NULL);
   if (loader == NULL ||
       !gdk_pixbuf_loader_write_bytes (loader, thumbnail, NULL) ||
       !gdk_pixbuf_loader_close (loader, NULL) ||
@@ -565,7 +580,7 @@ propagate_with_name (GError     **error,
                      const char  *name)
 {
   if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_prefix_error (&local_error, "Could not load “%s”: ", name);
+    g_prefix_error (&local_error, _("Could not load “%s”: "), name);
 
   g_propagate_error (error, local_error);
 }
@@ -643,7 +658,8 @@ decode_stream (GInputStream  *stream,
               g_clear_error (&local_error);
               gdk_pixbuf_loader_close (loader, NULL);
               g_set_error (&local_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY,
-                           "the image is %d × %d pixels", d->width, d->height);
+                           _("the image is %d × %d pixels; images over %d megapixels are not opened"),
+                           d->width, d->height, (int) (d->max_pixels / 1000000));
             }
           propagate_with_name (error, g_steal_pointer (&local_error), name);
           return NULL;
@@ -740,7 +756,7 @@ load_file (GFile         *file,
   g_autofree char *basename = g_file_get_basename (file);
   g_autofree char *name = g_filename_display_name (basename != NULL ? basename : "?");
   GdkPixbuf *oriented;
-  Decode d = { .max_side = max_side };
+  Decode d = { .max_side = max_side, .max_pixels = ATELIER_IMAGE_MAX_PIXELS };
 
   stream = g_file_read (file, cancellable, &local_error);
   if (stream == NULL)
@@ -754,6 +770,28 @@ load_file (GFile         *file,
   decode_clear (&d);
 
   return oriented;
+}
+
+/* Decodes @bytes as @d says; the header's size in @width and @height. */
+static GdkPixbuf *
+decode_bytes (GBytes        *bytes,
+              Decode        *d,
+              int           *width,
+              int           *height,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
+  GdkPixbuf *pixbuf;
+
+  pixbuf = load_stream (stream, "image", d, NULL, NULL, NULL, NULL, cancellable, error);
+  if (width != NULL)
+    *width = d->prepared ? d->width : 0;
+  if (height != NULL)
+    *height = d->prepared ? d->height : 0;
+  decode_clear (d);
+
+  return pixbuf;
 }
 
 /**
@@ -787,22 +825,38 @@ atelier_image_decode_bytes (GBytes        *bytes,
                             GCancellable  *cancellable,
                             GError       **error)
 {
-  g_autoptr(GInputStream) stream = NULL;
   Decode d = { .short_side = short_side, .max_pixels = max_pixels };
-  GdkPixbuf *pixbuf;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stream = g_memory_input_stream_new_from_bytes (bytes);
-  pixbuf = load_stream (stream, "image", &d, NULL, NULL, NULL, NULL, cancellable, error);
-  if (width != NULL)
-    *width = d.prepared ? d.width : 0;
-  if (height != NULL)
-    *height = d.prepared ? d.height : 0;
-  decode_clear (&d);
+  return decode_bytes (bytes, &d, width, height, cancellable, error);
+}
 
-  return pixbuf;
+/**
+ * atelier_image_decode_bytes_fit:
+ * @bytes: the bytes of an image file
+ * @max_side: the longer side wanted; 0 or less keeps the size
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a %GDK_PIXBUF_ERROR
+ *
+ * Blocking. atelier_image_decode_bytes() scaled by the longer side, with
+ * %ATELIER_IMAGE_MAX_PIXELS as the limit.
+ *
+ * Returns: (transfer full) (nullable): the image, upright
+ */
+GdkPixbuf *
+atelier_image_decode_bytes_fit (GBytes        *bytes,
+                                int            max_side,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  Decode d = { .max_side = max_side, .max_pixels = ATELIER_IMAGE_MAX_PIXELS };
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return decode_bytes (bytes, &d, NULL, NULL, cancellable, error);
 }
 
 /**

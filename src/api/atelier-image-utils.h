@@ -9,6 +9,13 @@
 
 G_BEGIN_DECLS
 
+/* The most pixels an image from outside (a download, a photo, a file of
+ * the library) may declare in its header: over it, it is refused before
+ * decoding (a 3 MB PNG can declare 30000 × 30000, 3.6 GB of pixels). The
+ * error is GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY; its message says the
+ * size and the limit. */
+#define ATELIER_IMAGE_MAX_PIXELS (100 * 1000 * 1000)
+
 /* The MIME type of a common image format ("image/jpeg", "image/png",
  * "image/gif", "image/webp", "image/heic", "image/avif") from the first
  * bytes of the file, or NULL. Needs no shared MIME database (which
@@ -37,7 +44,8 @@ GdkPixbuf *atelier_image_load_exif_thumbnail (GFile         *file,
 /* Blocking (call from a worker thread): decodes @file scaled so that its
  * longer side is at most @max_side (the decoder scales while decoding,
  * so a 12-megapixel JPEG costs tens of milliseconds), applies the EXIF
- * orientation, and reports the original size. */
+ * orientation, and reports the original size. Over
+ * ATELIER_IMAGE_MAX_PIXELS it is refused by its header. */
 GdkPixbuf *atelier_image_load_scaled        (GFile         *file,
                                              int            max_side,
                                              int           *orig_width,
@@ -58,6 +66,14 @@ GdkPixbuf *atelier_image_decode_bytes       (GBytes        *bytes,
                                              gint64         max_pixels,
                                              int           *width,
                                              int           *height,
+                                             GCancellable  *cancellable,
+                                             GError       **error);
+
+/* Blocking: like atelier_image_decode_bytes(), scaled so that the longer
+ * side is at most @max_side (<= 0: as stored), with
+ * ATELIER_IMAGE_MAX_PIXELS as the limit. */
+GdkPixbuf *atelier_image_decode_bytes_fit   (GBytes        *bytes,
+                                             int            max_side,
                                              GCancellable  *cancellable,
                                              GError       **error);
 

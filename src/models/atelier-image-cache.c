@@ -27,7 +27,9 @@
 #include <sys/resource.h>
 #endif
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 
 #include "atelier-api-error.h"
 #include "atelier-http-private.h"
@@ -52,6 +54,7 @@ struct _AtelierImageCache
 
   SoupSession  *session;
   char         *dir;
+  GPtrArray    *local_dirs;      /* (element-type utf8) NULL-terminated */
   gsize         memory_limit;
   guint         max_downloads;
 
@@ -140,6 +143,7 @@ typedef struct
   char     *mem_key;     /* NULL: not kept in memory */
   char     *disk_path;   /* NULL: not kept on disk */
   char     *local_path;  /* file:// URLs */
+  GStrv     local_dirs;  /* where they may be: a copy of the cache's */
   GBytes   *bytes;       /* downloaded */
 } Load;
 
@@ -150,6 +154,7 @@ load_free (Load *load)
   g_free (load->mem_key);
   g_free (load->disk_path);
   g_free (load->local_path);
+  g_strfreev (load->local_dirs);
   g_clear_pointer (&load->bytes, g_bytes_unref);
   g_free (load);
 }
@@ -312,62 +317,51 @@ atelier_image_cache_lookup (AtelierImageCache *self,
 
 /* Decoding, in the workers */
 
-static void
-size_prepared_cb (GdkPixbufLoader *loader,
-                  int              width,
-                  int              height,
-                  gpointer         user_data)
+/* Checks the local file @path: only regular files (no FIFO, no device)
+ * of at most ATELIER_HTTP_MAX_IMAGE_BYTES inside one of @dirs (the
+ * library's folders), both canonicalised, so that neither ".." nor a
+ * symbolic link leads out. Returns the canonical path. */
+static char *
+check_local_file (const char         *path,
+                  const char * const *dirs,
+                  GError            **error)
 {
-  int max_side = GPOINTER_TO_INT (user_data);
-  int longer = MAX (width, height);
+  g_autofree char *real = realpath (path, NULL);
+  gboolean inside = FALSE;
+  GStatBuf info;
 
-  if (longer > max_side)
-    gdk_pixbuf_loader_set_size (loader,
-                                MAX (1, (int) ((gint64) width * max_side / longer)),
-                                MAX (1, (int) ((gint64) height * max_side / longer)));
-}
-
-/* @bytes scaled while decoding to at most @max_side, upright. The format
- * is sniffed: gdk-pixbuf's own guess needs the shared MIME database. */
-static GdkPixbuf *
-decode_bytes (GBytes  *bytes,
-              int      max_side,
-              GError **error)
-{
-  gsize length;
-  const guint8 *data = g_bytes_get_data (bytes, &length);
-  const char *mime_type = atelier_image_sniff_mime_type (data, length);
-  g_autoptr(GdkPixbufLoader) loader = NULL;
-  GdkPixbuf *pixbuf;
-
-  if (mime_type == NULL)
+  if (real == NULL)
     {
-      g_set_error_literal (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE,
-                           "Not an image in a known format");
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "%s", g_strerror (saved_errno));
       return NULL;
     }
 
-  loader = gdk_pixbuf_loader_new_with_mime_type (mime_type, error);
-  if (loader == NULL)
-    return NULL;
-
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared_cb),
-                    GINT_TO_POINTER (max_side));
-
-  if (!gdk_pixbuf_loader_write_bytes (loader, bytes, error))
-    return NULL;
-  if (!gdk_pixbuf_loader_close (loader, error))
-    return NULL;
-
-  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
-  if (pixbuf == NULL)
+  for (guint i = 0; dirs != NULL && dirs[i] != NULL && !inside; i++)
     {
-      g_set_error_literal (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_CORRUPT_IMAGE,
-                           "The image data is incomplete");
+      g_autofree char *root = realpath (dirs[i], NULL);
+      gsize len = root != NULL ? strlen (root) : 0;
+
+      inside = root != NULL && strncmp (real, root, len) == 0 && real[len] == '/';
+    }
+
+  if (!inside || g_stat (real, &info) != 0 || !S_ISREG (info.st_mode))
+    {
+      g_propagate_error (error, _atelier_http_error_for_refused_image ());
       return NULL;
     }
 
-  return gdk_pixbuf_apply_embedded_orientation (pixbuf);
+  if (info.st_size > ATELIER_HTTP_MAX_IMAGE_BYTES)
+    {
+      g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_TOO_LARGE,
+                   _("The image is too large (over %d MiB); it was not read."),
+                   ATELIER_HTTP_MAX_IMAGE_BYTES / (1024 * 1024));
+      return NULL;
+    }
+
+  return g_steal_pointer (&real);
 }
 
 /* Writes @pixbuf as the thumbnail at @path, atomically. Failures only
@@ -437,7 +431,7 @@ work_func (gpointer data,
         {
           g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
 
-          pixbuf = decode_bytes (bytes, max_side, NULL);
+          pixbuf = atelier_image_decode_bytes_fit (bytes, max_side, NULL, NULL);
           /* A damaged cache file is fetched again. */
           if (pixbuf == NULL)
             g_unlink (load->disk_path);
@@ -445,10 +439,13 @@ work_func (gpointer data,
 
       if (pixbuf == NULL && load->local_path != NULL)
         {
-          g_autoptr(GFile) file = g_file_new_for_path (load->local_path);
+          g_autofree char *real = check_local_file (load->local_path,
+                                                    (const char * const *) load->local_dirs, &error);
+          g_autoptr(GFile) file = real != NULL ? g_file_new_for_path (real) : NULL;
 
-          pixbuf = atelier_image_load_scaled (file, max_side, NULL, NULL,
-                                              g_task_get_cancellable (task), &error);
+          if (file != NULL)
+            pixbuf = atelier_image_load_scaled (file, max_side, NULL, NULL,
+                                                g_task_get_cancellable (task), &error);
           if (pixbuf == NULL)
             {
               g_task_return_error (task, g_steal_pointer (&error));
@@ -466,7 +463,7 @@ work_func (gpointer data,
     }
   else
     {
-      pixbuf = decode_bytes (load->bytes, max_side, &error);
+      pixbuf = atelier_image_decode_bytes_fit (load->bytes, max_side, NULL, &error);
       if (pixbuf == NULL)
         {
           g_task_return_error (task, g_steal_pointer (&error));
@@ -545,18 +542,18 @@ download_done_cb (GObject      *source,
   g_autoptr(GTask) outer = user_data;
   AtelierImageCache *self = g_task_get_source_object (outer);
   Load *load = g_task_get_task_data (outer);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   guint status;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  bytes = _atelier_http_fetch_finish (result, &msg, &error);
   self->n_downloading--;
   pump_downloads (self);
 
   if (bytes == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || error->domain == ATELIER_API_ERROR)
         g_task_return_error (outer, g_steal_pointer (&error));
       else
         g_task_return_error (outer, _atelier_http_error_for_transport (error));
@@ -588,25 +585,18 @@ pump_downloads (AtelierImageCache *self)
     {
       g_autoptr(GTask) outer = g_queue_pop_head (&self->waiting);
       Load *load = g_task_get_task_data (outer);
-      g_autoptr(SoupMessage) msg = NULL;
       GCancellable *cancellable;
 
       if (g_task_return_error_if_cancelled (outer))
         continue;
 
-      msg = soup_message_new ("GET", load->url);
-      if (msg == NULL)
-        {
-          g_task_return_new_error (outer, ATELIER_API_ERROR, ATELIER_API_ERROR_INSECURE_URL,
-                                   "Not a valid image address");
-          continue;
-        }
-
       cancellable = g_task_get_cancellable (outer);
       self->n_downloading++;
       self->download_count++;
-      soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                        download_done_cb, g_steal_pointer (&outer));
+      /* Redirects (to https or loopback only) and the size cap: there. */
+      _atelier_http_fetch_async (self->session, "GET", load->url, NULL, NULL, NULL, NULL,
+                                 ATELIER_HTTP_MAX_IMAGE_BYTES, NULL, NULL, cancellable,
+                                 download_done_cb, g_steal_pointer (&outer));
     }
 }
 
@@ -684,10 +674,16 @@ atelier_image_cache_load_async (AtelierImageCache   *self,
       load->local_path = g_file_get_path (file);
       if (load->local_path == NULL)
         {
-          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                                   "Not a local file");
+          g_task_return_error (task, _atelier_http_error_for_refused_image ());
           return;
         }
+      load->local_dirs = g_strdupv ((GStrv) self->local_dirs->pdata);
+    }
+  else if (!_atelier_http_url_is_fetchable (url))
+    {
+      /* A server's file:, data: or plain http:// address: never fetched. */
+      g_task_return_error (task, _atelier_http_error_for_refused_image ());
+      return;
     }
 
   if (size > 0)
@@ -719,16 +715,19 @@ atelier_image_cache_load_finish (AtelierImageCache  *self,
 }
 
 static void
-read_local_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+read_local_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
 {
-  g_autoptr(GTask) task = user_data;
+  Load *load = task_data;
+  g_autofree char *real = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
   GError *error = NULL;
 
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+  real = check_local_file (load->local_path, (const char * const *) load->local_dirs, &error);
+  if (real == NULL || !g_file_get_contents (real, &contents, &length, &error))
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, g_bytes_new_take (g_steal_pointer (&contents), length),
@@ -753,8 +752,22 @@ atelier_image_cache_download_async (AtelierImageCache   *self,
   if (g_str_has_prefix (url, "file:"))
     {
       g_autoptr(GFile) file = g_file_new_for_uri (url);
+      Load *load = g_task_get_task_data (task);
 
-      g_file_load_contents_async (file, cancellable, read_local_cb, g_steal_pointer (&task));
+      load->local_path = g_file_get_path (file);
+      if (load->local_path == NULL)
+        {
+          g_task_return_error (task, _atelier_http_error_for_refused_image ());
+          return;
+        }
+      load->local_dirs = g_strdupv ((GStrv) self->local_dirs->pdata);
+      g_task_run_in_thread (task, read_local_thread);
+      return;
+    }
+
+  if (!_atelier_http_url_is_fetchable (url))
+    {
+      g_task_return_error (task, _atelier_http_error_for_refused_image ());
       return;
     }
 
@@ -770,6 +783,21 @@ atelier_image_cache_download_finish (AtelierImageCache  *self,
 }
 
 /* Settings and counters */
+
+void
+atelier_image_cache_add_local_dir (AtelierImageCache *self,
+                                   const char        *dir)
+{
+  g_return_if_fail (ATELIER_IS_IMAGE_CACHE (self));
+  g_return_if_fail (dir != NULL && g_path_is_absolute (dir));
+
+  for (guint i = 0; i < self->local_dirs->len; i++)
+    {
+      if (g_str_equal (g_ptr_array_index (self->local_dirs, i), dir))
+        return;
+    }
+  g_ptr_array_add (self->local_dirs, g_strdup (dir));
+}
 
 const char *
 atelier_image_cache_get_dir (AtelierImageCache *self)
@@ -845,6 +873,7 @@ atelier_image_cache_finalize (GObject *object)
 
   g_assert (self->waiting.length == 0);
   g_clear_object (&self->session);
+  g_ptr_array_unref (self->local_dirs);
   g_hash_table_unref (self->entries);
   g_free (self->dir);
 
@@ -866,6 +895,9 @@ atelier_image_cache_init (AtelierImageCache *self)
   self->memory_limit = DEFAULT_MEMORY_LIMIT;
   self->max_downloads = DEFAULT_MAX_DOWNLOADS;
   self->entries = g_hash_table_new (g_str_hash, g_str_equal);
+  self->local_dirs = g_ptr_array_new_null_terminated (1, g_free, TRUE);
+  g_ptr_array_add (self->local_dirs,
+                   g_build_filename (g_get_user_data_dir (), "atelier", "library", NULL));
   g_queue_init (&self->lru);
   g_queue_init (&self->waiting);
   /* Exclusive: its threads are niced (lower_thread_priority()), and must

@@ -15,7 +15,16 @@
  * whoever shows it: renderers keep a copy of each texture they drew for
  * as long as the texture lives.
  *
- * URLs may be http(s):// or file:// (images of the local library).
+ * URLs are fetched only when https://, or http:// on a loopback address
+ * (the sandbox); file:// URLs only inside the folders given with
+ * atelier_image_cache_add_local_dir() (the library's originals; the
+ * default library folder is one from the start), regular files of at most
+ * ATELIER_HTTP_MAX_IMAGE_BYTES. Any other address (a server's file:///dev/zero,
+ * plain http:// to another host) fails with ATELIER_API_ERROR_INSECURE_URL
+ * and is never opened. Downloads stop at 64 MiB
+ * (ATELIER_API_ERROR_TOO_LARGE), redirects are followed to https only,
+ * and an image whose header declares more than ATELIER_IMAGE_MAX_PIXELS is
+ * refused before decoding (GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -37,6 +46,11 @@ G_DECLARE_FINAL_TYPE (AtelierImageCache, atelier_image_cache, ATELIER, IMAGE_CAC
 AtelierImageCache *atelier_image_cache_new                (SoupSession        *session,
                                                            const char         *cache_dir);
 const char        *atelier_image_cache_get_dir            (AtelierImageCache  *self);
+
+/* File URLs inside @dir (absolute; it need not exist yet) may be loaded:
+ * the library calls it for its folder. */
+void               atelier_image_cache_add_local_dir      (AtelierImageCache  *self,
+                                                           const char         *dir);
 
 /* Limits: memory (bytes of decoded pixels, default 32 MiB: about 300
  * thumbnails of 192 px) and downloads at a time (default 6). */

@@ -827,6 +827,8 @@ atelier_library_new (AtelierImageCache *cache,
   self->cache = g_object_ref (cache);
   self->dir = dir != NULL ? g_strdup (dir)
                           : g_build_filename (g_get_user_data_dir (), "atelier", "library", NULL);
+  /* The cache opens file URLs in here only (a server's are refused). */
+  atelier_image_cache_add_local_dir (cache, self->dir);
 
   return self;
 }

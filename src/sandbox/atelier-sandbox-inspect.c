@@ -52,6 +52,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "atelier-image-utils.h"
 #include "atelier-sandbox-private.h"
 
 #define STATS_MAX_SIDE      512
@@ -376,94 +377,19 @@ _atelier_sandbox_inspect_pixbuf (GdkPixbuf  *pixbuf,
   return json_node_init_object (json_node_alloc (), object);
 }
 
-/* gdk-pixbuf picks a loader from the MIME database, which may be missing
- * (isolated tests, minimal systems): recognize the common formats by their
- * signature first. */
-static const char *
-sniff_loader (GBytes *bytes)
-{
-  static const struct { const char *magic; gsize offset; gsize length; const char *loader; } formats[] = {
-    { "\xff\xd8\xff", 0, 3, "jpeg" },
-    { "\x89PNG\r\n\x1a\n", 0, 8, "png" },
-    { "GIF8", 0, 4, "gif" },
-    { "WEBP", 8, 4, "webp" },
-    { "BM", 0, 2, "bmp" },
-  };
-  gsize size = 0;
-  const guchar *data = g_bytes_get_data (bytes, &size);
-
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      if (size >= formats[i].offset + formats[i].length &&
-          memcmp (data + formats[i].offset, formats[i].magic, formats[i].length) == 0)
-        return formats[i].loader;
-    }
-
-  return NULL;
-}
-
-static GdkPixbuf *
-decode_with_loader (const char  *type,
-                    GBytes      *bytes,
-                    GError     **error)
-{
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_type (type, NULL);
-  GdkPixbuf *pixbuf;
-
-  /* A format without a loader here: let the stream API try. */
-  if (loader == NULL)
-    return NULL;
-
-  if (!gdk_pixbuf_loader_write_bytes (loader, bytes, error) ||
-      !gdk_pixbuf_loader_close (loader, error))
-    {
-      gdk_pixbuf_loader_close (loader, NULL);
-      return NULL;
-    }
-
-  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
-  if (pixbuf == NULL)
-    {
-      g_set_error_literal (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_CORRUPT_IMAGE, "No image decoded");
-      return NULL;
-    }
-
-  return g_object_ref (pixbuf);
-}
-
+/* Uploads are anyone's bytes: the header's size is checked before a
+ * pixel is decoded (atelier_image_decode_bytes()), so a decompression
+ * bomb is refused rather than allocated. */
 JsonNode *
 _atelier_sandbox_inspect_bytes (GBytes      *bytes,
                                 const char  *class_name,
                                 GError     **error)
 {
   g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autoptr(GdkPixbuf) oriented = NULL;
-  const char *type = sniff_loader (bytes);
 
-  if (type != NULL)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      pixbuf = decode_with_loader (type, bytes, &local_error);
-      if (pixbuf == NULL && local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-    }
-
+  pixbuf = atelier_image_decode_bytes (bytes, 0, ATELIER_IMAGE_MAX_PIXELS, NULL, NULL, NULL, error);
   if (pixbuf == NULL)
-    {
-      g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
+    return NULL;
 
-      pixbuf = gdk_pixbuf_new_from_stream (stream, NULL, error);
-      if (pixbuf == NULL)
-        return NULL;
-    }
-
-  oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
-  if (oriented == NULL)
-    oriented = g_object_ref (pixbuf);
-
-  return _atelier_sandbox_inspect_pixbuf (oriented, class_name);
+  return _atelier_sandbox_inspect_pixbuf (pixbuf, class_name);
 }
