@@ -23,6 +23,9 @@ atelier_test_server_new (void)
   atelier_sandbox_server_set_prompt_delay_ms (server, 200);
   atelier_sandbox_server_set_fal_delay_ms (server, 200);
   atelier_sandbox_server_set_image_size (server, 256);
+  /* /__sandbox/faults over HTTP, behind the key (the app's own sandbox
+   * has them off). */
+  atelier_sandbox_server_set_test_controls (server, TRUE);
   atelier_sandbox_server_start (server, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (atelier_sandbox_server_get_port (server), >, 0);

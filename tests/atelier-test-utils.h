@@ -12,7 +12,8 @@
 G_BEGIN_DECLS
 
 /* A sandbox server on 127.0.0.1, random port, in a fresh temporary data
- * dir, with short delays (training 200 ms, prompts 200 ms, fal 200 ms). */
+ * dir, with short delays (training 200 ms, prompts 200 ms, fal 200 ms),
+ * any non-empty key accepted and the HTTP test controls on. */
 AtelierSandboxServer *atelier_test_server_new       (void);
 /* Stops the server, removes its data dir, asserts it is finalized. */
 void                  atelier_test_server_free      (AtelierSandboxServer *server);

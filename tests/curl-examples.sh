@@ -31,11 +31,21 @@ for _ in $(seq 1 100); do
   grep -q "listening" "$work/server.log" 2>/dev/null && break
   sleep 0.05
 done
-grep -q "listening on http://127.0.0.1:$port" "$work/server.log" || fail "server did not start: $(cat "$work/server.log")"
+grep -q "listening on http://127.0.0.1:$port" "$work/server.log" || fail "server did not start"
+
+# Without --api-key the server makes a key and prints it, once, on its own line.
+API_KEY=$(sed -n 's/^Atelier sandbox API key: \(sandbox-[0-9a-f]\{32\}\)$/\1/p' "$work/server.log")
+[ -n "$API_KEY" ] || fail "no generated key printed"
+[ "$(grep -c "$API_KEY" "$work/server.log")" = 1 ] || fail "the key is printed more than once"
+echo "ok - a random key is generated and printed"
 
 API="http://127.0.0.1:$port"
-API_KEY="sd_example"
 AUTH=(-H "Authorization: Bearer $API_KEY")
+
+# Only that key
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer sd_example" "$API/tunes")
+[ "$code" = 401 ] || fail "another key: 401 expected, got $code"
+echo "ok - another key is refused"
 
 # Photos for the multipart examples
 for i in 1 2 3 4; do
@@ -176,10 +186,30 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$API/tunes")
 [ "$code" = 401 ] || fail "401 expected, got $code"
 echo "ok - 401 without a key"
 
+# A browser's cross-origin POST, and a DNS-rebound Host
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "${AUTH[@]}" -H "Origin: https://attacker.example" \
+  -H "Content-Type: text/plain" --data '{"kind": "status"}' "$API/__sandbox/faults")
+[ "$code" = 403 ] || fail "Origin: 403 expected, got $code"
+echo "ok - a request with an Origin is refused"
+code=$(curl -s -o /dev/null -w '%{http_code}' "${AUTH[@]}" -H "Host: attacker.example:$port" "$API/tunes")
+[ "$code" = 421 ] || fail "foreign Host: 421 expected, got $code"
+echo "ok - a foreign Host is refused"
+
+# Test controls: on in the standalone server, behind the key
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$API/__sandbox/faults" \
+  -d '{"method": "GET", "path": "/packs", "kind": "status", "status": 503, "times": 1}')
+[ "$code" = 401 ] || fail "faults without a key: 401 expected, got $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "${AUTH[@]}" "$API/__sandbox/faults" \
+  -d '{"method": "GET", "path": "/packs", "kind": "status", "status": 503, "times": 1}')
+[ "$code" = 201 ] || fail "faults: 201 expected, got $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' "${AUTH[@]}" "$API/packs")
+[ "$code" = 503 ] || fail "the fault: 503 expected, got $code"
+echo "ok - test controls behind the key"
+
 # fal queue
-submit=$(curl -sf -X POST -H "Authorization: Key fal_x" -H "Content-Type: application/json" \
+submit=$(curl -sf -X POST -H "Authorization: Key $API_KEY" -H "Content-Type: application/json" \
   --data '{"prompt": "Man cyberpunk, synthwave night city"}' "$API/fal-ai/ip-adapter-face-id")
 check "fal submit" "$submit" 'has("request_id") and has("status_url") and has("response_url") and has("cancel_url")'
 status_url=$(echo "$submit" | jq -r .status_url)
-check "fal status" "$(curl -s -H "Authorization: Key fal_x" "$status_url")" '.status | IN("IN_QUEUE", "IN_PROGRESS", "COMPLETED")'
+check "fal status" "$(curl -s -H "Authorization: Key $API_KEY" "$status_url")" '.status | IN("IN_QUEUE", "IN_PROGRESS", "COMPLETED")'
 

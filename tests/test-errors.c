@@ -547,6 +547,7 @@ test_dropped_after_create (Fixture       *fixture,
 
   url = atelier_astria_client_build_url (fixture->client, "/__sandbox/faults");
   control = soup_message_new ("POST", url);
+  soup_message_headers_replace (soup_message_get_request_headers (control), "Authorization", "Bearer sd_test");
   soup_message_set_request_body_from_bytes (control, "application/json",
                                             g_bytes_new_static (json, strlen (json)));
   body = soup_session_send_and_read (atelier_astria_client_get_session (fixture->client), control, NULL, &error);

@@ -26,12 +26,30 @@ typedef struct
 static const char *expected_warning;
 static guint expected_warning_count;
 
+/* Every message logged, at every level (debug too), while set. */
+static GMutex captured_lock;
+static GString *captured_log;
+
 static GLogWriterOutput
 test_log_writer (GLogLevelFlags   level,
                  const GLogField *fields,
                  gsize            n_fields,
                  gpointer         user_data)
 {
+  g_mutex_lock (&captured_lock);
+  for (gsize i = 0; i < n_fields && captured_log != NULL; i++)
+    {
+      if (g_str_equal (fields[i].key, "MESSAGE"))
+        {
+          if (fields[i].length < 0)
+            g_string_append (captured_log, fields[i].value);
+          else
+            g_string_append_len (captured_log, fields[i].value, fields[i].length);
+          g_string_append_c (captured_log, '\n');
+        }
+    }
+  g_mutex_unlock (&captured_lock);
+
   for (gsize i = 0; i < n_fields && expected_warning != NULL; i++)
     {
       if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 &&
@@ -1649,12 +1667,24 @@ static void
 test_fault_control (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(SoupMessage) add = new_message_full (f, "POST", "/__sandbox/faults", NULL);
-  g_autoptr(SoupMessage) clear = new_message_full (f, "DELETE", "/__sandbox/faults", NULL);
-  g_autoptr(SoupMessage) bad = new_message_full (f, "POST", "/__sandbox/faults", NULL);
+  g_autoptr(SoupMessage) add = new_message (f, "POST", "/__sandbox/faults");
+  g_autoptr(SoupMessage) clear = new_message (f, "DELETE", "/__sandbox/faults");
+  g_autoptr(SoupMessage) bad = new_message (f, "POST", "/__sandbox/faults");
+  g_autoptr(SoupMessage) no_key = new_message_full (f, "POST", "/__sandbox/faults", NULL);
+  g_autoptr(SoupMessage) no_key_clear = new_message_full (f, "DELETE", "/__sandbox/faults", NULL);
+  g_autoptr(SoupMessage) fal_key = new_message_full (f, "DELETE", "/__sandbox/faults", "Key " API_KEY);
   g_autoptr(GBytes) added = NULL;
   g_autoptr(GBytes) cleared = NULL;
   g_autoptr(GBytes) rejected = NULL;
+  g_autoptr(GBytes) refused = NULL;
+  g_autoptr(GBytes) refused_clear = NULL;
+  g_autoptr(GBytes) fal_cleared = NULL;
+
+  /* Behind the key, like the API */
+  set_json_body (no_key, "{\"kind\":\"status\",\"status\":500}");
+  refused = send_message (f, no_key, SOUP_STATUS_UNAUTHORIZED);
+  g_assert_cmpuint (request_status (f, "GET", "/prompts"), ==, SOUP_STATUS_OK);
+  fal_cleared = send_message (f, fal_key, SOUP_STATUS_NO_CONTENT);
 
   /* As curl -d sends it: JSON labelled as a form */
   {
@@ -1667,6 +1697,8 @@ test_fault_control (Fixture       *f,
   added = send_message (f, add, SOUP_STATUS_CREATED);
   g_assert_cmpuint (request_status (f, "GET", "/prompts"), ==, 503);
   g_assert_cmpuint (request_status (f, "GET", "/prompts"), ==, 503);
+  refused_clear = send_message (f, no_key_clear, SOUP_STATUS_UNAUTHORIZED);
+  g_assert_cmpuint (request_status (f, "GET", "/prompts"), ==, 503);
 
   cleared = send_message (f, clear, SOUP_STATUS_NO_CONTENT);
   g_assert_cmpuint (request_status (f, "GET", "/prompts"), ==, SOUP_STATUS_OK);
@@ -1676,7 +1708,7 @@ test_fault_control (Fixture       *f,
 
   /* Neither the control API nor images are logged */
   g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, NULL, "/__sandbox"), ==, 0);
-  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/prompts"), ==, 3);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "GET", "/prompts"), ==, 5);
 }
 
 static void
@@ -1781,9 +1813,15 @@ test_crafted_json (Fixture       *f,
 {
   static const char * const prefixes[] = { "['\"',", "/*\"*/", "[/*\"*/" };
   static const char * const content_types[] = { "text/plain", NULL, "application/json" };
+  static const char * const keys[] = { "Bearer " API_KEY, "Key " API_KEY, NULL };
   gint64 tune_id = create_fast_tune (f, "crafted");
   g_autofree char *prompts = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts", tune_id);
-  const char *paths[] = { "/__sandbox/faults", prompts };
+  g_autofree char *prompt = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts/1", tune_id);
+  /* Every family of routes: controls, tunes, prompts, likes, packs,
+   * inspect, themes, fal's queue, and nothing at all. */
+  const char *paths[] = { "/__sandbox/faults", "/tunes", prompts, prompt, "/prompts/1/likes",
+                          "/p/1/tunes", "/images/inspect", "/themes", "/fal-ai/ip-adapter-face-id",
+                          "/fal-ai/ip-adapter-face-id/requests/x/cancel", "/nothing" };
 
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
     {
@@ -1798,18 +1836,22 @@ test_crafted_json (Fixture       *f,
 
       for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
         {
-          for (guint k = 0; k < G_N_ELEMENTS (content_types); k++)
+          for (guint k = 0; k < G_N_ELEMENTS (content_types) * G_N_ELEMENTS (keys); k++)
             {
-              g_autoptr(SoupMessage) msg = new_message (f, "POST", paths[j]);
+              const char *key = keys[k % G_N_ELEMENTS (keys)];
+              const char *method = g_str_has_suffix (paths[j], "/cancel") ? "PUT" : "POST";
+              g_autoptr(SoupMessage) msg = new_message_full (f, method, paths[j], key);
               g_autoptr(GBytes) answer = NULL;
               g_autoptr(JsonNode) still = NULL;
               g_autoptr(GError) error = NULL;
               guint status;
 
-              soup_message_set_request_body_from_bytes (msg, content_types[k], body);
+              soup_message_set_request_body_from_bytes (msg, content_types[k / G_N_ELEMENTS (keys)], body);
               answer = soup_session_send_and_read (f->session, msg, NULL, &error);
               g_assert_no_error (error);
               status = soup_message_get_status (msg);
+              if (key == NULL)
+                g_assert_cmpuint (status, ==, SOUP_STATUS_UNAUTHORIZED);
               g_assert_cmpuint (status, >=, 400);
               g_assert_cmpuint (status, <, 500);
 
@@ -1817,6 +1859,490 @@ test_crafted_json (Fixture       *f,
             }
         }
     }
+}
+
+/* Access: Host, Origin, the key, the test controls */
+
+/* Sends @request as written to the server and returns the status of the
+ * answer; @answer_out gets the whole answer. */
+static guint
+raw_request (Fixture     *f,
+             const char  *request,
+             char       **answer_out)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  GInputStream *input;
+  guint64 status = 0;
+  char buffer[4096];
+  gssize n;
+
+  g_socket_client_set_enable_proxy (client, FALSE);
+  g_socket_client_set_timeout (client, 10);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                atelier_sandbox_server_get_port (f->server), NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             request, strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  while ((n = g_input_stream_read (input, buffer, sizeof buffer, NULL, &error)) > 0)
+    g_string_append_len (answer, buffer, n);
+  g_assert_no_error (error);
+
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 ") || g_str_has_prefix (answer->str, "HTTP/1.0 "));
+  g_assert_cmpuint (answer->len, >=, 12);
+  code = g_strndup (answer->str + 9, 3);
+  g_assert_true (g_ascii_string_to_unsigned (code, 10, 100, 599, &status, NULL));
+  if (answer_out != NULL)
+    *answer_out = g_string_free (g_steal_pointer (&answer), FALSE);
+
+  return (guint) status;
+}
+
+/* "GET @path" with @host (NULL: none) and @extra header lines. */
+static guint
+raw_get (Fixture    *f,
+         const char *path,
+         const char *host,
+         const char *extra)
+{
+  g_autofree char *request = NULL;
+  g_autofree char *host_line = host ? g_strdup_printf ("Host: %s\r\n", host) : g_strdup ("");
+
+  request = g_strdup_printf ("GET %s HTTP/%s\r\n%s%sConnection: close\r\n\r\n",
+                             path, host ? "1.1" : "1.0", host_line, extra ? extra : "");
+
+  return raw_request (f, request, NULL);
+}
+
+/* A refused request, as the log keeps it: nothing but where it went. */
+static void
+assert_bare_request (AtelierSandboxRequest *request)
+{
+  g_auto(GStrv) names = atelier_sandbox_request_dup_field_names (request);
+
+  g_assert_nonnull (atelier_sandbox_request_get_path (request));
+  g_assert_null (atelier_sandbox_request_get_header (request, "Authorization"));
+  g_assert_null (atelier_sandbox_request_get_header (request, "Host"));
+  g_assert_cmpuint (g_strv_length (names), ==, 0);
+  g_assert_cmpuint (atelier_sandbox_request_get_files (request)->len, ==, 0);
+  g_assert_null (atelier_sandbox_request_get_json (request));
+  g_assert_cmpuint (atelier_sandbox_request_get_body_length (request), ==, 0);
+}
+
+static char *
+seeded_image_path (Fixture *f)
+{
+  gint64 tune_id = atelier_sandbox_server_seed_tune (f->server, "access", "man", TRUE);
+  gint64 prompt_id = atelier_sandbox_server_seed_prompt (f->server, tune_id, "access", 1);
+
+  return g_strdup_printf ("/sandbox/images/%" G_GINT64_FORMAT "/0.jpg", prompt_id);
+}
+
+/* Only Hosts that name this server: a DNS rebinding gives another name. */
+static void
+test_access_host (Fixture       *f,
+                  gconstpointer  data)
+{
+  guint port = atelier_sandbox_server_get_port (f->server);
+  g_autofree char *own = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autofree char *localhost = g_strdup_printf ("LocalHost:%u", port);
+  g_autofree char *rebound = g_strdup_printf ("attacker.example:%u", port);
+  g_autofree char *other_port = g_strdup_printf ("127.0.0.1:%u", port == 65535 ? 1 : port + 1);
+  g_autofree char *image = seeded_image_path (f);
+  g_autofree char *answer = NULL;
+  g_autofree char *twice = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  const char *key = "Authorization: Bearer " API_KEY "\r\n";
+
+  g_assert_cmpuint (raw_get (f, "/tunes", own, key), ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (raw_get (f, "/tunes", localhost, key), ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (raw_get (f, "/tunes", rebound, key), ==, SOUP_STATUS_MISDIRECTED_REQUEST);
+  g_assert_cmpuint (raw_get (f, "/tunes", other_port, key), ==, SOUP_STATUS_MISDIRECTED_REQUEST);
+  g_assert_cmpuint (raw_get (f, "/tunes", "127.0.0.1", key), ==, SOUP_STATUS_MISDIRECTED_REQUEST);
+  g_assert_cmpuint (raw_get (f, "/tunes", NULL, key), ==, SOUP_STATUS_MISDIRECTED_REQUEST);
+  g_assert_cmpuint (raw_get (f, "/fal-ai/ip-adapter-face-id/requests/x/status", rebound,
+                             "Authorization: Key " API_KEY "\r\n"), ==, SOUP_STATUS_MISDIRECTED_REQUEST);
+  g_assert_cmpuint (raw_get (f, "/__sandbox/faults", rebound, key), ==, SOUP_STATUS_MISDIRECTED_REQUEST);
+
+  /* Images need no key, but the right Host */
+  g_assert_cmpuint (raw_get (f, image, own, NULL), ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (raw_get (f, image, rebound, NULL), ==, SOUP_STATUS_MISDIRECTED_REQUEST);
+  g_assert_cmpuint (raw_get (f, image, NULL, NULL), ==, SOUP_STATUS_MISDIRECTED_REQUEST);
+
+  /* A clear JSON error */
+  twice = g_strdup_printf ("GET /tunes HTTP/1.1\r\nHost: %s\r\n%sConnection: close\r\n\r\n", rebound, key);
+  g_assert_cmpuint (raw_request (f, twice, &answer), ==, SOUP_STATUS_MISDIRECTED_REQUEST);
+  g_assert_nonnull (strstr (answer, "{\"error\":\"Misdirected request: the Host header"));
+  g_clear_pointer (&twice, g_free);
+  g_clear_pointer (&answer, g_free);
+
+  /* Two Host headers never name it */
+  twice = g_strdup_printf ("GET /tunes HTTP/1.1\r\nHost: %s\r\nHost: %s\r\n%sConnection: close\r\n\r\n",
+                           own, rebound, key);
+  g_assert_cmpuint (raw_request (f, twice, NULL), >=, 400);
+
+  /* None of them reached the API */
+  requests = atelier_sandbox_server_dup_requests (f->server);
+  g_assert_cmpuint (requests->len, >=, 9);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      if (i != 0 && i != 1)
+        assert_bare_request (g_ptr_array_index (requests, i));
+    }
+}
+
+/* Browsers say where a cross-origin fetch or POST comes from; the app's
+ * libsoup client never sends Origin (test-client and test-errors go
+ * through this check with it). */
+static void
+test_access_origin (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(SoupMessage) plain = new_message (f, "POST", "/__sandbox/faults");
+  g_autoptr(SoupMessage) with_origin = new_message (f, "POST", "/__sandbox/faults");
+  g_autoptr(SoupMessage) image_origin = NULL;
+  g_autoptr(SoupMessage) api_origin = new_message (f, "GET", "/tunes");
+  g_autoptr(SoupMessage) null_origin = new_message (f, "GET", "/tunes");
+  g_autoptr(GBytes) refused = NULL;
+  g_autoptr(GBytes) refused_image = NULL;
+  g_autoptr(GBytes) refused_null = NULL;
+  g_autoptr(JsonNode) error = NULL;
+  g_autoptr(AtelierSandboxRequest) last = NULL;
+  g_autoptr(JsonNode) tunes = NULL;
+  g_autofree char *image = seeded_image_path (f);
+  const char *json = "{\"kind\":\"status\",\"status\":500}";
+  g_autoptr(GBytes) body = g_bytes_new_static (json, strlen (json));
+
+  /* A text/plain POST needs no CORS preflight */
+  soup_message_headers_replace (soup_message_get_request_headers (with_origin), "Origin", "https://attacker.example");
+  soup_message_set_request_body_from_bytes (with_origin, "text/plain", body);
+  refused = send_message (f, with_origin, SOUP_STATUS_FORBIDDEN);
+  g_assert_cmpuint (request_status (f, "GET", "/prompts"), ==, SOUP_STATUS_OK);
+
+  soup_message_headers_replace (soup_message_get_request_headers (api_origin), "Origin", "https://attacker.example");
+  error = send_json (f, api_origin, SOUP_STATUS_FORBIDDEN);
+  g_assert_nonnull (strstr (json_object_get_string_member (as_object (error), "error"), "Origin"));
+  soup_message_headers_replace (soup_message_get_request_headers (null_origin), "Origin", "null");
+  refused_null = send_message (f, null_origin, SOUP_STATUS_FORBIDDEN);
+
+  image_origin = new_message_full (f, "GET", image, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (image_origin), "Origin", "https://attacker.example");
+  refused_image = send_message (f, image_origin, SOUP_STATUS_FORBIDDEN);
+
+  /* Without Origin it works, and the session sent none */
+  tunes = get_json (f, "/tunes", SOUP_STATUS_OK);
+  last = atelier_sandbox_server_dup_last_request (f->server, "GET", "/tunes");
+  g_assert_null (atelier_sandbox_request_get_header (last, "Origin"));
+  soup_message_set_request_body_from_bytes (plain, "text/plain", body);
+  g_clear_pointer (&refused, g_bytes_unref);
+  refused = send_message (f, plain, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (request_status (f, "GET", "/prompts"), ==, SOUP_STATUS_INTERNAL_SERVER_ERROR);
+}
+
+/* A request without the key is answered 401 from its headers: its body is
+ * neither decoded nor kept, nor logged, nor is the key it sent. */
+static void
+test_access_unauthenticated (Fixture       *f,
+                             gconstpointer  data)
+{
+  static const char * const wrong[] = { NULL, "Bearer wrong-KEY-MARKER", "Key wrong-KEY-MARKER",
+                                        "Basic d3Jvbmc6S0VZLU1BUktFUg==", "Bearer" };
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GBytes) photo = atelier_test_make_image (32, 32, 1, "jpeg");
+
+  atelier_sandbox_server_set_api_key (f->server, "secret-KEY-MARKER");
+
+  g_mutex_lock (&captured_lock);
+  captured_log = g_string_new (NULL);
+  g_mutex_unlock (&captured_lock);
+
+  for (guint i = 0; i < G_N_ELEMENTS (wrong); i++)
+    {
+      g_autoptr(SoupMessage) json = new_message_full (f, "POST", "/tunes", wrong[i]);
+      g_autoptr(SoupMessage) form = new_message_full (f, "POST", "/themes", wrong[i]);
+      g_autoptr(SoupMessage) fal = new_message_full (f, "POST", "/fal-ai/ip-adapter-face-id", wrong[i]);
+      g_autoptr(SoupMessage) control = new_message_full (f, "POST", "/__sandbox/faults", wrong[i]);
+      g_autoptr(SoupMessage) multipart_msg = NULL;
+      g_autoptr(SoupMultipart) multipart = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
+      const char *urlencoded = "theme%5Btheme%5D=BODY-MARKER";
+      g_autoptr(GBytes) form_body = g_bytes_new_static (urlencoded, strlen (urlencoded));
+      g_autoptr(JsonNode) a = NULL;
+      g_autoptr(JsonNode) b = NULL;
+      g_autoptr(JsonNode) c = NULL;
+      g_autoptr(JsonNode) d = NULL;
+      g_autoptr(JsonNode) e = NULL;
+
+      set_json_body (json, "{\"tune\":{\"title\":\"BODY-MARKER\"}}");
+      a = send_json (f, json, SOUP_STATUS_UNAUTHORIZED);
+      g_assert_cmpstr (json_object_get_string_member (as_object (a), "error"), ==, "Unauthorized");
+      g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (json), "WWW-Authenticate"),
+                       ==, "Bearer");
+
+      soup_message_set_request_body_from_bytes (form, "application/x-www-form-urlencoded", form_body);
+      b = send_json (f, form, SOUP_STATUS_UNAUTHORIZED);
+
+      set_json_body (fal, "{\"prompt\":\"BODY-MARKER\"}");
+      c = send_json (f, fal, SOUP_STATUS_UNAUTHORIZED);
+      g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (fal), "WWW-Authenticate"),
+                       ==, "Key");
+
+      set_json_body (control, "{\"kind\":\"status\",\"status\":500,\"body\":\"BODY-MARKER\"}");
+      d = send_json (f, control, SOUP_STATUS_UNAUTHORIZED);
+
+      soup_multipart_append_form_string (multipart, "tune[title]", "BODY-MARKER");
+      soup_multipart_append_form_file (multipart, "tune[images][]", "BODY-MARKER.jpg", "image/jpeg", photo);
+      {
+        g_autofree char *url = g_strconcat (f->base_url, "/tunes", NULL);
+
+        multipart_msg = soup_message_new_from_multipart (url, multipart);
+      }
+      if (wrong[i] != NULL)
+        soup_message_headers_replace (soup_message_get_request_headers (multipart_msg), "Authorization", wrong[i]);
+      e = send_json (f, multipart_msg, SOUP_STATUS_UNAUTHORIZED);
+    }
+
+  /* Only method and path were kept; no fault added, nothing made */
+  requests = atelier_sandbox_server_dup_requests (f->server);
+  g_assert_cmpuint (requests->len, ==, 4 * G_N_ELEMENTS (wrong));
+  for (guint i = 0; i < requests->len; i++)
+    assert_bare_request (g_ptr_array_index (requests, i));
+  {
+    g_autoptr(SoupMessage) msg = new_message_full (f, "GET", "/tunes", "Bearer secret-KEY-MARKER");
+    g_autoptr(JsonNode) tunes = send_json (f, msg, SOUP_STATUS_OK);
+
+    g_assert_cmpuint (json_array_get_length (as_array (tunes)), ==, 0);
+  }
+
+  g_mutex_lock (&captured_lock);
+  g_assert_null (strstr (captured_log->str, "MARKER"));
+  g_string_free (g_steal_pointer (&captured_log), TRUE);
+  g_mutex_unlock (&captured_lock);
+}
+
+/* The key of the in-app sandbox and of the standalone tool. */
+static void
+test_access_generated_key (void)
+{
+  g_autofree char *a = atelier_sandbox_generate_key ();
+  g_autofree char *b = atelier_sandbox_generate_key ();
+
+  g_assert_true (g_str_has_prefix (a, "sandbox-"));
+  g_assert_cmpuint (strlen (a), ==, strlen ("sandbox-") + 32);
+  for (const char *p = a + strlen ("sandbox-"); *p != '\0'; p++)
+    g_assert_true (g_ascii_isxdigit (*p) && !g_ascii_isupper (*p));
+  g_assert_cmpstr (a, !=, b);
+}
+
+/* Off, /__sandbox/ does not exist, key or not. */
+static void
+test_controls_off (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(SoupMessage) add = new_message (f, "POST", "/__sandbox/faults");
+  g_autoptr(SoupMessage) add_no_key = new_message_full (f, "POST", "/__sandbox/faults", NULL);
+  g_autoptr(SoupMessage) clear = new_message (f, "DELETE", "/__sandbox/faults");
+  g_autoptr(JsonNode) a = NULL;
+  g_autoptr(JsonNode) b = NULL;
+  g_autoptr(JsonNode) c = NULL;
+  g_autoptr(AtelierSandboxServer) plain = NULL;
+
+  /* Off unless asked for */
+  plain = atelier_sandbox_server_new (atelier_sandbox_server_get_data_dir (f->server));
+  g_assert_false (atelier_sandbox_server_get_test_controls (plain));
+  g_clear_object (&plain);
+
+  atelier_sandbox_server_set_test_controls (f->server, FALSE);
+  set_json_body (add, "{\"kind\":\"status\",\"status\":500}");
+  a = send_json (f, add, SOUP_STATUS_NOT_FOUND);
+  set_json_body (add_no_key, "{\"kind\":\"status\",\"status\":500}");
+  b = send_json (f, add_no_key, SOUP_STATUS_NOT_FOUND);
+  c = send_json (f, clear, SOUP_STATUS_NOT_FOUND);
+  g_assert_cmpuint (request_status (f, "GET", "/prompts"), ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (request_status (f, "GET", "/__sandbox"), ==, SOUP_STATUS_NOT_FOUND);
+
+  /* The C helpers work either way */
+  {
+    AtelierSandboxFault fault = { "GET", "/prompts", ATELIER_SANDBOX_FAULT_STATUS, 503, NULL, 0, 0, 1 };
+
+    atelier_sandbox_server_add_fault (f->server, &fault);
+    g_assert_cmpuint (request_status (f, "GET", "/prompts"), ==, 503);
+  }
+}
+
+static void
+test_controls_cap (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *json = "{\"path\":\"/nothing-matches\",\"kind\":\"status\",\"status\":500}";
+  g_autoptr(GString) long_body = g_string_new ("{\"kind\":\"status\",\"body\":\"");
+  g_autoptr(JsonNode) full = NULL;
+  g_autoptr(JsonNode) too_long = NULL;
+
+  for (guint i = 0; i < ATELIER_SANDBOX_MAX_FAULTS; i++)
+    {
+      g_autoptr(SoupMessage) add = new_message (f, "POST", "/__sandbox/faults");
+      g_autoptr(GBytes) answer = NULL;
+
+      set_json_body (add, json);
+      answer = send_message (f, add, SOUP_STATUS_CREATED);
+    }
+
+  {
+    g_autoptr(SoupMessage) add = new_message (f, "POST", "/__sandbox/faults");
+    g_autoptr(SoupMessage) clear = new_message (f, "DELETE", "/__sandbox/faults");
+    g_autoptr(SoupMessage) again = new_message (f, "POST", "/__sandbox/faults");
+    g_autoptr(GBytes) cleared = NULL;
+    g_autoptr(GBytes) added = NULL;
+
+    set_json_body (add, json);
+    full = send_json (f, add, SOUP_STATUS_UNPROCESSABLE_ENTITY);
+    g_assert_nonnull (strstr (json_object_get_string_member (as_object (full), "error"), "Too many faults"));
+
+    cleared = send_message (f, clear, SOUP_STATUS_NO_CONTENT);
+    set_json_body (again, json);
+    added = send_message (f, again, SOUP_STATUS_CREATED);
+  }
+
+  /* A fault's body is capped too */
+  {
+    g_autoptr(SoupMessage) add = new_message (f, "POST", "/__sandbox/faults");
+
+    for (guint i = 0; i < 1024 * 1024 + 1; i++)
+      g_string_append_c (long_body, 'x');
+    g_string_append (long_body, "\"}");
+    set_json_body (add, long_body->str);
+    too_long = send_json (f, add, SOUP_STATUS_UNPROCESSABLE_ENTITY);
+    assert_error_field (too_long, "body");
+  }
+}
+
+/* Training photos are served without a key: their names are 128 random
+ * bits, and nothing else is served under uploads/. */
+static gboolean
+is_random_upload_url (const char *url)
+{
+  return g_regex_match_simple ("^http://127\\.0\\.0\\.1:[0-9]+/sandbox/images/uploads/[0-9a-f]{32}\\.(jpg|png)$",
+                               url, 0, 0);
+}
+
+static JsonNode *
+create_tune_with_photos (Fixture    *f,
+                         const char *title,
+                         GBytes     *photo1,
+                         GBytes     *photo2)
+{
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
+
+  soup_multipart_append_form_string (multipart, "tune[title]", title);
+  soup_multipart_append_form_string (multipart, "tune[name]", "woman");
+  soup_multipart_append_form_string (multipart, "tune[branch]", "fast");
+  soup_multipart_append_form_file (multipart, "tune[images][]", "1.jpg", "image/jpeg", photo1);
+  if (photo2 != NULL)
+    soup_multipart_append_form_file (multipart, "tune[images][]", "2.png", "image/png", photo2);
+
+  return post_form (f, "/tunes", multipart, SOUP_STATUS_CREATED);
+}
+
+static void
+test_uploads_unguessable (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) photo1 = atelier_test_make_image (32, 32, 1, "jpeg");
+  g_autoptr(GBytes) photo2 = atelier_test_make_image (32, 32, 2, "png");
+  g_autoptr(JsonNode) tune = create_tune_with_photos (f, "unguessable", photo1, photo2);
+  JsonArray *orig_images = json_object_get_array_member (as_object (tune), "orig_images");
+  const char *url1 = json_array_get_string_element (orig_images, 0);
+  const char *url2 = json_array_get_string_element (orig_images, 1);
+  g_autoptr(GBytes) served1 = NULL;
+  g_autoptr(GBytes) served2 = NULL;
+
+  g_assert_true (is_random_upload_url (url1));
+  g_assert_true (is_random_upload_url (url2));
+  g_assert_cmpstr (url1, !=, url2);
+
+  /* Without a key, as the image cache fetches them */
+  served1 = download (f, url1, SOUP_STATUS_OK);
+  served2 = download (f, url2, SOUP_STATUS_OK);
+  g_assert_true (g_bytes_equal (served1, photo1));
+  g_assert_true (g_bytes_equal (served2, photo2));
+
+  g_assert_cmpuint (request_status (f, "GET", "/sandbox/images/uploads/1.jpg"), ==, SOUP_STATUS_NOT_FOUND);
+  g_assert_cmpuint (request_status (f, "GET", "/sandbox/images/uploads/2.png"), ==, SOUP_STATUS_NOT_FOUND);
+}
+
+/* A sandbox from before, with uploads named 1.jpg …: renamed on load. */
+static void
+test_uploads_migrated (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = atelier_test_make_image (32, 32, 3, "jpeg");
+  g_autoptr(JsonNode) tune = create_tune_with_photos (f, "old", photo, NULL);
+  gint64 tune_id = json_object_get_int_member (as_object (tune), "id");
+  const char *url = json_array_get_string_element (json_object_get_array_member (as_object (tune), "orig_images"), 0);
+  g_autofree char *random_name = g_path_get_basename (url);
+  g_autofree char *by_url_json = g_strdup_printf ("{\"tune\":{\"title\":\"by url\",\"name\":\"woman\",\"branch\":\"fast\","
+                                                  "\"image_urls\":[\"%s\"]}}", url);
+  g_autoptr(JsonNode) by_url = post_json (f, "/tunes", by_url_json, SOUP_STATUS_CREATED);
+  gint64 by_url_id = json_object_get_int_member (as_object (by_url), "id");
+  const char *data_dir = atelier_sandbox_server_get_data_dir (f->server);
+  g_autofree char *state_path = g_build_filename (data_dir, "state.json", NULL);
+  g_autofree char *random_path = g_build_filename (data_dir, "uploads", random_name, NULL);
+  g_autofree char *old_path = g_build_filename (data_dir, "uploads", "1.jpg", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) state = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autoptr(JsonNode) after_by_url = NULL;
+  g_autoptr(GBytes) served = NULL;
+  g_autofree char *tune_path = NULL;
+  g_autofree char *new_name = NULL;
+  const char *new_url;
+  const char *new_by_url;
+
+  /* Make it an old sandbox: the upload is 1.jpg */
+  atelier_sandbox_server_stop (f->server);
+  g_file_get_contents (state_path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  state = g_string_new (contents);
+  g_assert_cmpuint (g_string_replace (state, random_name, "1.jpg", 0), ==, 2);
+  g_file_set_contents (state_path, state->str, state->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_rename (random_path, old_path), ==, 0);
+
+  atelier_sandbox_server_start (f->server, 0, &error);
+  g_assert_no_error (error);
+  fixture_refresh_base_url (f);
+
+  tune_path = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT, tune_id);
+  after = get_json (f, tune_path, SOUP_STATUS_OK);
+  new_url = json_array_get_string_element (json_object_get_array_member (as_object (after), "orig_images"), 0);
+  g_assert_true (is_random_upload_url (new_url));
+  new_name = g_path_get_basename (new_url);
+  g_assert_cmpstr (new_name, !=, random_name);
+  served = download (f, new_url, SOUP_STATUS_OK);
+  g_assert_true (g_bytes_equal (served, photo));
+
+  /* The old name is gone, on disk and in the state */
+  g_assert_cmpuint (request_status (f, "GET", "/sandbox/images/uploads/1.jpg"), ==, SOUP_STATUS_NOT_FOUND);
+  g_assert_false (g_file_test (old_path, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&contents, g_free);
+  g_file_get_contents (state_path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (contents, "\"upload:1.jpg\""));
+  g_assert_null (strstr (contents, "/uploads/1.jpg\""));
+
+  /* A URL of it given back follows it */
+  g_free (tune_path);
+  tune_path = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT, by_url_id);
+  after_by_url = get_json (f, tune_path, SOUP_STATUS_OK);
+  new_by_url = json_array_get_string_element (json_object_get_array_member (as_object (after_by_url), "orig_images"), 0);
+  g_assert_true (g_str_has_suffix (new_by_url, new_name));
 }
 
 static void
@@ -2072,6 +2598,13 @@ main (int   argc,
   ADD ("request-log", test_request_log);
   ADD ("bad-requests", test_bad_requests);
   ADD ("crafted-json", test_crafted_json);
+  ADD ("access/host", test_access_host);
+  ADD ("access/origin", test_access_origin);
+  ADD ("access/unauthenticated", test_access_unauthenticated);
+  ADD ("controls/off", test_controls_off);
+  ADD ("controls/cap", test_controls_cap);
+  ADD ("uploads/unguessable", test_uploads_unguessable);
+  ADD ("uploads/migrated", test_uploads_migrated);
   ADD ("state/restart", test_state_restart);
   ADD ("start-errors", test_start_errors);
   ADD ("seed-and-expire", test_seed_and_expire);
@@ -2079,6 +2612,7 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/sandbox/state/corrupt", test_state_corrupt);
   g_test_add_func ("/sandbox/start-async", test_start_async);
+  g_test_add_func ("/sandbox/access/generated-key", test_access_generated_key);
 
   return g_test_run ();
 }

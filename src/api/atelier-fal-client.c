@@ -1103,3 +1103,37 @@ atelier_fal_client_run_finish (AtelierFalClient  *self,
 {
   return _atelier_task_propagate_pointer (result, self, atelier_fal_client_run_async, error);
 }
+
+/* For fuzz/fuzz-fal.c only */
+
+gpointer
+_atelier_fal_read_answer_for_fuzzing (AtelierFalClient  *self,
+                                      AtelierFalAnswer   which,
+                                      GBytes            *body,
+                                      GError           **error)
+{
+  static const FalReadFunc readers[] = {
+    [ATELIER_FAL_ANSWER_REQUEST] = read_request,
+    [ATELIER_FAL_ANSWER_STATUS] = read_status,
+    [ATELIER_FAL_ANSWER_STATUS_INFO] = read_status_info,
+    [ATELIER_FAL_ANSWER_RESULT] = read_result,
+  };
+  g_autoptr(JsonNode) root = NULL;
+  gpointer value;
+
+  g_return_val_if_fail (ATELIER_IS_FAL_CLIENT (self), NULL);
+  g_return_val_if_fail (which < G_N_ELEMENTS (readers), NULL);
+
+  /* As fal_sent_cb() reads a 2xx answer */
+  if (g_bytes_get_size (body) > 0 && (root = _atelier_json_parse_bytes (body, error)) == NULL)
+    return NULL;
+
+  value = readers[which] (self, root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL,
+                          error);
+
+  /* What the poll then asks */
+  if (value != NULL && which == ATELIER_FAL_ANSWER_REQUEST)
+    g_free (with_logs (((AtelierFalRequest *) value)->status_url));
+
+  return value;
+}

@@ -176,4 +176,21 @@ AtelierFalResult  *atelier_fal_client_run_finish        (AtelierFalClient       
                                                          GAsyncResult            *result,
                                                          GError                 **error);
 
+/* For fuzz/fuzz-fal.c only: @body read as the 2xx answer to a submit
+ * (an AtelierFalRequest), a status (free with g_free), a status with logs
+ * (AtelierFalStatusInfo) or a result (AtelierFalResult), exactly as the
+ * calls read it. */
+typedef enum
+{
+  ATELIER_FAL_ANSWER_REQUEST,
+  ATELIER_FAL_ANSWER_STATUS,
+  ATELIER_FAL_ANSWER_STATUS_INFO,
+  ATELIER_FAL_ANSWER_RESULT,
+} AtelierFalAnswer;
+
+gpointer           _atelier_fal_read_answer_for_fuzzing (AtelierFalClient        *self,
+                                                         AtelierFalAnswer         which,
+                                                         GBytes                  *body,
+                                                         GError                 **error);
+
 G_END_DECLS

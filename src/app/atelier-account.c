@@ -200,13 +200,12 @@ ensure_sandbox_async (AtelierAccount      *self,
 
   if (self->sandbox == NULL)
     {
-      g_autofree char *uuid = g_uuid_string_random ();
-
       self->sandbox = atelier_sandbox_server_new (self->sandbox_dir);
-      /* A fresh key per run, so no other local program can use the
-       * sandbox by guessing. */
+      /* A fresh key per run, 128 bits from the system's random source, so
+       * no other local program can use the sandbox by guessing. The test
+       * controls (/__sandbox/…) stay off: it is the user's sandbox. */
       clear_key (&self->sandbox_key);
-      self->sandbox_key = g_strdup_printf ("sandbox-%s", uuid);
+      self->sandbox_key = atelier_sandbox_generate_key ();
       atelier_sandbox_server_set_api_key (self->sandbox, self->sandbox_key);
     }
 

@@ -4,8 +4,11 @@
  * answered exactly once, through the reply functions here: within the
  * handler, or later (after a worker or a delay) when it was paused. API
  * calls are routed here too: the path is matched against the Astria and fal
- * route tables, the key and the body are checked, the route's ":id"s are
- * looked up and its handler runs, all under the server's lock.
+ * route tables, the body is checked, the route's ":id"s are looked up and
+ * its handler runs, all under the server's lock.
+ *
+ * Access is decided here as well, before any of that and before the body
+ * is read: see _atelier_sandbox_check_access() and the header.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -353,27 +356,178 @@ find_route (char       **segments,
   return NULL;
 }
 
-/* With the lock held. */
-static gboolean
-check_auth_locked (AtelierSandboxCall *call,
-                   AtelierSandboxAuth  kind)
+/* Access */
+
+#define IMAGES_PREFIX    "/sandbox/images/"
+#define CONTROLS_PREFIX  "/__sandbox/"
+
+/* The scheme the route of @path takes whatever the method: fal's "Key"
+ * under /fal-ai/, Astria's "Bearer" elsewhere. */
+static AtelierSandboxAuth
+auth_for_path (const char *path)
 {
-  const char *header = atelier_sandbox_request_get_header (call->request, "Authorization");
-  const char *scheme = kind == ATELIER_SANDBOX_AUTH_KEY ? "Key " : "Bearer ";
-  const char *api_key = call->self->api_key;
-  g_autofree char *key = NULL;
+  g_auto(GStrv) segments = split_path (path);
+  g_autoptr(GString) allowed = g_string_new (NULL);
+  char *args[MAX_ROUTE_ARGS + 1] = { NULL, };
+  const AtelierSandboxRoute *route;
+  static const char * const methods[] = { "GET", "POST", "PUT", "DELETE" };
 
-  if (header != NULL && g_ascii_strncasecmp (header, scheme, strlen (scheme)) == 0)
-    key = g_strstrip (g_strdup (header + strlen (scheme)));
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    {
+      route = find_route (segments, methods[i], args, allowed);
+      if (route != NULL)
+        return route->auth;
+    }
 
-  if (key != NULL && key[0] != '\0' && (api_key == NULL || g_str_equal (api_key, key)))
+  return g_str_has_prefix (path, "/fal-ai/") ? ATELIER_SANDBOX_AUTH_KEY : ATELIER_SANDBOX_AUTH_BEARER;
+}
+
+/* Compares in a time that does not depend on where they differ. */
+static gboolean
+key_equal (const char *a,
+           const char *b)
+{
+  gsize a_len = strlen (a);
+  gsize b_len = strlen (b);
+  guchar diff = a_len != b_len;
+
+  for (gsize i = 0; i < a_len; i++)
+    diff |= (guchar) a[i] ^ (guchar) (b_len > 0 ? b[i % b_len] : 0);
+
+  return diff == 0;
+}
+
+/* Whether @header is "@scheme KEY" with the server's key (or any
+ * non-empty key when the server has none). With the lock held. */
+static gboolean
+key_matches_locked (AtelierSandboxServer *self,
+                    const char           *header,
+                    const char           *scheme)
+{
+  gsize scheme_len = strlen (scheme);
+  const char *key;
+  const char *end;
+  g_autofree char *copy = NULL;
+  gboolean matches;
+
+  if (header == NULL || g_ascii_strncasecmp (header, scheme, scheme_len) != 0 || header[scheme_len] != ' ')
+    return FALSE;
+
+  key = header + scheme_len;
+  while (*key == ' ' || *key == '\t')
+    key++;
+  end = key + strlen (key);
+  while (end > key && (end[-1] == ' ' || end[-1] == '\t'))
+    end--;
+  if (end == key)
+    return FALSE;
+
+  if (self->api_key == NULL)
     return TRUE;
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (call->msg),
-                                "WWW-Authenticate", kind == ATELIER_SANDBOX_AUTH_KEY ? "Key" : "Bearer");
-  _atelier_sandbox_call_reply_error (call, SOUP_STATUS_UNAUTHORIZED, "Unauthorized");
+  copy = g_strndup (key, end - key);
+  matches = key_equal (copy, self->api_key);
+  memset (copy, 0, end - key);
+
+  return matches;
+}
+
+/* "127.0.0.1:PORT" or "localhost:PORT" (the port may be left out only
+ * when it is 80): names a DNS rebinding cannot give. */
+static gboolean
+host_is_own (const char *host,
+             guint       port)
+{
+  g_autofree char *with_port = NULL;
+  const char *names[] = { "127.0.0.1", "localhost" };
+
+  if (host == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_free (with_port);
+      with_port = g_strdup_printf ("%s:%u", names[i], port);
+      if (g_ascii_strcasecmp (host, with_port) == 0 ||
+          (port == 80 && g_ascii_strcasecmp (host, names[i]) == 0))
+        return TRUE;
+    }
 
   return FALSE;
+}
+
+void
+_atelier_sandbox_check_access (AtelierSandboxServer  *self,
+                               SoupServerMessage     *msg,
+                               AtelierSandboxVerdict *verdict)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  /* All Host headers joined: two of them never name this server. */
+  const char *host = soup_message_headers_get_list (headers, "Host");
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = NULL;
+  AtelierSandboxAuth auth;
+
+  memset (verdict, 0, sizeof *verdict);
+
+  locker = g_mutex_locker_new (&self->lock);
+
+  if (!host_is_own (host, self->port))
+    {
+      verdict->status = SOUP_STATUS_MISDIRECTED_REQUEST;
+      verdict->message = "Misdirected request: the Host header must name this server (127.0.0.1:PORT)";
+      return;
+    }
+
+  if (soup_message_headers_get_one (headers, "Origin") != NULL)
+    {
+      verdict->status = SOUP_STATUS_FORBIDDEN;
+      verdict->message = "Forbidden: requests from web pages (with an Origin header) are refused";
+      return;
+    }
+
+  if (g_str_has_prefix (path, IMAGES_PREFIX))
+    return;
+
+  if (g_str_has_prefix (path, CONTROLS_PREFIX) || g_str_equal (path, "/__sandbox"))
+    {
+      if (!self->test_controls)
+        {
+          verdict->status = SOUP_STATUS_NOT_FOUND;
+          verdict->message = "Not found";
+          return;
+        }
+
+      /* Either scheme: curl users copy whichever they have. */
+      if (key_matches_locked (self, authorization, "Bearer") || key_matches_locked (self, authorization, "Key"))
+        return;
+
+      verdict->status = SOUP_STATUS_UNAUTHORIZED;
+      verdict->message = "Unauthorized";
+      verdict->challenge = "Bearer";
+      return;
+    }
+
+  auth = auth_for_path (path);
+  if (key_matches_locked (self, authorization, auth == ATELIER_SANDBOX_AUTH_KEY ? "Key" : "Bearer"))
+    return;
+
+  verdict->status = SOUP_STATUS_UNAUTHORIZED;
+  verdict->message = "Unauthorized";
+  verdict->challenge = auth == ATELIER_SANDBOX_AUTH_KEY ? "Key" : "Bearer";
+}
+
+void
+_atelier_sandbox_call_refuse (AtelierSandboxCall          *call,
+                              const AtelierSandboxVerdict *verdict)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (call->msg);
+
+  if (verdict->challenge != NULL)
+    soup_message_headers_replace (headers, "WWW-Authenticate", verdict->challenge);
+
+  _atelier_sandbox_call_reply_error (call, verdict->status, verdict->message);
 }
 
 void
@@ -404,7 +558,7 @@ _atelier_sandbox_call_route (AtelierSandboxCall *call)
   /* The call may be freed by its answer: only self is used from here. */
   locker = g_mutex_locker_new (&self->lock);
 
-  if (!check_auth_locked (call, route->auth) || !_atelier_sandbox_call_check_body (call))
+  if (!_atelier_sandbox_call_check_body (call))
     return;
 
   if (route->lookup != NULL && (target = route->lookup (call, args)) == NULL)

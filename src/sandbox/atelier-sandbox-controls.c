@@ -2,7 +2,9 @@
  *
  * What tests and the standalone tool use to steer and observe the server
  * besides its API: /__sandbox/faults (the HTTP form of the fault
- * functions, neither authenticated nor logged), seeding tunes and prompts,
+ * functions: only with the test-controls property, behind the key like
+ * the API, not logged, at most ATELIER_SANDBOX_MAX_FAULTS faults of at
+ * most MAX_FAULT_BODY bytes each), seeding tunes and prompts,
  * expiring prompts, the log of API requests, and rendering every image
  * ahead of time. The C helpers take the lock and may be called from any
  * thread.
@@ -11,10 +13,13 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "atelier-sandbox-server-private.h"
 
 #define MAX_LOGGED_REQUESTS   1000
 #define FAULTS_PATH           "/__sandbox/faults"
+#define MAX_FAULT_BODY        (1024 * 1024)
 
 /* POST /__sandbox/faults {…}, DELETE /__sandbox/faults */
 
@@ -24,8 +29,11 @@ parse_fault_kind (const char              *text,
 {
   static const char * const names[] = {
     "status", "delay", "truncated_json", "invalid_json", "deep_json", "drop", "hang", "create_then_504",
-    "create_then_drop",
+    "create_then_drop", "huge_body", "endless_body", "wrong_content_type", "empty_body", "html_error",
+    "redirect", "reset_mid_body", "quoted_deep_json", "commented_deep_json",
   };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == ATELIER_SANDBOX_FAULT_COMMENTED_DEEP_JSON + 1);
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -52,6 +60,7 @@ _atelier_sandbox_call_control (AtelierSandboxCall *call)
   const char *method = atelier_sandbox_request_get_method (call->request);
   JsonObject *params = _atelier_sandbox_request_get_params (call->request);
   AtelierSandboxFault fault = { 0, };
+  gboolean full;
 
   if (!g_str_equal (atelier_sandbox_request_get_path (call->request), FAULTS_PATH))
     {
@@ -84,10 +93,29 @@ _atelier_sandbox_call_control (AtelierSandboxCall *call)
   fault.method = _atelier_sandbox_params_get_string (params, "method");
   fault.path = _atelier_sandbox_params_get_string (params, "path");
   fault.body = _atelier_sandbox_params_get_string (params, "body");
+  if (fault.body != NULL && strlen (fault.body) > MAX_FAULT_BODY)
+    {
+      _atelier_sandbox_call_reply_field_error (call, "body", "is too long (at most 1 MiB)");
+      return;
+    }
   fault.status = params_get_uint (params, "status");
   fault.retry_after_s = params_get_uint (params, "retry_after");
   fault.delay_ms = params_get_uint (params, "delay_ms");
   fault.times = params_get_uint (params, "times");
+  /* Faults come only from this thread over HTTP: the count cannot grow
+   * between the check and the add but through the C helpers. */
+  g_mutex_lock (&call->self->lock);
+  full = call->self->faults->len >= ATELIER_SANDBOX_MAX_FAULTS;
+  g_mutex_unlock (&call->self->lock);
+  if (full)
+    {
+      g_autofree char *message = g_strdup_printf ("Too many faults (at most %u): DELETE %s first",
+                                                  ATELIER_SANDBOX_MAX_FAULTS, FAULTS_PATH);
+
+      _atelier_sandbox_call_reply_error (call, SOUP_STATUS_UNPROCESSABLE_ENTITY, message);
+      return;
+    }
+
   atelier_sandbox_server_add_fault (call->self, &fault);
 
   _atelier_sandbox_call_reply_empty (call, SOUP_STATUS_CREATED);

@@ -223,6 +223,13 @@ check_faces (JsonObject  *input,
   return NULL;
 }
 
+JsonObject *
+_atelier_sandbox_fal_check_faces_for_fuzzing (JsonObject  *input,
+                                              const char **failure_field)
+{
+  return check_faces (input, failure_field);
+}
+
 /* @input as stored: data: URLs are big, and only their type and length
  * matter once checked (the request log keeps them whole). */
 static JsonObject *

@@ -1,8 +1,11 @@
 /* atelier-sandbox-images.c: images, and the work done off the server thread
  *
- * Images are served under /sandbox/images/: <prompt_id>/<n>.jpg for the
- * prompts' placeholders, uploads/<name> for files sent to the sandbox and
- * fal/<request_id>.jpg for fal results. Uploads and images already rendered
+ * Images are served under /sandbox/images/, without a key (image caches
+ * send none) but only to a request that passed the Host and Origin
+ * checks: <prompt_id>/<n>.jpg for the prompts' placeholders, uploads/<name>
+ * for files sent to the sandbox (training photos: <name> carries 128
+ * random bits, and no other name is served) and fal/<request_id>.jpg for
+ * fal results. Uploads and images already rendered
  * are read at once; the others are rendered (and cached) on a GTask worker
  * thread while their call waits. The same workers inspect images for
  * /images/inspect and render fal results to learn their size.

@@ -1,8 +1,15 @@
 /* atelier-sandbox-main.c: the sandbox server as a standalone tool
  *
  *   atelier-sandbox-server --port N --data-dir DIR [--api-key KEY]
+ *                          [--no-test-controls]
  *                          [--training-delay-ms MS] [--prompt-delay-ms MS]
  *                          [--fal-delay-ms MS] [--image-size PX]
+ *
+ * Only one key is accepted: --api-key, else $ATELIER_SANDBOX_API_KEY (not
+ * seen by other users in the process list), else a random one made at
+ * start and printed on stdout as "Atelier sandbox API key: KEY", before
+ * the "listening on" line. The test controls (/__sandbox/faults) are on,
+ * behind that key, unless --no-test-controls.
  *
  * Serves until SIGINT or SIGTERM, then stops cleanly (saving its state).
  *
@@ -41,12 +48,17 @@ main (int   argc,
   int prompt_delay_ms = 2000;
   int fal_delay_ms = 2000;
   int image_size = 1024;
+  gboolean no_test_controls = FALSE;
+  gboolean generated_key = FALSE;
   guint sigint_id;
   guint sigterm_id;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port to listen on (0: any free port)", "N" },
     { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, "Where to keep the state and images", "DIR" },
-    { "api-key", 'k', 0, G_OPTION_ARG_STRING, &api_key, "Accept only this API key", "KEY" },
+    { "api-key", 'k', 0, G_OPTION_ARG_STRING, &api_key,
+      "Accept only this API key (default: $ATELIER_SANDBOX_API_KEY, else a random key, printed)", "KEY" },
+    { "no-test-controls", 0, 0, G_OPTION_ARG_NONE, &no_test_controls,
+      "Answer 404 to /__sandbox/faults (on by default, behind the key)", NULL },
     { "training-delay-ms", 0, 0, G_OPTION_ARG_INT, &training_delay_ms, "How long tunes train", "MS" },
     { "prompt-delay-ms", 0, 0, G_OPTION_ARG_INT, &prompt_delay_ms, "How long prompts take", "MS" },
     { "fal-delay-ms", 0, 0, G_OPTION_ARG_INT, &fal_delay_ms, "How long fal requests take", "MS" },
@@ -75,8 +87,20 @@ main (int   argc,
   if (data_dir == NULL)
     data_dir = g_build_filename (g_get_user_data_dir (), "atelier", "sandbox", NULL);
 
+  if (api_key == NULL && g_getenv ("ATELIER_SANDBOX_API_KEY") != NULL)
+    api_key = g_strdup (g_getenv ("ATELIER_SANDBOX_API_KEY"));
+  if (api_key != NULL)
+    g_strstrip (api_key);
+  if (api_key == NULL || api_key[0] == '\0')
+    {
+      g_free (api_key);
+      api_key = atelier_sandbox_generate_key ();
+      generated_key = TRUE;
+    }
+
   server = atelier_sandbox_server_new (data_dir);
   atelier_sandbox_server_set_api_key (server, api_key);
+  atelier_sandbox_server_set_test_controls (server, !no_test_controls);
   atelier_sandbox_server_set_training_delay_ms (server, training_delay_ms);
   atelier_sandbox_server_set_prompt_delay_ms (server, prompt_delay_ms);
   atelier_sandbox_server_set_fal_delay_ms (server, fal_delay_ms);
@@ -89,6 +113,9 @@ main (int   argc,
     }
 
   base_url = atelier_sandbox_server_dup_base_url (server);
+  /* Printing the key it made is this tool's job (to its own stdout only). */
+  if (generated_key)
+    g_print ("Atelier sandbox API key: %s\n", api_key);
   g_print ("Atelier sandbox listening on %s\n", base_url);
   fflush (stdout);
 

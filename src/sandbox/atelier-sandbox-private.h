@@ -41,11 +41,24 @@ typedef enum
   ATELIER_SANDBOX_BODY_MALFORMED_FORM,
 } AtelierSandboxBodyStatus;
 
+/* A refused request as it may be kept: its method, path and query, not
+ * its headers (the key it tried) nor its body, which is never read. */
+AtelierSandboxRequest *_atelier_sandbox_request_new_refused      (SoupServerMessage        *msg);
 /* With @lenient, a body that looks like JSON is JSON whatever its
  * Content-Type (curl -d sends JSON as a form). */
 AtelierSandboxRequest *_atelier_sandbox_request_new_from_message (SoupServerMessage        *msg,
                                                                   gboolean                  lenient,
                                                                   AtelierSandboxBodyStatus *status);
+/* For fuzz/fuzz-request.c only: a POST to "/" with @headers and @body,
+ * decoded as _atelier_sandbox_request_new_from_message() decodes it. */
+AtelierSandboxRequest *_atelier_sandbox_request_new_for_fuzzing  (SoupMessageHeaders       *headers,
+                                                                  GBytes                   *body,
+                                                                  gboolean                  lenient,
+                                                                  AtelierSandboxBodyStatus *status);
+/* For fuzz/fuzz-faces.c only: the submit's check of @input's faces
+ * (atelier-sandbox-fal.c): NULL when they are fine, else fal's 422 answer. */
+JsonObject            *_atelier_sandbox_fal_check_faces_for_fuzzing (JsonObject            *input,
+                                                                     const char           **failure_field);
 /* The body as Rails would see it: JSON objects as they are, form fields
  * nested by their bracketed names ("a[b][]" …); file parts become
  * {"$file": index into the request's files}. Never NULL. */
@@ -92,6 +105,10 @@ gboolean               _atelier_sandbox_node_get_bool            (JsonNode      
                                                                   gboolean                 *value);
 
 /* Common small helpers */
+/* @n_bytes from the system's cryptographic random source (getrandom(2)),
+ * as 2 × @n_bytes lowercase hex digits. Aborts rather than fall back to a
+ * weaker source. */
+char                  *_atelier_sandbox_random_hex               (gsize                     n_bytes);
 char                  *_atelier_sandbox_format_time              (gint64                    usec);
 void                   _atelier_sandbox_errors_add               (JsonObject               *errors,
                                                                   const char               *field,

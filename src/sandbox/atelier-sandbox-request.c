@@ -420,36 +420,18 @@ looks_like_json (GBytes *body)
   return FALSE;
 }
 
-AtelierSandboxRequest *
-_atelier_sandbox_request_new_from_message (SoupServerMessage        *msg,
-                                           gboolean                  lenient,
-                                           AtelierSandboxBodyStatus *status)
+/* The body of @self, its headers set: fields, files, JSON and params. */
+static void
+request_decode_body (AtelierSandboxRequest    *self,
+                     GBytes                   *body,
+                     gboolean                  lenient,
+                     AtelierSandboxBodyStatus *status)
 {
-  AtelierSandboxRequest *self = request_new ();
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  SoupMessageHeadersIter iter;
-  g_autoptr(GBytes) body = NULL;
-  const char *name;
-  const char *value;
   const char *content_type;
-  GUri *uri = soup_server_message_get_uri (msg);
 
-  *status = ATELIER_SANDBOX_BODY_OK;
-
-  self->method = g_strdup (soup_server_message_get_method (msg));
-  self->path = g_strdup (g_uri_get_path (uri));
-  self->query = g_strdup (g_uri_get_query (uri));
-  if (self->query != NULL)
-    self->query_values = soup_form_decode (self->query);
-
-  soup_message_headers_iter_init (&iter, headers);
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    soup_message_headers_append (self->headers, name, value);
-
-  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   self->body_length = g_bytes_get_size (body);
   if (self->body_length == 0)
-    return self;
+    return;
 
   content_type = soup_message_headers_get_content_type (self->headers, NULL);
   if (lenient && looks_like_json (body))
@@ -476,6 +458,72 @@ _atelier_sandbox_request_new_from_message (SoupServerMessage        *msg,
           self->params = json_object_ref (json_node_get_object (self->json));
         }
     }
+}
+
+AtelierSandboxRequest *
+_atelier_sandbox_request_new_refused (SoupServerMessage *msg)
+{
+  AtelierSandboxRequest *self = request_new ();
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  self->method = g_strdup (soup_server_message_get_method (msg));
+  self->path = g_strdup (g_uri_get_path (uri));
+  self->query = g_strdup (g_uri_get_query (uri));
+
+  return self;
+}
+
+AtelierSandboxRequest *
+_atelier_sandbox_request_new_from_message (SoupServerMessage        *msg,
+                                           gboolean                  lenient,
+                                           AtelierSandboxBodyStatus *status)
+{
+  AtelierSandboxRequest *self = request_new ();
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageHeadersIter iter;
+  g_autoptr(GBytes) body = NULL;
+  const char *name;
+  const char *value;
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  *status = ATELIER_SANDBOX_BODY_OK;
+
+  self->method = g_strdup (soup_server_message_get_method (msg));
+  self->path = g_strdup (g_uri_get_path (uri));
+  self->query = g_strdup (g_uri_get_query (uri));
+  if (self->query != NULL)
+    self->query_values = soup_form_decode (self->query);
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    soup_message_headers_append (self->headers, name, value);
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  request_decode_body (self, body, lenient, status);
+
+  return self;
+}
+
+AtelierSandboxRequest *
+_atelier_sandbox_request_new_for_fuzzing (SoupMessageHeaders       *headers,
+                                          GBytes                   *body,
+                                          gboolean                  lenient,
+                                          AtelierSandboxBodyStatus *status)
+{
+  AtelierSandboxRequest *self = request_new ();
+  SoupMessageHeadersIter iter;
+  const char *name;
+  const char *value;
+
+  *status = ATELIER_SANDBOX_BODY_OK;
+  self->method = g_strdup ("POST");
+  self->path = g_strdup ("/");
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    soup_message_headers_append (self->headers, name, value);
+
+  request_decode_body (self, body, lenient, status);
 
   return self;
 }

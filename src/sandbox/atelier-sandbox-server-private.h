@@ -2,7 +2,7 @@
  *
  * atelier-sandbox-server.c         the GObject: settings, thread, saving, and
  *                                  handing each message to a call
- * atelier-sandbox-call.c           one request: routing, auth and answers
+ * atelier-sandbox-call.c           one request: access, routing and answers
  * atelier-sandbox-astria-routes.c  Astria's API: tunes, prompts, packs, themes
  * atelier-sandbox-fal.c            fal's queue API
  * atelier-sandbox-images.c         /sandbox/images/ and work off the thread
@@ -41,6 +41,7 @@ struct _AtelierSandboxServer
   GCond                      cond;
   /* Protected by lock */
   char                      *api_key;
+  gboolean                   test_controls;
   guint                      training_delay_ms;
   guint                      prompt_delay_ms;
   guint                      fal_delay_ms;
@@ -158,8 +159,27 @@ gboolean               _atelier_sandbox_call_check_body          (AtelierSandbox
 gboolean               _atelier_sandbox_parse_id                 (const char               *text,
                                                                   gint64                   *id);
 
+/* Access, decided from the request line and headers alone, before the
+ * body is read (atelier-sandbox-call.c): Host, Origin, test controls and
+ * the key, in that order. */
+typedef struct
+{
+  guint       status;       /* 0: let through */
+  const char *message;      /* the JSON error, when refused */
+  const char *challenge;    /* WWW-Authenticate, for 401 */
+} AtelierSandboxVerdict;
+
+/* Takes the lock. */
+void                   _atelier_sandbox_check_access             (AtelierSandboxServer     *self,
+                                                                  SoupServerMessage        *msg,
+                                                                  AtelierSandboxVerdict    *verdict);
+/* Answers a refused call. */
+void                   _atelier_sandbox_call_refuse              (AtelierSandboxCall       *call,
+                                                                  const AtelierSandboxVerdict *verdict);
+
 /* Routes: the call's path against the Astria and fal route tables. Takes
- * the lock around the route's lookup and handler. */
+ * the lock around the route's lookup and handler. The key was checked by
+ * _atelier_sandbox_check_access(). */
 void                   _atelier_sandbox_call_route               (AtelierSandboxCall       *call);
 
 typedef enum

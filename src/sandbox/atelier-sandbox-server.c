@@ -2,8 +2,10 @@
  *
  * The GObject, its settings, its thread and the saving of its state. The
  * server runs on its own thread with its own GMainContext; each message it
- * receives becomes a call, handed to the images, the test controls or the
- * API (logged, faults applied, routed). A call that cannot answer at once
+ * receives is first let through or refused from its headers alone (the
+ * early handler: Host, Origin, test controls, key), a refused one having
+ * its body discarded unread; then it becomes a call, handed to the images,
+ * the test controls or the API (decoded, logged, faults applied, routed). A call that cannot answer at once
  * (rendering, inspecting, a delay or hang fault) pauses its message; work
  * runs on GTask worker threads and the answer is set back on the server
  * thread. Paused calls are tracked so that stop() can drop them safely.
@@ -15,11 +17,16 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/random.h>
 #include <glib/gstdio.h>
 
 #include "atelier-sandbox-server-private.h"
 
 #define RECEIVED_KEY "atelier-sandbox-received"
+#define VERDICT_KEY  "atelier-sandbox-verdict"
 
 G_DEFINE_FINAL_TYPE (AtelierSandboxServer, atelier_sandbox_server, G_TYPE_OBJECT)
 
@@ -27,6 +34,7 @@ enum {
   PROP_0,
   PROP_DATA_DIR,
   PROP_API_KEY,
+  PROP_TEST_CONTROLS,
   PROP_TRAINING_DELAY_MS,
   PROP_PROMPT_DELAY_MS,
   PROP_FAL_DELAY_MS,
@@ -67,6 +75,71 @@ sync_store_settings_locked (AtelierSandboxServer *self)
 {
   _atelier_sandbox_store_set_delays (self->store, self->training_delay_ms, self->prompt_delay_ms,
                                      self->fal_delay_ms, self->image_size);
+}
+
+/* Randomness */
+
+static gboolean
+read_urandom (guchar *buffer,
+              gsize   length)
+{
+  int fd = open ("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  gsize done = 0;
+
+  if (fd < 0)
+    return FALSE;
+
+  while (done < length)
+    {
+      ssize_t n = read (fd, buffer + done, length - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      done += n;
+    }
+  close (fd);
+
+  return done == length;
+}
+
+char *
+_atelier_sandbox_random_hex (gsize n_bytes)
+{
+  g_autofree guchar *buffer = g_malloc (n_bytes);
+  GString *hex = g_string_sized_new (2 * n_bytes + 1);
+  gsize done = 0;
+
+  /* Not GRand nor g_uuid_string_random(): their output can be predicted
+   * from earlier output. */
+  while (done < n_bytes)
+    {
+      ssize_t n = getrandom (buffer + done, n_bytes - done, 0);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      done += n;
+    }
+
+  if (done < n_bytes && !read_urandom (buffer, n_bytes))
+    g_error ("Sandbox: no cryptographic random source (getrandom(2), /dev/urandom)");
+
+  for (gsize i = 0; i < n_bytes; i++)
+    g_string_append_printf (hex, "%02x", buffer[i]);
+  explicit_bzero (buffer, n_bytes);
+
+  return g_string_free (hex, FALSE);
+}
+
+char *
+atelier_sandbox_generate_key (void)
+{
+  g_autofree char *hex = _atelier_sandbox_random_hex (16);
+
+  return g_strconcat ("sandbox-", hex, NULL);
 }
 
 /* Saving */
@@ -152,10 +225,25 @@ server_handler_cb (SoupServer        *server,
 {
   AtelierSandboxServer *self = user_data;
   AtelierSandboxCall *call = _atelier_sandbox_call_new (self, msg);
+  AtelierSandboxVerdict *verdict = g_object_get_data (G_OBJECT (msg), VERDICT_KEY);
+  const AtelierSandboxVerdict unchecked = { SOUP_STATUS_BAD_REQUEST, "Bad request", NULL };
 
   call->in_handler = TRUE;
 
-  if (g_str_has_prefix (path, "/sandbox/images/"))
+  if (verdict == NULL || verdict->status != 0)
+    {
+      /* Nothing of the request is decoded or logged; an API request is
+       * kept in the request log by its method and path alone (tests count
+       * that a 401 is not retried), never its headers or body. */
+      if (!g_str_has_prefix (path, "/sandbox/images/") && !g_str_has_prefix (path, "/__sandbox"))
+        {
+          g_autoptr(AtelierSandboxRequest) refused = _atelier_sandbox_request_new_refused (msg);
+
+          _atelier_sandbox_server_log_request (self, refused);
+        }
+      _atelier_sandbox_call_refuse (call, verdict != NULL ? verdict : &unchecked);
+    }
+  else if (g_str_has_prefix (path, "/sandbox/images/"))
     {
       _atelier_sandbox_call_serve_image (call);
     }
@@ -204,7 +292,11 @@ got_chunk_cb (SoupServerMessage *msg,
     reject_too_large (msg);
 }
 
-/* Bodies over 64 MiB are refused before they are stored. */
+/* Runs once the headers are in, before the body: access is decided here
+ * (the handler answers a refusal once the body has gone by, so that the
+ * client reads the answer rather than a reset), and the body of a refused
+ * request is discarded as it arrives, never stored nor decoded. Bodies
+ * over 64 MiB are refused before they are stored. */
 static void
 early_handler_cb (SoupServer        *server,
                   SoupServerMessage *msg,
@@ -212,7 +304,14 @@ early_handler_cb (SoupServer        *server,
                   GHashTable        *query,
                   gpointer           user_data)
 {
+  AtelierSandboxServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  AtelierSandboxVerdict *verdict = g_new0 (AtelierSandboxVerdict, 1);
+
+  _atelier_sandbox_check_access (self, msg, verdict);
+  if (verdict->status != 0)
+    soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_object_set_data_full (G_OBJECT (msg), VERDICT_KEY, verdict, g_free);
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > ATELIER_SANDBOX_MAX_BODY)
@@ -620,6 +719,39 @@ atelier_sandbox_server_set_api_key (AtelierSandboxServer *self,
 }
 
 void
+atelier_sandbox_server_set_test_controls (AtelierSandboxServer *self,
+                                          gboolean              enabled)
+{
+  gboolean changed;
+
+  g_return_if_fail (ATELIER_IS_SANDBOX_SERVER (self));
+
+  enabled = !!enabled;
+
+  g_mutex_lock (&self->lock);
+  changed = self->test_controls != enabled;
+  self->test_controls = enabled;
+  g_mutex_unlock (&self->lock);
+
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEST_CONTROLS]);
+}
+
+gboolean
+atelier_sandbox_server_get_test_controls (AtelierSandboxServer *self)
+{
+  gboolean enabled;
+
+  g_return_val_if_fail (ATELIER_IS_SANDBOX_SERVER (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  enabled = self->test_controls;
+  g_mutex_unlock (&self->lock);
+
+  return enabled;
+}
+
+void
 atelier_sandbox_server_set_training_delay_ms (AtelierSandboxServer *self,
                                               guint                 delay_ms)
 {
@@ -742,6 +874,10 @@ atelier_sandbox_server_get_property (GObject    *object,
       g_value_set_string (value, self->api_key);
       break;
 
+    case PROP_TEST_CONTROLS:
+      g_value_set_boolean (value, self->test_controls);
+      break;
+
     case PROP_TRAINING_DELAY_MS:
     case PROP_PROMPT_DELAY_MS:
     case PROP_FAL_DELAY_MS:
@@ -770,6 +906,10 @@ atelier_sandbox_server_set_property (GObject      *object,
 
     case PROP_API_KEY:
       atelier_sandbox_server_set_api_key (self, g_value_get_string (value));
+      break;
+
+    case PROP_TEST_CONTROLS:
+      atelier_sandbox_server_set_test_controls (self, g_value_get_boolean (value));
       break;
 
     case PROP_TRAINING_DELAY_MS:
@@ -804,6 +944,11 @@ atelier_sandbox_server_class_init (AtelierSandboxServerClass *klass)
     g_param_spec_string ("api-key", NULL, NULL,
                          NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_TEST_CONTROLS] =
+    g_param_spec_boolean ("test-controls", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   for (guint i = 0; i < G_N_ELEMENTS (uint_settings); i++)
     properties[FIRST_UINT_PROP + i] =

@@ -27,7 +27,23 @@
  *   PUT  /fal-ai/ip-adapter-face-id/requests/:rid/cancel
  *   GET  /sandbox/images/... (rendered images; fal's expire, see
  *        atelier_sandbox_server_set_fal_url_ttl_ms())
- *   POST/DELETE /__sandbox/faults (JSON form of AtelierSandboxFault)
+ *   POST/DELETE /__sandbox/faults (JSON form of AtelierSandboxFault; only
+ *        with :test-controls, else 404)
+ *
+ * It is a security boundary: anything on the machine can reach its port,
+ * web pages in the user's browser included. Before a request's body is
+ * read into memory or decoded, the server checks, in this order:
+ *   - Host names this server: 127.0.0.1:PORT or localhost:PORT, else 421
+ *     (DNS rebinding gives a foreign name);
+ *   - there is no Origin header (browsers send one on cross-origin fetches
+ *     and POSTs; the app's libsoup client never does), else 403;
+ *   - /__sandbox/… exists only with :test-controls, else 404;
+ *   - the key ("Authorization: Bearer KEY", fal's "Key KEY"), else 401 —
+ *     everything but /sandbox/images/…, which image caches fetch without
+ *     one: their paths are unguessable instead (uploads are named by 128
+ *     random bits).
+ * A refused request's body is discarded unread; nothing of it is logged,
+ * and the request log keeps only its method, path and query.
  *
  * fal: the status answers "logs" only for ?logs=1 (lines appear while in
  * progress, all of them at COMPLETED); the queue position counts the
@@ -62,6 +78,22 @@ typedef enum
   ATELIER_SANDBOX_FAULT_CREATE_THEN_504, /* handle normally, then answer 504 */
   ATELIER_SANDBOX_FAULT_CREATE_THEN_DROP, /* handle normally (the tune is made), then close
                                           * the connection instead of answering */
+  ATELIER_SANDBOX_FAULT_HUGE_BODY,       /* @status (200) with a 200 MB JSON body, streamed
+                                          * in chunks, its Content-Length given */
+  ATELIER_SANDBOX_FAULT_ENDLESS_BODY,    /* @status (200), chunked, a JSON array that never
+                                          * ends (until the client goes away) */
+  ATELIER_SANDBOX_FAULT_WRONG_CONTENT_TYPE, /* handle normally, the answer labelled text/html */
+  ATELIER_SANDBOX_FAULT_EMPTY_BODY,      /* handle normally, then answer @status (200) with
+                                          * no body */
+  ATELIER_SANDBOX_FAULT_HTML_ERROR,      /* @status (502) with a proxy's HTML error page */
+  ATELIER_SANDBOX_FAULT_REDIRECT,        /* @status (302) to @body, or, without one, to the
+                                          * same path on http://127.0.0.2:PORT */
+  ATELIER_SANDBOX_FAULT_RESET_MID_BODY,  /* handle normally, send the headers and half the
+                                          * body, then close the connection */
+  ATELIER_SANDBOX_FAULT_QUOTED_DEEP_JSON,   /* 200 with ['"', then 100,000 deep: a single-
+                                             * quoted quote hides the depth from a naive count */
+  ATELIER_SANDBOX_FAULT_COMMENTED_DEEP_JSON, /* 200 with a comment holding a quote, then
+                                              * 100,000 deep */
 } AtelierSandboxFaultKind;
 
 typedef struct
@@ -70,7 +102,8 @@ typedef struct
   const char              *path;           /* prefix of the path; NULL: any */
   AtelierSandboxFaultKind  kind;
   guint                    status;         /* for STATUS */
-  const char              *body;           /* for STATUS; NULL: {"error": "..."} */
+  const char              *body;           /* for STATUS; NULL: {"error": "..."};
+                                            * for REDIRECT, the Location */
   guint                    retry_after_s;  /* adds Retry-After when non-zero */
   guint                    delay_ms;       /* for DELAY (applies before STATUS too) */
   guint                    times;          /* how many requests it hits; 0: all */
@@ -120,8 +153,13 @@ G_DECLARE_FINAL_TYPE (AtelierSandboxServer, atelier_sandbox_server, ATELIER, SAN
 AtelierSandboxServer *atelier_sandbox_server_new            (const char            *data_dir);
 
 /* Properties, set before start (thread-safe afterwards too):
- *   api-key            NULL: any non-empty "Bearer …"/"Key …" is accepted;
- *                      else only this key, 401 otherwise
+ *   api-key            NULL: any non-empty "Bearer …"/"Key …" is accepted
+ *                      (tests only); else only this key, 401 otherwise
+ *   test-controls      FALSE (default): /__sandbox/… answers 404; TRUE: the
+ *                      HTTP test controls answer, behind the key like the
+ *                      API (the tests and the standalone tool turn them on;
+ *                      the app's sandbox never does). The C helpers below
+ *                      work either way.
  *   training-delay-ms  non-fast tunes train this long (default 60000)
  *   prompt-delay-ms    prompts finish this long after creation, or after
  *                      their tune is trained (default 2000)
@@ -129,6 +167,9 @@ AtelierSandboxServer *atelier_sandbox_server_new            (const char         
  *   image-size         placeholder image side in px (default 1024) */
 void                  atelier_sandbox_server_set_api_key           (AtelierSandboxServer *self,
                                                                     const char           *api_key);
+void                  atelier_sandbox_server_set_test_controls     (AtelierSandboxServer *self,
+                                                                    gboolean              enabled);
+gboolean              atelier_sandbox_server_get_test_controls     (AtelierSandboxServer *self);
 void                  atelier_sandbox_server_set_training_delay_ms (AtelierSandboxServer *self,
                                                                     guint                 delay_ms);
 void                  atelier_sandbox_server_set_prompt_delay_ms   (AtelierSandboxServer *self,
@@ -163,12 +204,19 @@ guint                 atelier_sandbox_server_get_port       (AtelierSandboxServe
 char                 *atelier_sandbox_server_dup_base_url   (AtelierSandboxServer  *self);
 const char           *atelier_sandbox_server_get_data_dir   (AtelierSandboxServer  *self);
 
-/* Faults hit matching requests in the order added. */
+/* A fresh key for a sandbox: "sandbox-" and 128 bits from the system's
+ * cryptographic random source, in hex. */
+char                 *atelier_sandbox_generate_key          (void);
+
+/* Faults hit matching requests in the order added. Over HTTP at most
+ * ATELIER_SANDBOX_MAX_FAULTS are kept (more: 422). */
+#define ATELIER_SANDBOX_MAX_FAULTS 256
 void                  atelier_sandbox_server_add_fault      (AtelierSandboxServer       *self,
                                                              const AtelierSandboxFault  *fault);
 void                  atelier_sandbox_server_clear_faults   (AtelierSandboxServer       *self);
 
-/* Requests received (not those to /sandbox/images or /__sandbox). */
+/* Requests received (not those to /sandbox/images or /__sandbox). Those
+ * refused (401, 403, 421) have no headers, fields, files nor body. */
 GPtrArray            *atelier_sandbox_server_dup_requests   (AtelierSandboxServer  *self); /* (element-type AtelierSandboxRequest) */
 /* The newest request with @method (NULL any) whose path starts with @path. */
 AtelierSandboxRequest *atelier_sandbox_server_dup_last_request (AtelierSandboxServer *self,

@@ -6,13 +6,17 @@
  * them. Loading reads what it can: an entity missing what it cannot do
  * without is dropped, and a file that is not a state at all is moved aside.
  * Uploaded files are kept under <data_dir>/uploads/ and named by the state
- * as "upload:NAME".
+ * as "upload:NAME". They are served without a key (image caches send
+ * none), so NAME is 128 random bits in hex and an extension; sandboxes
+ * from before, whose uploads were 1.jpg, 2.jpg …, are renamed on load.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "atelier-sandbox-store-private.h"
@@ -446,6 +450,8 @@ store_load_root (AtelierSandboxStore *store,
   return TRUE;
 }
 
+static void migrate_uploads (AtelierSandboxStore *store);
+
 void
 _atelier_sandbox_store_load (AtelierSandboxStore *store)
 {
@@ -477,7 +483,10 @@ _atelier_sandbox_store_load (AtelierSandboxStore *store)
 
       _atelier_sandbox_store_clear (store);
       _atelier_sandbox_store_seed_packs (store);
+      return;
     }
+
+  migrate_uploads (store);
 }
 
 char *
@@ -548,8 +557,11 @@ upload_extension (AtelierSandboxFile *file)
   return "bin";
 }
 
+#define UPLOAD_RANDOM_BYTES 16
+
+/* A file name in the uploads folder: no path, no hidden file. */
 static gboolean
-upload_name_is_valid (const char *name)
+upload_name_is_safe (const char *name)
 {
   if (name == NULL || name[0] == '\0' || name[0] == '.')
     return FALSE;
@@ -563,11 +575,49 @@ upload_name_is_valid (const char *name)
   return TRUE;
 }
 
+/* "<32 lowercase hex digits>.<1 to 5 letters or digits>", as
+ * _atelier_sandbox_store_save_upload() names them. */
+static gboolean
+upload_name_is_random (const char *name)
+{
+  gsize ext_len;
+
+  if (name == NULL || strlen (name) < 2 * UPLOAD_RANDOM_BYTES + 2 || name[2 * UPLOAD_RANDOM_BYTES] != '.')
+    return FALSE;
+
+  for (guint i = 0; i < 2 * UPLOAD_RANDOM_BYTES; i++)
+    {
+      if (!g_ascii_isxdigit (name[i]) || g_ascii_isupper (name[i]))
+        return FALSE;
+    }
+
+  ext_len = strlen (name + 2 * UPLOAD_RANDOM_BYTES + 1);
+  if (ext_len > 5)
+    return FALSE;
+  for (const char *p = name + 2 * UPLOAD_RANDOM_BYTES + 1; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalnum (*p))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+new_upload_name (const char *ext)
+{
+  g_autofree char *random = _atelier_sandbox_random_hex (UPLOAD_RANDOM_BYTES);
+
+  return g_strdup_printf ("%s.%s", random, ext);
+}
+
+/* Only random names are served (and removed): a name that is not one
+ * never reaches the disk. */
 char *
 _atelier_sandbox_store_dup_upload_path (AtelierSandboxStore *store,
                                         const char          *name)
 {
-  if (!upload_name_is_valid (name))
+  if (!upload_name_is_random (name))
     return NULL;
 
   return g_build_filename (store->data_dir, "uploads", name, NULL);
@@ -585,7 +635,8 @@ _atelier_sandbox_store_save_upload (AtelierSandboxStore *store,
   const char *data = g_bytes_get_data (file->data, &size);
   g_autofree char *ext = g_ascii_strdown (upload_extension (file), -1);
 
-  name = g_strdup_printf ("%" G_GINT64_FORMAT ".%s", store->next_upload_id++, ext);
+  /* next_upload_id is no longer used, but still saved for older versions. */
+  name = new_upload_name (ext);
   path = g_build_filename (dir, name, NULL);
 
   g_mkdir_with_parents (dir, 0700);
@@ -607,4 +658,169 @@ _atelier_sandbox_store_remove_upload (AtelierSandboxStore *store,
   path = _atelier_sandbox_store_dup_upload_path (store, reference + strlen ("upload:"));
   if (path != NULL)
     g_remove (path);
+}
+
+/* Migration of guessable upload names (1.jpg …) */
+
+/* The new name of the old upload @name, renamed on disk the first time it
+ * is seen; NULL when @name is not a plain file name. The file is linked
+ * under its new name and the old one is removed only once the state
+ * naming it has been written (see migrate_uploads()). */
+static const char *
+migrate_upload_name (AtelierSandboxStore *store,
+                     GHashTable          *renamed,
+                     const char          *name)
+{
+  const char *found = g_hash_table_lookup (renamed, name);
+  const char *dot = strrchr (name, '.');
+  g_autofree char *ext = NULL;
+  g_autofree char *new_name = NULL;
+  g_autofree char *old_path = NULL;
+  g_autofree char *new_path = NULL;
+
+  if (found != NULL)
+    return found;
+
+  if (!upload_name_is_safe (name))
+    return NULL;
+
+  ext = g_ascii_strdown (dot != NULL && dot[1] != '\0' ? dot + 1 : "bin", -1);
+  for (const char *p = ext; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalnum (*p) || p - ext >= 5)
+        {
+          g_free (ext);
+          ext = g_strdup ("bin");
+          break;
+        }
+    }
+
+  new_name = new_upload_name (ext);
+  old_path = g_build_filename (store->data_dir, "uploads", name, NULL);
+  new_path = g_build_filename (store->data_dir, "uploads", new_name, NULL);
+  if (link (old_path, new_path) != 0 && errno != ENOENT && g_rename (old_path, new_path) != 0)
+    g_warning ("Sandbox: could not rename the upload %s: %s", name, g_strerror (errno));
+
+  g_hash_table_insert (renamed, g_strdup (name), g_strdup (new_name));
+
+  return g_hash_table_lookup (renamed, name);
+}
+
+/* "upload:OLD" → "upload:NEW"; NULL when @reference is not an old one. */
+static char *
+migrate_reference (AtelierSandboxStore *store,
+                   GHashTable          *renamed,
+                   const char          *reference)
+{
+  const char *new_name;
+
+  if (reference == NULL || !g_str_has_prefix (reference, "upload:") ||
+      upload_name_is_random (reference + strlen ("upload:")))
+    return NULL;
+
+  new_name = migrate_upload_name (store, renamed, reference + strlen ("upload:"));
+
+  return new_name != NULL ? g_strconcat ("upload:", new_name, NULL) : NULL;
+}
+
+/* A URL of an old upload given back as an image URL ("image_urls" of
+ * this very sandbox) follows it to its new name. */
+static char *
+migrate_url (GHashTable *renamed,
+             const char *url)
+{
+  const char *marker = url != NULL ? strstr (url, "/sandbox/images/uploads/") : NULL;
+  const char *new_name;
+
+  if (marker == NULL)
+    return NULL;
+
+  new_name = g_hash_table_lookup (renamed, marker + strlen ("/sandbox/images/uploads/"));
+  if (new_name == NULL)
+    return NULL;
+
+  return g_strdup_printf ("%.*s/sandbox/images/uploads/%s", (int) (marker - url), url, new_name);
+}
+
+static void
+migrate_params (AtelierSandboxStore *store,
+                GHashTable          *renamed,
+                JsonObject          *params)
+{
+  static const char * const members[] = { "input_image", "mask_image" };
+
+  for (guint i = 0; params != NULL && i < G_N_ELEMENTS (members); i++)
+    {
+      g_autofree char *migrated = migrate_reference (store, renamed,
+                                                     _atelier_sandbox_params_get_string (params, members[i]));
+
+      if (migrated != NULL)
+        json_object_set_string_member (params, members[i], migrated);
+    }
+}
+
+/* Renames every upload still named the old way, writes the state naming
+ * them anew, then removes the old names. */
+static void
+migrate_uploads (AtelierSandboxStore *store)
+{
+  g_autoptr(GHashTable) renamed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  GHashTableIter iter;
+  gpointer old_name;
+
+  for (guint i = 0; i < store->tunes->len; i++)
+    {
+      AtelierSandboxTune *tune = g_ptr_array_index (store->tunes, i);
+
+      for (guint j = 0; j < tune->images->len; j++)
+        {
+          char *migrated = migrate_reference (store, renamed, g_ptr_array_index (tune->images, j));
+
+          if (migrated != NULL)
+            {
+              g_free (g_ptr_array_index (tune->images, j));
+              g_ptr_array_index (tune->images, j) = migrated;
+            }
+        }
+    }
+
+  for (guint i = 0; i < store->prompts->len; i++)
+    migrate_params (store, renamed, ((AtelierSandboxPrompt *) g_ptr_array_index (store->prompts, i))->params);
+
+  if (g_hash_table_size (renamed) == 0)
+    return;
+
+  for (guint i = 0; i < store->tunes->len; i++)
+    {
+      AtelierSandboxTune *tune = g_ptr_array_index (store->tunes, i);
+
+      for (guint j = 0; j < tune->images->len; j++)
+        {
+          char *migrated = migrate_url (renamed, g_ptr_array_index (tune->images, j));
+
+          if (migrated != NULL)
+            {
+              g_free (g_ptr_array_index (tune->images, j));
+              g_ptr_array_index (tune->images, j) = migrated;
+            }
+        }
+    }
+
+  contents = _atelier_sandbox_store_serialize (store);
+  if (!_atelier_sandbox_store_write (store->data_dir, contents, &error))
+    {
+      /* The old names stay on disk for the next try. */
+      g_warning ("Sandbox: could not save the renamed uploads: %s", error->message);
+      return;
+    }
+
+  g_hash_table_iter_init (&iter, renamed);
+  while (g_hash_table_iter_next (&iter, &old_name, NULL))
+    {
+      g_autofree char *path = g_build_filename (store->data_dir, "uploads", (const char *) old_name, NULL);
+
+      g_remove (path);
+    }
 }
