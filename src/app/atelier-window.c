@@ -91,7 +91,6 @@ void
 atelier_window_show_toast (AtelierWindow *self,
                            const char    *title)
 {
-  g_autofree char *escaped = NULL;
   AdwToast *toast;
   gint64 now = g_get_monotonic_time ();
 
@@ -107,10 +106,9 @@ atelier_window_show_toast (AtelierWindow *self,
   self->last_toast = g_strdup (title);
   self->last_toast_time = now;
 
-  /* A toast's title is Pango markup: what it says comes from servers,
-   * files and prompts (a prompt's <lora:1:1> tag), so it is escaped. */
-  escaped = g_markup_escape_text (title, -1);
-  toast = adw_toast_new (escaped);
+  /* What it says comes from servers, files and prompts (a prompt's
+   * <lora:1:1> tag): never read as markup. */
+  toast = atelier_toast_new_plain (title);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 

@@ -148,7 +148,7 @@ update_view (AtelierGalleryPage *self)
     gtk_stack_set_visible_child_name (self->stack, "loading");
   else if (error != NULL)
     {
-      adw_status_page_set_description (self->error_page, error->message);
+      atelier_status_page_set_plain_description (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "error");
     }
   else

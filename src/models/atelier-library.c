@@ -7,8 +7,16 @@
  * Layout: DIR/ACCOUNT-HASH/PROMPT-ID/prompt.json, with the reasons, the
  * saved indices and the prompt as the server sent it, and the originals
  * beside it as INDEX.EXT. The whole account is read in a worker thread when
- * the account is set; afterwards the index lives in memory and every write
- * goes through GIO's asynchronous file calls.
+ * the account is set; afterwards the index lives in memory.
+ *
+ * Steps on disk: every write into a prompt's folder (prompt.json, an
+ * original) and the folder's removal run in a worker thread, and the steps
+ * of one folder run one after the other in the order they were asked for
+ * (a queue per folder, self->queues; the head is the step running). So a
+ * release's removal never overlaps the writes of a keep that follows it,
+ * and the prompt.json on disk is the last one asked for. An original that
+ * arrives after its prompt was released is not written (checked when its
+ * turn comes, not when it was queued).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,7 +28,7 @@
 #include <string.h>
 
 #include "atelier-image-utils.h"
-#include "atelier-library.h"
+#include "atelier-library-private.h"
 #include "atelier-json-private.h"
 #include "atelier-model-property-private.h"
 #include "atelier-models-private.h"
@@ -40,6 +48,7 @@ struct _AtelierLibrary
   GCancellable      *cancellable;   /* of the account's load */
   gboolean           loaded;
   guint              generation;    /* bumped on every account switch */
+  GHashTable        *queues;        /* folder path → GQueue of Step, head running */
 };
 
 G_DEFINE_FINAL_TYPE (AtelierLibrary, atelier_library, G_TYPE_OBJECT)
@@ -305,110 +314,41 @@ report_error (AtelierLibrary *self,
     g_signal_emit (self, signals[ERROR], 0, error);
 }
 
+/* Steps on disk (see the top of the file) */
+
+static AtelierLibraryDelayFunc delay_func;   /* test hook */
+static gpointer                delay_data;
+
 typedef struct
 {
-  AtelierLibrary *self;   /* (owned) */
-  GFile          *file;
-  GBytes         *bytes;
-  GTask          *task;   /* (nullable) gets the result; else errors are reported */
-} Pending;
+  AtelierLibrary     *self;        /* (owned) */
+  AtelierLibraryStep  kind;
+  gint64              id;
+  guint               generation;
+  char               *dir;         /* the prompt's folder, the queue's key */
+  char               *name;        /* WRITE: the file's basename */
+  GBytes             *bytes;       /* WRITE */
+  gboolean            original;    /* WRITE: dropped if the prompt went */
+  gboolean            skip;        /* set when its turn comes */
+  GTask              *task;        /* (owned) (nullable) gets the result:
+                                    * TRUE written, FALSE dropped; without
+                                    * it errors are reported */
+} Step;
 
 static void
-pending_free (Pending *pending)
+step_free (Step *step)
 {
-  g_object_unref (pending->self);
-  g_object_unref (pending->file);
-  g_bytes_unref (pending->bytes);
-  g_clear_object (&pending->task);
-  g_free (pending);
+  g_object_unref (step->self);
+  g_free (step->dir);
+  g_free (step->name);
+  g_clear_pointer (&step->bytes, g_bytes_unref);
+  g_clear_object (&step->task);
+  g_free (step);
 }
 
 static void
-pending_done (Pending *pending,
-              GError  *error)
+remove_folder (const char *path)
 {
-  if (pending->task != NULL)
-    {
-      if (error != NULL)
-        g_task_return_error (pending->task, g_error_copy (error));
-      else
-        g_task_return_boolean (pending->task, TRUE);
-    }
-  else if (error != NULL)
-    {
-      report_error (pending->self, error);
-    }
-
-  pending_free (pending);
-}
-
-static void
-replace_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_replace_contents_finish (G_FILE (source), result, NULL, &error);
-  pending_done (user_data, error);
-}
-
-static void
-mkdir_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Pending *pending = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!_atelier_make_dir_finish (result, &error))
-    {
-      pending_done (pending, error);
-      return;
-    }
-
-  g_file_replace_contents_bytes_async (pending->file, pending->bytes, NULL, FALSE,
-                                       G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                       NULL, replace_cb, pending);
-}
-
-/* Writes @bytes as @name in @id's folder; @task (nullable) gets the
- * result, else failures are reported with ::error. */
-static void
-write_file (AtelierLibrary *self,
-            gint64          id,
-            const char     *name,
-            GBytes         *bytes,
-            GTask          *task)
-{
-  g_autofree char *dir = entry_dir (self, id);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  Pending *pending = g_new0 (Pending, 1);
-
-  pending->self = g_object_ref (self);
-  pending->file = g_file_new_for_path (path);
-  pending->bytes = g_bytes_ref (bytes);
-  pending->task = task != NULL ? g_object_ref (task) : NULL;
-
-  _atelier_make_dir_async (dir, NULL, mkdir_cb, pending);
-}
-
-static void
-save_metadata (AtelierLibrary *self,
-               Entry          *entry)
-{
-  g_autoptr(GBytes) bytes = entry_to_json (entry);
-
-  write_file (self, entry->id, METADATA_NAME, bytes, NULL);
-}
-
-static void
-remove_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  const char *path = task_data;
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
 
@@ -418,7 +358,170 @@ remove_thread (GTask        *task,
       g_unlink (file);
     }
   g_rmdir (path);
-  g_task_return_boolean (task, TRUE);
+}
+
+/* Reads only what no one changes while the step runs. */
+static void
+step_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Step *step = task_data;
+  AtelierLibraryDelayFunc func = g_atomic_pointer_get (&delay_func);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  GError *error = NULL;
+  gsize length;
+  const char *data;
+
+  if (step->skip)
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  if (func != NULL)
+    g_usleep ((gulong) func (step->kind, step->id, delay_data) * 1000);
+
+  if (step->kind == ATELIER_LIBRARY_STEP_REMOVE)
+    {
+      remove_folder (step->dir);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (g_mkdir_with_parents (step->dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                               _("Cannot create the folder “%s”: %s"), step->dir, g_strerror (saved_errno));
+      return;
+    }
+  path = g_build_filename (step->dir, step->name, NULL);
+  file = g_file_new_for_path (path);
+  data = g_bytes_get_data (step->bytes, &length);
+  if (!g_file_replace_contents (file, data, length, NULL, FALSE,
+                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                NULL, NULL, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void step_done_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data);
+
+static void
+step_run (Step *step)
+{
+  AtelierLibrary *self = step->self;
+  g_autoptr(GTask) task = NULL;
+
+  if (step->original)
+    step->skip = step->generation != self->generation ||
+                 !g_hash_table_contains (self->entries, &step->id);
+
+  task = g_task_new (NULL, NULL, step_done_cb, step);
+  g_task_set_source_tag (task, step_run);
+  g_task_set_task_data (task, step, NULL);
+  g_task_run_in_thread (task, step_thread);
+}
+
+static void
+step_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Step *step = user_data;
+  AtelierLibrary *self = step->self;
+  GQueue *queue = g_hash_table_lookup (self->queues, step->dir);
+  g_autoptr(GError) error = NULL;
+  gboolean written;
+
+  written = g_task_propagate_boolean (G_TASK (result), &error);
+
+  /* The next step of the folder starts before anyone hears of this one:
+   * a callback may queue more. */
+  g_assert (queue != NULL && g_queue_peek_head (queue) == step);
+  g_queue_pop_head (queue);
+  if (g_queue_is_empty (queue))
+    g_hash_table_remove (self->queues, step->dir);
+  else
+    step_run (g_queue_peek_head (queue));
+
+  if (step->task != NULL)
+    {
+      if (error != NULL)
+        g_task_return_error (step->task, g_steal_pointer (&error));
+      else
+        g_task_return_boolean (step->task, written);
+    }
+  else if (error != NULL)
+    {
+      report_error (self, error);
+    }
+
+  step_free (step);
+}
+
+static void
+step_queue (AtelierLibrary     *self,
+            AtelierLibraryStep  kind,
+            gint64              id,
+            const char         *name,
+            GBytes             *bytes,
+            gboolean            original,
+            GTask              *task)
+{
+  Step *step = g_new0 (Step, 1);
+  GQueue *queue;
+
+  step->self = g_object_ref (self);
+  step->kind = kind;
+  step->id = id;
+  step->generation = self->generation;
+  step->dir = entry_dir (self, id);
+  step->name = g_strdup (name);
+  step->bytes = bytes != NULL ? g_bytes_ref (bytes) : NULL;
+  step->original = original;
+  step->task = task != NULL ? g_object_ref (task) : NULL;
+
+  queue = g_hash_table_lookup (self->queues, step->dir);
+  if (queue != NULL)
+    {
+      g_queue_push_tail (queue, step);
+      return;
+    }
+
+  queue = g_queue_new ();
+  g_queue_push_tail (queue, step);
+  g_hash_table_insert (self->queues, g_strdup (step->dir), queue);
+  step_run (step);
+}
+
+static void
+save_metadata (AtelierLibrary *self,
+               Entry          *entry)
+{
+  g_autoptr(GBytes) bytes = entry_to_json (entry);
+
+  step_queue (self, ATELIER_LIBRARY_STEP_WRITE, entry->id, METADATA_NAME, bytes, FALSE, NULL);
+}
+
+void
+_atelier_library_set_delay_func (AtelierLibraryDelayFunc func,
+                                 gpointer                user_data)
+{
+  delay_data = user_data;
+  g_atomic_pointer_set (&delay_func, func);
+}
+
+gboolean
+_atelier_library_is_busy (AtelierLibrary *self)
+{
+  g_return_val_if_fail (ATELIER_IS_LIBRARY (self), FALSE);
+  return g_hash_table_size (self->queues) > 0;
 }
 
 /* Keeping */
@@ -466,6 +569,7 @@ original_written_cb (GObject      *source,
   AtelierLibrary *self = write->self;
   g_autoptr(GError) error = NULL;
 
+  /* FALSE without an error: dropped, the prompt was released. */
   if (g_task_propagate_boolean (G_TASK (result), &error) &&
       write->generation == self->generation)
     {
@@ -532,7 +636,7 @@ downloaded_cb (GObject      *source,
 
   write->name = g_strdup_printf ("%u.%s", write->index, extension);
   task = g_task_new (write->self, NULL, original_written_cb, write);
-  write_file (write->self, write->id, write->name, bytes, task);
+  step_queue (write->self, ATELIER_LIBRARY_STEP_WRITE, write->id, write->name, bytes, TRUE, task);
 }
 
 void
@@ -649,12 +753,8 @@ atelier_library_release (AtelierLibrary       *self,
 
   if (entry->reasons == 0)
     {
-      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
-
-      g_task_set_source_tag (task, atelier_library_release);
-      g_task_set_task_data (task, entry_dir (self, prompt_id), g_free);
-      g_task_run_in_thread (task, remove_thread);
       g_hash_table_remove (self->entries, &prompt_id);
+      step_queue (self, ATELIER_LIBRARY_STEP_REMOVE, prompt_id, NULL, NULL, FALSE, NULL);
     }
   else
     {
@@ -781,6 +881,7 @@ atelier_library_finalize (GObject *object)
   AtelierLibrary *self = ATELIER_LIBRARY (object);
 
   g_hash_table_unref (self->entries);
+  g_hash_table_unref (self->queues);
   g_free (self->dir);
   g_free (self->account);
   g_free (self->account_dir);
@@ -813,6 +914,7 @@ static void
 atelier_library_init (AtelierLibrary *self)
 {
   self->entries = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) entry_free);
+  self->queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_queue_free);
 }
 
 AtelierLibrary *

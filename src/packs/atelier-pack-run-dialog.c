@@ -429,7 +429,7 @@ tunes_cb (GObject      *source,
     {
       g_autofree char *text = atelier_error_describe (error);
 
-      adw_status_page_set_description (self->load_error_page, text);
+      atelier_status_page_set_plain_description (self->load_error_page, text);
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
     }

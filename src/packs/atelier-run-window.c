@@ -18,6 +18,7 @@
 
 #include "atelier-run-window-private.h"
 #include "atelier-shell.h"
+#include "atelier-widget-utils.h"
 
 struct _AtelierRunWindow
 {
@@ -281,7 +282,6 @@ export_done_cb (GObject      *source,
   Export *export = user_data;
   g_autoptr(AtelierRunWindow) self = export->self;
   g_autofree char *name = export->name;
-  g_autofree char *escaped = NULL;
   g_autofree char *title = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -293,11 +293,9 @@ export_done_cb (GObject      *source,
       return;
     }
 
-  /* A toast's title is markup. */
-  escaped = g_markup_escape_text (name != NULL ? name : "", -1);
   /* Translators: a file name */
-  title = g_strdup_printf (_("Saved “%s”"), escaped);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toast_overlay), adw_toast_new (title));
+  title = g_strdup_printf (_("Saved “%s”"), name != NULL ? name : "");
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toast_overlay), atelier_toast_new_plain (title));
 }
 
 void
@@ -631,9 +629,7 @@ run_window_new (AtelierSession *session,
   if (!atelier_pack_run_is_readable (run))
     {
       GtkWidget *page = status_page ("dialog-warning-symbolic", _("This Test Run Cannot Be Opened"));
-      g_autofree char *problem = g_markup_escape_text (atelier_pack_run_get_problem (run), -1);
-
-      adw_status_page_set_description (ADW_STATUS_PAGE (page), problem);
+      atelier_status_page_set_plain_description (ADW_STATUS_PAGE (page), atelier_pack_run_get_problem (run));
       gtk_stack_add_named (GTK_STACK (self->stack), page, "unreadable");
       gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "unreadable");
       adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->title), _("Unreadable"));

@@ -25,6 +25,7 @@
 #include <glib/gi18n.h>
 
 #include "atelier-prompt-editor.h"
+#include "atelier-prompt-editor-private.h"
 #include "atelier-prompt-form.h"
 #include "atelier-prompt-text.h"
 #include "atelier-prompt-tips.h"
@@ -558,6 +559,14 @@ cancel_action (GtkWidget  *widget,
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+GtkNativeDialog *
+_atelier_prompt_editor_get_file_chooser (AtelierPromptEditor *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT_EDITOR (self), NULL);
+
+  return _atelier_prompt_form_get_file_chooser (self->form);
+}
+
 /* }}} */
 /* {{{ GObject */
 
@@ -569,6 +578,9 @@ atelier_prompt_editor_dispose (GObject *object)
   g_cancellable_cancel (self->create_cancellable);
   g_clear_object (&self->create_cancellable);
   g_clear_handle_id (&self->retry_tick_id, g_source_remove);
+  /* Before the rows: an open file chooser answers into them. */
+  if (self->form != NULL)
+    g_object_run_dispose (G_OBJECT (self->form));
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ATELIER_TYPE_PROMPT_EDITOR);
 

@@ -35,7 +35,9 @@ struct _Field
   AtelierPromptForm        *form;
   GtkWidget                *row;
   GtkWidget                *control;    /* switch, spin button, file row's remove button */
+  GtkWidget                *choose;     /* file row's choose button */
   GtkWidget                *error_row;
+  GtkNativeDialog          *chooser;    /* (owned) (nullable) open for this field */
   GFile                    *file;
   char                     *parse_error;
 };
@@ -94,9 +96,24 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* The chooser's ::response holds the field: it is disconnected and the
+ * chooser closed before the field goes (the form's dispose), however long
+ * anyone else keeps the chooser. */
+static void
+field_close_chooser (Field *field)
+{
+  if (field->chooser == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (field->chooser, field);
+  gtk_native_dialog_destroy (field->chooser);
+  g_clear_object (&field->chooser);
+}
+
 static void
 field_free (Field *field)
 {
+  field_close_chooser (field);
   g_clear_object (&field->file);
   g_free (field->parse_error);
   g_free (field);
@@ -460,6 +477,8 @@ file_chosen_cb (GtkNativeDialog *dialog,
 {
   Field *field = user_data;
 
+  g_assert (dialog == field->chooser);
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_set_object (&field->file, NULL);
@@ -468,8 +487,7 @@ file_chosen_cb (GtkNativeDialog *dialog,
       field_changed_cb (field);
     }
 
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
+  field_close_chooser (field);
 }
 
 static void
@@ -479,6 +497,7 @@ choose_file_cb (GtkButton *button,
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
+  field_close_chooser (field);
   chooser = gtk_file_chooser_native_new (atelier_prompt_field_label (field_name (field)),
                                          GTK_WINDOW (gtk_widget_get_root (field->row)), GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Open"), _("_Cancel"));
@@ -488,6 +507,7 @@ choose_file_cb (GtkButton *button,
   gtk_file_filter_add_mime_type (filter, "image/png");
   gtk_file_filter_add_mime_type (filter, "image/webp");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  field->chooser = GTK_NATIVE_DIALOG (chooser);
   g_signal_connect (chooser, "response", G_CALLBACK (file_chosen_cb), field);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -504,14 +524,12 @@ clear_file_cb (GtkButton *button,
 static void
 make_file (Field *field)
 {
-  GtkWidget *choose;
-
   field->row = adw_action_row_new ();
   field->control = add_icon_button (field, "edit-clear-symbolic", _("Remove"), _("Remove the file"),
                                     G_CALLBACK (clear_file_cb));
-  choose = add_icon_button (field, "document-open-symbolic", _("Choose a File"), _("Choose a file"),
-                            G_CALLBACK (choose_file_cb));
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (field->row), choose);
+  field->choose = add_icon_button (field, "document-open-symbolic", _("Choose a File"), _("Choose a file"),
+                                   G_CALLBACK (choose_file_cb));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (field->row), field->choose);
   update_file_row (field);
 }
 
@@ -592,6 +610,22 @@ atelier_prompt_form_show_errors (AtelierPromptForm  *self,
     }
 
   return n;
+}
+
+GtkNativeDialog *
+_atelier_prompt_form_get_file_chooser (AtelierPromptForm *self)
+{
+  g_return_val_if_fail (ATELIER_IS_PROMPT_FORM (self), NULL);
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (field->chooser != NULL)
+        return field->chooser;
+    }
+
+  return NULL;
 }
 
 gboolean
@@ -761,6 +795,27 @@ static void
 atelier_prompt_form_dispose (GObject *object)
 {
   AtelierPromptForm *self = ATELIER_PROMPT_FORM (object);
+
+  /* Its owner disposes the form before the rows (see
+   * atelier_prompt_form_new()): from then on nothing of theirs calls into
+   * a field, and no chooser answers into one. */
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      field_close_chooser (field);
+      if (field->row != NULL)
+        g_signal_handlers_disconnect_by_data (field->row, field);
+      if (field->control != NULL)
+        g_signal_handlers_disconnect_by_data (field->control, field);
+      if (field->choose != NULL)
+        g_signal_handlers_disconnect_by_data (field->choose, field);
+      /* Not ours: gone after the editor's dispose (a second dispose). */
+      field->row = field->control = field->choose = field->error_row = NULL;
+    }
+  if (self->aspect_row != NULL)
+    g_signal_handlers_disconnect_by_data (self->aspect_row, self);
+  self->aspect_row = NULL;
 
   if (self->params != NULL)
     g_clear_signal_handler (&self->params_changed_id, self->params);

@@ -21,7 +21,9 @@ G_BEGIN_DECLS
 #define ATELIER_TYPE_PROMPT_FORM (atelier_prompt_form_get_type ())
 G_DECLARE_FINAL_TYPE (AtelierPromptForm, atelier_prompt_form, ATELIER, PROMPT_FORM, GObject)
 
-/* Builds the rows into the editor's groups. */
+/* Builds the rows into the editor's groups. The editor disposes the form
+ * (g_object_run_dispose()) in its own dispose, before the rows go: that
+ * closes a file chooser still open and disconnects the rows from it. */
 AtelierPromptForm *atelier_prompt_form_new              (AdwPreferencesGroup *images_group,
                                                          AdwPreferencesGroup *enhancements_group,
                                                          AdwPreferencesGroup *more_group);
@@ -46,5 +48,9 @@ gboolean           atelier_prompt_form_has_row          (AtelierPromptForm   *se
 /* Opens @name's section and focuses its row. */
 void               atelier_prompt_form_focus            (AtelierPromptForm   *self,
                                                          const char          *name);
+
+/* The file chooser a file row opened, while it is open, or NULL (tests).
+ * (transfer none) */
+GtkNativeDialog   *_atelier_prompt_form_get_file_chooser (AtelierPromptForm   *self);
 
 G_END_DECLS

@@ -133,6 +133,8 @@ ensure_row (AtelierCharacteristicsGroup *self,
     return row;
 
   row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  /* An unknown key is the tune's own: text, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title_for (key));
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
   /* Translators: %s is a template name, e.g. "{{eye_color}}" */

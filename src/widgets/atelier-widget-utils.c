@@ -48,7 +48,30 @@ atelier_widget_show_load_error (GtkWidget     *widget,
 
   text = atelier_error_describe (error);
   atelier_widget_show_error (widget, error);
-  adw_status_page_set_description (status_page, text);
+  atelier_status_page_set_plain_description (status_page, text);
+}
+
+AdwToast *
+atelier_toast_new_plain (const char *text)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  escaped = g_markup_escape_text (text, -1);
+  return adw_toast_new (escaped);
+}
+
+void
+atelier_status_page_set_plain_description (AdwStatusPage *page,
+                                           const char    *text)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_if_fail (ADW_IS_STATUS_PAGE (page));
+
+  escaped = text != NULL ? g_markup_escape_text (text, -1) : NULL;
+  adw_status_page_set_description (page, escaped);
 }
 
 void

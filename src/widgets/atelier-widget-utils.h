@@ -51,6 +51,16 @@ GtkWidget *atelier_widget_find_descendant            (GtkWidget     *root,
  * technology. */
 void       atelier_widget_name_buttons_by_tooltip    (GtkWidget     *root);
 
+/* Text from outside (servers, files, prompts, tunes, packs) shown where
+ * libadwaita 1.2 reads Pango markup and has no switch to turn it off:
+ * @text is escaped, so it shows as it is ("<b>" stays "<b>", a bare "&"
+ * is no broken markup). Rows have one (adw_preferences_row_set_use_markup
+ * (row, FALSE)); toasts, status page descriptions and preferences group
+ * titles and descriptions do not. */
+AdwToast  *atelier_toast_new_plain                   (const char    *text);
+void       atelier_status_page_set_plain_description (AdwStatusPage *page,
+                                                      const char    *text);
+
 /* An AdwExpanderRow with @title and @subtitle that a screen reader names:
  * libadwaita 1.2 shows the title on an inner row, and the expander row
  * itself, a list item that takes the focus, has no name of its own. */
