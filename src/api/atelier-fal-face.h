@@ -22,11 +22,13 @@
 
 #include <gio/gio.h>
 
+#include "atelier-image-utils.h"
+
 G_BEGIN_DECLS
 
 #define ATELIER_FAL_FACE_SIZE            640
 #define ATELIER_FAL_FACE_MIN_SIDE        128
-#define ATELIER_FAL_FACE_MAX_PIXELS      (100 * 1000 * 1000)
+#define ATELIER_FAL_FACE_MAX_PIXELS      ATELIER_IMAGE_MAX_PIXELS
 #define ATELIER_FAL_FACE_MAX_FILE_BYTES  (50 * 1024 * 1024)
 /* The longest data: URL sent to fal (its request bodies are capped; ours
  * stays well under). */

@@ -102,6 +102,7 @@ atelier_error_is_answer (const GError *error)
     case ATELIER_API_ERROR_PARSE:
     case ATELIER_API_ERROR_HTTP:
     case ATELIER_API_ERROR_FAILED:
+    case ATELIER_API_ERROR_TOO_LARGE:   /* the server answered, too much */
       return TRUE;
     case ATELIER_API_ERROR_TIMEOUT:
     case ATELIER_API_ERROR_NETWORK:

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "atelier-image-utils.h"
 #include "atelier-photo-input.h"
 
 #define CHOOSER_KEY "atelier-photo-chooser"
@@ -161,28 +162,22 @@ load_texture_thread (GTask        *task,
                      GCancellable *cancellable)
 {
   LoadData *data = task_data;
-  g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autoptr(GdkPixbuf) oriented = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* Upright, and refused by its header over ATELIER_IMAGE_MAX_PIXELS. */
   if (data->file != NULL)
-    stream = G_INPUT_STREAM (g_file_read (data->file, cancellable, &error));
+    pixbuf = atelier_image_load_scaled (data->file, data->size, NULL, NULL, cancellable, &error);
   else
-    stream = g_memory_input_stream_new_from_bytes (data->bytes);
+    pixbuf = atelier_image_decode_bytes_fit (data->bytes, data->size, cancellable, &error);
 
-  if (stream != NULL)
-    pixbuf = gdk_pixbuf_new_from_stream_at_scale (stream, data->size, data->size, TRUE,
-                                                  cancellable, &error);
   if (pixbuf == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
-  g_task_return_pointer (task, gdk_texture_new_for_pixbuf (oriented != NULL ? oriented : pixbuf),
-                         g_object_unref);
+  g_task_return_pointer (task, gdk_texture_new_for_pixbuf (pixbuf), g_object_unref);
 }
 
 void
