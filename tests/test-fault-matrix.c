@@ -885,8 +885,12 @@ expect_for (FaultId    fault,
     {
     case F_401:
     case F_403:
-    case F_REDIRECT_OTHER_HOST:   /* the other host answers 401: no key reached it */
       e.code = ATELIER_API_ERROR_UNAUTHORIZED;
+      break;
+
+    case F_REDIRECT_OTHER_HOST:   /* the other host answers 401: no key reached it, and
+                                   * the message does not blame our key */
+      e.code = ATELIER_API_ERROR_HTTP;
       break;
 
     case F_404:
@@ -1216,9 +1220,15 @@ check_reaction (const Case   *c,
 
   if (c->fault == F_REDIRECT_OTHER_HOST)
     {
-      /* Followed, without the key. */
+      /* Followed, without the key; the message names the other address,
+       * not our key. */
       g_assert_cmpuint (M.foreign_requests, ==, 1);
       g_assert_cmpuint (M.foreign_with_key, ==, 0);
+      if (error != NULL)
+        {
+          g_assert_nonnull (strstr (error->message, "127.0.0.2"));
+          g_assert_null (strstr (error->message, "key"));
+        }
     }
   else
     {

@@ -945,6 +945,26 @@ send_cb (GObject      *source,
     }
 
   api_error = _atelier_http_error_for_status (status, soup_message_get_reason_phrase (message), body);
+
+  /* A redirect led to another server, which refused: our key (never sent
+   * there) is not what was refused. */
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    {
+      g_autoptr(GUri) first = g_uri_parse (data->uri, G_URI_FLAGS_NONE, NULL);
+      GUri *last = soup_message_get_uri (message);
+
+      if (first != NULL && last != NULL && !same_origin (first, last))
+        {
+          g_autofree char *where = g_uri_to_string_partial (last, G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY |
+                                                                  G_URI_HIDE_FRAGMENT);
+
+          g_clear_error (&api_error);
+          api_error = g_error_new (ATELIER_API_ERROR, ATELIER_API_ERROR_HTTP,
+                                   _("The server sent the request on to another address (%s), which refused it (%u)."),
+                                   where, status);
+        }
+    }
+
   if (status == SOUP_STATUS_UNPROCESSABLE_ENTITY)
     log_invalid (message, data->endpoint->key, body);
 
