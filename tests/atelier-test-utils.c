@@ -138,3 +138,64 @@ atelier_test_rm_rf (const char *path)
 
   g_remove (path);
 }
+
+static guint32
+crc32 (const guint8 *data,
+       gsize         length)
+{
+  guint32 crc = 0xffffffff;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320 & -(crc & 1));
+    }
+
+  return crc ^ 0xffffffff;
+}
+
+static void
+append_be32 (GByteArray *out,
+             guint32     value)
+{
+  guint8 be[4] = { value >> 24, value >> 16, value >> 8, value };
+
+  g_byte_array_append (out, be, 4);
+}
+
+static void
+append_chunk (GByteArray   *out,
+              const char   *type,
+              const guint8 *data,
+              guint         length)
+{
+  g_autoptr(GByteArray) typed = g_byte_array_new ();
+
+  g_byte_array_append (typed, (const guint8 *) type, 4);
+  g_byte_array_append (typed, data, length);
+  append_be32 (out, length);
+  g_byte_array_append (out, typed->data, typed->len);
+  append_be32 (out, crc32 (typed->data, typed->len));
+}
+
+GBytes *
+atelier_test_make_png_header (guint32 width,
+                 guint32 height)
+{
+  GByteArray *out = g_byte_array_new ();
+  g_autoptr(GByteArray) ihdr = g_byte_array_new ();
+  /* zlib: a stored block with one filter byte and a pixel */
+  const guint8 idat[] = { 0x78, 0x01, 0x01, 0x04, 0x00, 0xfb, 0xff, 0, 1, 2, 3, 0x00, 0x18, 0x00, 0x07 };
+  const guint8 rest[] = { 8, 2, 0, 0, 0 };  /* 8 bits, RGB, deflate, no filter, no interlace */
+
+  g_byte_array_append (out, (const guint8 *) "\x89PNG\r\n\x1a\n", 8);
+  append_be32 (ihdr, width);
+  append_be32 (ihdr, height);
+  g_byte_array_append (ihdr, rest, sizeof rest);
+  append_chunk (out, "IHDR", ihdr->data, ihdr->len);
+  append_chunk (out, "IDAT", idat, sizeof idat);
+  append_chunk (out, "IEND", NULL, 0);
+
+  return g_byte_array_free_to_bytes (out);
+}

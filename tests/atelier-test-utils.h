@@ -51,6 +51,10 @@ GFile                *atelier_test_write_image      (const char    *dir,
                                                      int            height,
                                                      guint          seed,
                                                      const char    *format);
+/* A PNG whose IHDR declares @width × @height, with a tiny IDAT: what a
+ * decompression bomb's header looks like. */
+GBytes               *atelier_test_make_png_header  (guint32        width,
+                                                     guint32        height);
 void                  atelier_test_rm_rf            (const char    *path);
 
 G_END_DECLS

@@ -561,22 +561,6 @@ atelier_faceid_form_get_field_error (AtelierFaceidForm *self,
 /* {{{ GObject */
 
 static void
-ensure_css (void)
-{
-  static gboolean loaded;
-  g_autoptr(GtkCssProvider) provider = NULL;
-
-  if (loaded)
-    return;
-  loaded = TRUE;
-
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, "/io/github/atelier/Atelier/faceid/atelier-faceid.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
-static void
 atelier_faceid_form_dispose (GObject *object)
 {
   AtelierFaceidForm *self = ATELIER_FACEID_FORM (object);
@@ -618,7 +602,7 @@ atelier_faceid_form_class_init (AtelierFaceidFormClass *klass)
 static void
 atelier_faceid_form_init (AtelierFaceidForm *self)
 {
-  ensure_css ();
+  atelier_widget_load_css ("/io/github/atelier/Atelier/faceid/atelier-faceid.css");
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);

@@ -78,22 +78,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-ensure_css (void)
-{
-  static gboolean loaded;
-  g_autoptr(GtkCssProvider) provider = NULL;
-
-  if (loaded)
-    return;
-  loaded = TRUE;
-
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, "/io/github/atelier/Atelier/gallery/atelier-gallery.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
 /* The tune chosen in the drop-down, or NULL. */
 static AtelierTune *
 selected_tune (AtelierGalleryPage *self)
@@ -1146,7 +1130,7 @@ atelier_gallery_page_init (AtelierGalleryPage *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
-  ensure_css ();
+  atelier_widget_load_css ("/io/github/atelier/Atelier/gallery/atelier-gallery.css");
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->tunes = g_ptr_array_new_with_free_func (g_object_unref);

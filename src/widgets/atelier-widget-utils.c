@@ -165,3 +165,23 @@ atelier_expander_row_new (const char *title,
 
   return expander;
 }
+
+void
+atelier_widget_load_css (const char *resource)
+{
+  static GHashTable *loaded;
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  g_return_if_fail (resource != NULL);
+
+  if (loaded == NULL)
+    loaded = g_hash_table_new (g_str_hash, g_str_equal);
+  if (g_hash_table_contains (loaded, resource))
+    return;
+  g_hash_table_add (loaded, (gpointer) g_intern_string (resource));
+
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, resource);
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}

@@ -64,6 +64,10 @@ void       atelier_status_page_set_plain_description (AdwStatusPage *page,
 /* An AdwExpanderRow with @title and @subtitle that a screen reader names:
  * libadwaita 1.2 shows the title on an inner row, and the expander row
  * itself, a list item that takes the focus, has no name of its own. */
+/* Adds the style sheet at @resource to the default display, once per
+ * resource: a screen's own CSS, loaded when its first widget is made. */
+void       atelier_widget_load_css                   (const char    *resource);
+
 GtkWidget *atelier_expander_row_new                  (const char    *title,
                                                       const char    *subtitle);
 

@@ -786,66 +786,17 @@ test_no_face (void)
   shot_jobs ("faceid-no-face");
 }
 
-static guint32
-crc32 (const guint8 *data,
-       gsize         length)
-{
-  guint32 crc = 0xffffffff;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      crc ^= data[i];
-      for (int k = 0; k < 8; k++)
-        crc = (crc >> 1) ^ (0xedb88320 & -(crc & 1));
-    }
-  return crc ^ 0xffffffff;
-}
-
-static void
-append_be32 (GByteArray *out,
-             guint32     value)
-{
-  guint8 be[4] = { value >> 24, value >> 16, value >> 8, value };
-
-  g_byte_array_append (out, be, 4);
-}
-
-static void
-append_chunk (GByteArray   *out,
-              const char   *type,
-              const guint8 *data,
-              guint         length)
-{
-  g_autoptr(GByteArray) typed = g_byte_array_new ();
-
-  g_byte_array_append (typed, (const guint8 *) type, 4);
-  g_byte_array_append (typed, data, length);
-  append_be32 (out, length);
-  g_byte_array_append (out, typed->data, typed->len);
-  append_be32 (out, crc32 (typed->data, typed->len));
-}
-
 /* A 30000 × 30000 PNG header: refused before decoding, Generate off. */
 static void
 test_huge_image (void)
 {
   g_autofree char *path = g_build_filename (dir, "huge.png", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  g_autoptr(GByteArray) ihdr = g_byte_array_new ();
-  const guint8 idat[] = { 0x78, 0x01, 0x01, 0x04, 0x00, 0xfb, 0xff, 0, 1, 2, 3, 0x00, 0x18, 0x00, 0x07 };
-  const guint8 rest[] = { 8, 2, 0, 0, 0 };
+  g_autoptr(GBytes) png = atelier_test_make_png_header (30000, 30000);
   g_autoptr(GError) error = NULL;
   const char *problem;
 
-  g_byte_array_append (out, (const guint8 *) "\x89PNG\r\n\x1a\n", 8);
-  append_be32 (ihdr, 30000);
-  append_be32 (ihdr, 30000);
-  g_byte_array_append (ihdr, rest, sizeof rest);
-  append_chunk (out, "IHDR", ihdr->data, ihdr->len);
-  append_chunk (out, "IDAT", idat, sizeof idat);
-  append_chunk (out, "IEND", NULL, 0);
-  g_file_set_contents (path, (const char *) out->data, out->len, &error);
+  g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), &error);
   g_assert_no_error (error);
 
   set_prompt ("a portrait");
