@@ -908,11 +908,13 @@ test_offline_after_failures (void)
   g_assert_true (atelier_ui_shows_text (offline, "You seem to be offline"));
   atelier_ui_save_screenshot (GTK_WINDOW (window), "window-offline-repeated");
 
-  /* The server answers again: the bar's Retry ends it. */
-  atelier_sandbox_server_clear_faults (sandbox);
+  /* The server answers again: the bar's Retry ends it. The bar is on
+   * screen before the server answers again: once it does, any request of
+   * a page (a poll) may end the offline state before Retry is pressed. */
   retry = atelier_ui_find_labelled (offline, GTK_TYPE_BUTTON, "Retry");
   g_assert_nonnull (retry);
   atelier_test_wait_until (gtk_widget_get_mapped (retry), WAIT_MS);
+  atelier_sandbox_server_clear_faults (sandbox);
   gtk_widget_activate (retry);
   atelier_test_wait_until (!offline_shown (), WAIT_MS);
   g_assert_false (atelier_session_is_offline (session));
