@@ -338,8 +338,9 @@ static char *
 first_image_url (Fixture *f,
                  gint64   prompt_id)
 {
-  return g_strdup_printf ("%s/sandbox/images/%" G_GINT64_FORMAT "/0.jpg",
-                          atelier_astria_client_get_base_url (f->account.client), prompt_id);
+  g_autofree char *path = atelier_sandbox_server_dup_image_path (f->account.server, prompt_id, 0);
+
+  return g_strconcat (atelier_astria_client_get_base_url (f->account.client), path, NULL);
 }
 
 static GdkTexture *
@@ -408,7 +409,11 @@ test_disk_cache (Fixture       *f,
   g_clear_object (&again);
 
   /* The same path on another port (the sandbox moved) is the same image. */
-  moved_url = g_strdup_printf ("http://127.0.0.1:1/sandbox/images/%" G_GINT64_FORMAT "/0.jpg", id);
+  {
+    g_autofree char *moved_path = atelier_sandbox_server_dup_image_path (f->account.server, id, 0);
+
+    moved_url = g_strconcat ("http://127.0.0.1:1", moved_path, NULL);
+  }
   atelier_image_cache_clear_memory (second);
   again = load (second, moved_url, 64, &error);
   g_assert_no_error (error);

@@ -697,6 +697,21 @@ test_prompt_lifecycle (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (images), ==, 4);
   g_assert_false (member_is_null (object, "trained_at"));
   g_assert_true (g_str_has_prefix (json_array_get_string_element (images, 0), prefix));
+  /* Served without a key, so not guessable: 128 random bits in the path;
+   * the id alone, or another token, finds nothing. */
+  {
+    g_autofree char *path = atelier_sandbox_server_dup_image_path (f->server, id, 0);
+    g_autofree char *url = g_strconcat (f->base_url, path, NULL);
+    g_autofree char *bare = g_strdup_printf ("/sandbox/images/%" G_GINT64_FORMAT "/0.jpg", id);
+    g_autofree char *other = g_strdup_printf ("/sandbox/images/0123456789abcdef0123456789abcdef/%" G_GINT64_FORMAT "/0.jpg", id);
+    g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+
+    g_assert_cmpstr (json_array_get_string_element (images, 0), ==, url);
+    g_assert_cmpuint (strlen (parts[3]), ==, 32);
+    g_assert_cmpuint (strspn (parts[3], "0123456789abcdef"), ==, 32);
+    g_assert_cmpuint (request_status (f, "GET", bare), ==, SOUP_STATUS_NOT_FOUND);
+    g_assert_cmpuint (request_status (f, "GET", other), ==, SOUP_STATUS_NOT_FOUND);
+  }
 
   downloads = atelier_sandbox_server_count_image_downloads (f->server);
   image0 = download (f, json_array_get_string_element (images, 0), SOUP_STATUS_OK);
@@ -715,7 +730,7 @@ test_prompt_lifecycle (Fixture       *f,
   again = download (f, json_array_get_string_element (images, 3), SOUP_STATUS_OK);
   g_clear_pointer (&again, g_bytes_unref);
   {
-    g_autofree char *missing = g_strdup_printf ("/sandbox/images/%" G_GINT64_FORMAT "/4.jpg", id);
+    g_autofree char *missing = atelier_sandbox_server_dup_image_path (f->server, id, 4);
     again = download (f, missing, SOUP_STATUS_NOT_FOUND);
   }
 
@@ -952,7 +967,7 @@ test_prompt_delete (Fixture       *f,
   g_autofree char *nested = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts/%" G_GINT64_FORMAT, tune_id, first);
   g_autofree char *wrong_tune = g_strdup_printf ("/tunes/690204/prompts/%" G_GINT64_FORMAT, second);
   g_autofree char *flat = g_strdup_printf ("/prompts/%" G_GINT64_FORMAT, second);
-  g_autofree char *image = g_strdup_printf ("/sandbox/images/%" G_GINT64_FORMAT "/0.jpg", second);
+  g_autofree char *image = atelier_sandbox_server_dup_image_path (f->server, second, 0);
   g_autoptr(GBytes) before = download (f, image, SOUP_STATUS_OK);
   g_autoptr(GBytes) after = NULL;
   g_autoptr(SoupMessage) msg1 = new_message (f, "DELETE", nested);
@@ -1293,7 +1308,8 @@ test_inspect_errors (Fixture       *f,
   g_autoptr(JsonNode) external_answer = NULL;
   gint64 tune_id = atelier_sandbox_server_seed_tune (f->server, "inspect", "man", TRUE);
   gint64 prompt_id = atelier_sandbox_server_seed_prompt (f->server, tune_id, "inspect me", 1);
-  g_autofree char *own_url = g_strdup_printf ("%s/sandbox/images/%" G_GINT64_FORMAT "/0.jpg", f->base_url, prompt_id);
+  g_autofree char *own_path = atelier_sandbox_server_dup_image_path (f->server, prompt_id, 0);
+  g_autofree char *own_url = g_strconcat (f->base_url, own_path, NULL);
 
   soup_multipart_append_form_string (garbage, "name", "man");
   soup_multipart_append_form_file (garbage, "file", "x.jpg", "image/jpeg", text);
@@ -1724,7 +1740,7 @@ test_request_log (Fixture       *f,
   g_auto(GStrv) ids = NULL;
   gint64 tune_id = atelier_sandbox_server_seed_tune (f->server, "log", "man", TRUE);
   gint64 prompt_id = atelier_sandbox_server_seed_prompt (f->server, tune_id, "log", 1);
-  g_autofree char *image = g_strdup_printf ("/sandbox/images/%" G_GINT64_FORMAT "/0.jpg", prompt_id);
+  g_autofree char *image = atelier_sandbox_server_dup_image_path (f->server, prompt_id, 0);
   g_autoptr(GBytes) image_bytes = download (f, image, SOUP_STATUS_OK);
 
   g_assert_cmpuint (request_status (f, "GET", "/tunes?offset=0"), ==, SOUP_STATUS_OK);
@@ -1941,7 +1957,7 @@ seeded_image_path (Fixture *f)
   gint64 tune_id = atelier_sandbox_server_seed_tune (f->server, "access", "man", TRUE);
   gint64 prompt_id = atelier_sandbox_server_seed_prompt (f->server, tune_id, "access", 1);
 
-  return g_strdup_printf ("/sandbox/images/%" G_GINT64_FORMAT "/0.jpg", prompt_id);
+  return atelier_sandbox_server_dup_image_path (f->server, prompt_id, 0);
 }
 
 /* Only Hosts that name this server: a DNS rebinding gives another name. */
@@ -2358,6 +2374,7 @@ test_state_restart (Fixture       *f,
   g_autoptr(AtelierSandboxServer) other = NULL;
   g_autofree char *state = g_build_filename (atelier_sandbox_server_get_data_dir (f->server), "state.json", NULL);
   g_autofree char *prefix = NULL;
+  g_autofree char *path_before = NULL;
   gint64 prompt_id = json_object_get_int_member (as_object (prompt), "id");
   const char *url;
 
@@ -2373,8 +2390,10 @@ test_state_restart (Fixture       *f,
   url = json_array_get_string_element (json_object_get_array_member (as_object (after), "images"), 0);
   g_assert_true (g_str_has_prefix (url, prefix));
   image = download (f, url, SOUP_STATUS_OK);
+  path_before = atelier_sandbox_server_dup_image_path (f->server, prompt_id, 0);
 
-  /* Another server on the same data dir sees the same state */
+  /* Another server on the same data dir sees the same state, and the
+   * same image addresses (their token is kept) */
   atelier_sandbox_server_stop (f->server);
   other = atelier_sandbox_server_new (atelier_sandbox_server_get_data_dir (f->server));
   atelier_sandbox_server_start (other, 0, &error);
@@ -2384,8 +2403,13 @@ test_state_restart (Fixture       *f,
     g_autoptr(JsonNode) tunes = get_json (&g, "/tunes", SOUP_STATUS_OK);
     g_autoptr(JsonNode) created = create_prompt (&g, tune_id, "{\"prompt\":{\"text\":\"new\"}}");
 
+    g_autofree char *path_other = atelier_sandbox_server_dup_image_path (other, prompt_id, 0);
+    g_autoptr(GBytes) image_other = NULL;
+
     g_assert_cmpuint (json_array_get_length (as_array (tunes)), ==, 1);
     g_assert_cmpint (json_object_get_int_member (as_object (created), "id"), >, prompt_id);
+    g_assert_cmpstr (path_other, ==, path_before);
+    image_other = download (&g, path_other, SOUP_STATUS_OK);
     packs = get_json (&g, "/packs", SOUP_STATUS_OK);
     g_free (g.base_url);
   }
@@ -2527,7 +2551,7 @@ test_seed_and_expire (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_array_get_object_element (as_array (page), 19),
                                                                          "images")), ==, 4);
 
-  image_path = g_strdup_printf ("/sandbox/images/%" G_GINT64_FORMAT "/3.jpg", first);
+  image_path = atelier_sandbox_server_dup_image_path (f->server, first, 3);
   image = download (f, image_path, SOUP_STATUS_OK);
   cached = g_strdup_printf ("%s/images/%" G_GINT64_FORMAT "-3.jpg", atelier_sandbox_server_get_data_dir (f->server), first);
   g_assert_true (g_file_test (cached, G_FILE_TEST_IS_REGULAR));

@@ -383,9 +383,9 @@ auth_for_path (const char *path)
 }
 
 /* Compares in a time that does not depend on where they differ. */
-static gboolean
-key_equal (const char *a,
-           const char *b)
+gboolean
+_atelier_sandbox_secret_equal (const char *a,
+                               const char *b)
 {
   gsize a_len = strlen (a);
   gsize b_len = strlen (b);
@@ -426,7 +426,7 @@ key_matches_locked (AtelierSandboxServer *self,
     return TRUE;
 
   copy = g_strndup (key, end - key);
-  matches = key_equal (copy, self->api_key);
+  matches = _atelier_sandbox_secret_equal (copy, self->api_key);
   memset (copy, 0, end - key);
 
   return matches;

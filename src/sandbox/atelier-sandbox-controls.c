@@ -305,6 +305,23 @@ seed_prompts (AtelierSandboxServer *self,
   return id;
 }
 
+char *
+atelier_sandbox_server_dup_image_path (AtelierSandboxServer *self,
+                                       gint64                prompt_id,
+                                       guint                 index)
+{
+  char *path;
+
+  g_return_val_if_fail (ATELIER_IS_SANDBOX_SERVER (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  path = g_strdup_printf ("/sandbox/images/%s/%" G_GINT64_FORMAT "/%u.jpg",
+                          _atelier_sandbox_store_get_image_token (self->store), prompt_id, index);
+  g_mutex_unlock (&self->lock);
+
+  return path;
+}
+
 gint64
 atelier_sandbox_server_seed_prompt (AtelierSandboxServer *self,
                                     gint64                tune_id,

@@ -511,7 +511,8 @@ handle_fal_result (AtelierSandboxCall *call,
   work->kind = ATELIER_SANDBOX_WORK_FAL_RESULT;
   work->job = _atelier_sandbox_store_fal_render_job (call->self->store, request);
   file_name = g_strdup_printf ("%s.jpg", request->id);
-  url = g_strdup_printf ("%s/sandbox/images/fal/%s", call->base_url, file_name);
+  url = g_strdup_printf ("%s/sandbox/images/fal/%s/%s", call->base_url,
+                         _atelier_sandbox_store_get_image_token (call->self->store), file_name);
 
   image = json_object_new ();
   json_object_set_string_member (image, "url", url);

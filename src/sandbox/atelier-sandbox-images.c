@@ -2,10 +2,11 @@
  *
  * Images are served under /sandbox/images/, without a key (image caches
  * send none) but only to a request that passed the Host and Origin
- * checks: <prompt_id>/<n>.jpg for the prompts' placeholders, uploads/<name>
- * for files sent to the sandbox (training photos: <name> carries 128
- * random bits, and no other name is served) and fal/<request_id>.jpg for
- * fal results. Uploads and images already rendered
+ * checks: <token>/<prompt_id>/<n>.jpg for the prompts' placeholders,
+ * uploads/<name> for files sent to the sandbox (training photos: <name>
+ * carries 128 random bits, and no other name is served) and
+ * fal/<token>/<request_id>.jpg for fal results, where <token> is the
+ * store's 128 random bits (kept in state.json): no address is guessable. Uploads and images already rendered
  * are read at once; the others are rendered (and cached) on a GTask worker
  * thread while their call waits. The same workers inspect images for
  * /images/inspect and render fal results to learn their size.
@@ -191,10 +192,8 @@ lookup_image_locked (AtelierSandboxServer *self,
     return FALSE;
 
   parts = g_strsplit (path + strlen (IMAGES_PATH), "/", -1);
-  if (g_strv_length (parts) != 2)
-    return FALSE;
 
-  if (g_str_equal (parts[0], "uploads"))
+  if (g_strv_length (parts) == 2 && g_str_equal (parts[0], "uploads"))
     {
       work->file_path = _atelier_sandbox_store_dup_upload_path (self->store, parts[1]);
       work->content_type = upload_content_type (parts[1]);
@@ -202,22 +201,27 @@ lookup_image_locked (AtelierSandboxServer *self,
       return work->file_path != NULL && g_file_test (work->file_path, G_FILE_TEST_IS_REGULAR);
     }
 
-  if (!g_str_has_suffix (parts[1], ".jpg"))
+  /* fal/TOKEN/ID.jpg and TOKEN/PROMPT/N.jpg */
+  if (g_strv_length (parts) != 3 || !g_str_has_suffix (parts[2], ".jpg"))
     return FALSE;
-  parts[1][strlen (parts[1]) - strlen (".jpg")] = '\0';
+  parts[2][strlen (parts[2]) - strlen (".jpg")] = '\0';
   work->content_type = "image/jpeg";
 
   if (g_str_equal (parts[0], "fal"))
     {
-      AtelierSandboxFalRequest *request = _atelier_sandbox_store_lookup_fal (self->store, parts[1]);
+      AtelierSandboxFalRequest *request;
 
+      if (!_atelier_sandbox_secret_equal (parts[1], _atelier_sandbox_store_get_image_token (self->store)))
+        return FALSE;
+      request = _atelier_sandbox_store_lookup_fal (self->store, parts[2]);
       if (request != NULL)
         work->job = _atelier_sandbox_store_fal_image_job (self->store, request);
       return work->job != NULL;
     }
 
-  if (!_atelier_sandbox_parse_id (parts[0], &prompt_id) ||
-      !g_ascii_string_to_unsigned (parts[1], 10, 0, 7, &index, NULL))
+  if (!_atelier_sandbox_secret_equal (parts[0], _atelier_sandbox_store_get_image_token (self->store)) ||
+      !_atelier_sandbox_parse_id (parts[1], &prompt_id) ||
+      !g_ascii_string_to_unsigned (parts[2], 10, 0, 7, &index, NULL))
     return FALSE;
 
   work->job = _atelier_sandbox_store_prompt_image_job (self->store, prompt_id, (guint) index);

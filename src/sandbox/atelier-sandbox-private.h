@@ -109,6 +109,10 @@ gboolean               _atelier_sandbox_node_get_bool            (JsonNode      
  * as 2 × @n_bytes lowercase hex digits. Aborts rather than fall back to a
  * weaker source. */
 char                  *_atelier_sandbox_random_hex               (gsize                     n_bytes);
+/* Whether two secrets (keys, tokens) are equal, in a time that does not
+ * depend on where they differ. */
+gboolean               _atelier_sandbox_secret_equal             (const char               *a,
+                                                                  const char               *b);
 char                  *_atelier_sandbox_format_time              (gint64                    usec);
 void                   _atelier_sandbox_errors_add               (JsonObject               *errors,
                                                                   const char               *field,
@@ -228,6 +232,8 @@ AtelierSandboxPrompt  *_atelier_sandbox_store_lookup_prompt      (AtelierSandbox
                                                                   gint64                    id);
 AtelierSandboxPack    *_atelier_sandbox_store_lookup_pack        (AtelierSandboxStore      *store,
                                                                   const char               *id_or_slug);
+/* The 32 hex digits in the path of every rendered image. */
+const char               *_atelier_sandbox_store_get_image_token  (AtelierSandboxStore      *store);
 AtelierSandboxFalRequest *_atelier_sandbox_store_lookup_fal      (AtelierSandboxStore      *store,
                                                                   const char               *id);
 /* The tunes of @ids (element-type JsonNode), in order; at an unknown one

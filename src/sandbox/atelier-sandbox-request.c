@@ -338,6 +338,12 @@ decode_multipart (AtelierSandboxRequest *self,
       if (!soup_multipart_get_part (multipart, i, &part_headers, &part_body))
         continue;
 
+      /* A libsoup without the fix for CVE-2025-4948 (Debian 12's 3.2.3)
+       * gives a part whose blank line runs into the next boundary a
+       * length that wrapped around. */
+      if (g_bytes_get_size (part_body) > g_bytes_get_size (body))
+        return FALSE;
+
       if (!soup_message_headers_get_content_disposition (part_headers, &disposition,
                                                          &disposition_params))
         continue;

@@ -242,6 +242,11 @@ gint64                atelier_sandbox_server_seed_pack      (AtelierSandboxServe
                                                              gboolean               gallery,
                                                              const char            *costs,
                                                              guint                  n_prompts);
+/* The path of image @index of @prompt_id ("/sandbox/images/TOKEN/ID/N.jpg"),
+ * as the prompt's "images" give it. */
+char                 *atelier_sandbox_server_dup_image_path (AtelierSandboxServer  *self,
+                                                             gint64                 prompt_id,
+                                                             guint                  index);
 gint64                atelier_sandbox_server_seed_prompt    (AtelierSandboxServer  *self,
                                                              gint64                 tune_id,
                                                              const char            *text,

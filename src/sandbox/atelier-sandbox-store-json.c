@@ -221,8 +221,8 @@ _atelier_sandbox_store_prompt_to_json (AtelierSandboxStore  *store,
     {
       for (guint i = 0; i < prompt->num_images; i++)
         {
-          g_autofree char *image = g_strdup_printf ("%s/sandbox/images/%" G_GINT64_FORMAT "/%u.jpg",
-                                                    base_url, prompt->id, i);
+          g_autofree char *image = g_strdup_printf ("%s/sandbox/images/%s/%" G_GINT64_FORMAT "/%u.jpg",
+                                                    base_url, store->image_token, prompt->id, i);
           json_array_add_string_element (images, image);
         }
     }

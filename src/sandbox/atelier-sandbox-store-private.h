@@ -33,6 +33,10 @@ struct _AtelierSandboxStore
   gint64      next_tune_id;
   gint64      next_prompt_id;
   gint64      next_upload_id;
+  /* 128 random bits in the path of every rendered image (prompts' and
+   * fal's), which are served without a key; kept in state.json so the
+   * addresses stay valid across restarts. */
+  char       *image_token;
 
   GPtrArray  *gallery_tunes;   /* (element-type AtelierSandboxTune) built in */
   GPtrArray  *tunes;           /* user tunes, oldest first */

@@ -442,6 +442,17 @@ store_load_root (AtelierSandboxStore *store,
         kinds[k]->add (store, g_ptr_array_index (items, i));
     }
 
+  /* A token of 32 hex digits, else the new one the store made. */
+  {
+    const char *token = _atelier_sandbox_params_get_string (object, "image_token");
+
+    if (token != NULL && strlen (token) == 32 && strspn (token, "0123456789abcdef") == 32)
+      {
+        g_free (store->image_token);
+        store->image_token = g_strdup (token);
+      }
+  }
+
   /* Never below what the entities loaded already need. */
   for (const Field *field = store_fields; field < store_fields + G_N_ELEMENTS (store_fields); field++)
     MEMBER (gint64, store, field) = MAX (MEMBER (gint64, store, field),
@@ -498,6 +509,7 @@ _atelier_sandbox_store_serialize (AtelierSandboxStore *store)
   json_object_set_int_member (root, "version", STATE_VERSION);
   for (const Field *field = store_fields; field < store_fields + G_N_ELEMENTS (store_fields); field++)
     json_object_set_int_member (root, field->name, MEMBER (gint64, store, field));
+  json_object_set_string_member (root, "image_token", store->image_token);
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     json_object_set_array_member (root, kinds[k]->name,
                                   items_to_state (kinds[k], G_STRUCT_MEMBER (GPtrArray *, store,

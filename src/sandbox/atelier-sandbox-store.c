@@ -153,6 +153,14 @@ _atelier_sandbox_store_clear (AtelierSandboxStore *store)
   store->next_tune_id = FIRST_TUNE_ID;
   store->next_prompt_id = FIRST_PROMPT_ID;
   store->next_upload_id = FIRST_UPLOAD_ID;
+  g_free (store->image_token);
+  store->image_token = _atelier_sandbox_random_hex (16);
+}
+
+const char *
+_atelier_sandbox_store_get_image_token (AtelierSandboxStore *store)
+{
+  return store->image_token;
 }
 
 AtelierSandboxStore *
@@ -190,6 +198,7 @@ _atelier_sandbox_store_free (AtelierSandboxStore *store)
   if (store == NULL)
     return;
 
+  g_clear_pointer (&store->image_token, g_free);
   /* The arrays own the entities; the tables only point at them. */
   g_clear_pointer (&store->tunes_by_id, g_hash_table_unref);
   g_clear_pointer (&store->prompts_by_id, g_hash_table_unref);

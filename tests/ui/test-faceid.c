@@ -561,12 +561,14 @@ test_url_face (void)
 {
   g_autofree char *base = atelier_sandbox_server_dup_base_url (sandbox);
   g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
   g_autoptr(JsonObject) body = NULL;
   gint64 tune, prompt;
 
   tune = atelier_sandbox_server_seed_tune (sandbox, "Face Source", "woman", TRUE);
   prompt = atelier_sandbox_server_seed_prompt (sandbox, tune, "a portrait", 1);
-  url = g_strdup_printf ("%s/sandbox/images/%" G_GINT64_FORMAT "/0.jpg", base, prompt);
+  path = atelier_sandbox_server_dup_image_path (sandbox, prompt, 0);
+  url = g_strconcat (base, path, NULL);
 
   atelier_shell_open_faceid (ATELIER_SHELL (window), url, NULL);
   g_assert_cmpuint (atelier_faceid_faces_get_n_faces (faces ()), ==, 1);
