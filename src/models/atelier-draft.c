@@ -210,6 +210,20 @@ atelier_draft_flush (AtelierDraft *self)
 }
 
 gboolean
+atelier_draft_begin_upload (AtelierDraft *self)
+{
+  gboolean uncertain;
+
+  g_return_val_if_fail (ATELIER_IS_DRAFT (self), FALSE);
+
+  uncertain = atelier_draft_get_boolean (self, "upload_uncertain", FALSE);
+  atelier_draft_set_boolean (self, "upload_uncertain", TRUE);
+  atelier_draft_flush (self);
+
+  return uncertain;
+}
+
+gboolean
 atelier_draft_get_saved (AtelierDraft *self)
 {
   g_return_val_if_fail (ATELIER_IS_DRAFT (self), FALSE);

@@ -52,6 +52,12 @@ gboolean      atelier_draft_is_empty           (AtelierDraft         *self);
 gboolean      atelier_draft_get_saved          (AtelierDraft         *self);
 /* Writes now what is not written yet (when the editor goes away). */
 void          atelier_draft_flush              (AtelierDraft         *self);
+/* An upload of this draft's tune starts: returns whether the last one
+ * may have reached the service ("upload_uncertain": then the upload looks
+ * the title up first), and marks this one so, writing it now: should the
+ * app be killed before the answer, the next try knows. Send only once
+ * atelier_draft_get_saved() is TRUE. */
+gboolean      atelier_draft_begin_upload       (AtelierDraft         *self);
 /* Forgets everything and removes the file. */
 void          atelier_draft_clear              (AtelierDraft         *self);
 

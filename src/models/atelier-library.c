@@ -163,11 +163,14 @@ entry_read (const char *path,
   dir = g_dir_open (path, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
+      static const char * const extensions[] = { "jpg", "png", "webp", "gif", NULL };
       guint64 index;
       g_autofree char *stem = g_strdup (name);
       char *dot = strchr (stem, '.');
 
-      if (dot == NULL || g_str_has_suffix (name, ".tmp"))
+      /* Only INDEX.EXT: a temporary file left by a killed write
+       * ("0.jpg.XXXXXX") is never an original. */
+      if (dot == NULL || !g_strv_contains (extensions, dot + 1))
         continue;
       *dot = '\0';
       if (g_ascii_string_to_unsigned (stem, 10, 0, MAX_IMAGES - 1, &index, NULL))
@@ -179,6 +182,11 @@ entry_read (const char *path,
 
   return entry;
 }
+
+static void remove_folder (const char *path);
+static void resume_entry  (AtelierLibrary *self,
+                           Entry          *entry);
+static void remove_files   (const char *path);
 
 static void
 load_thread (GTask        *task,
@@ -199,6 +207,12 @@ load_thread (GTask        *task,
 
       if (g_cancellable_is_cancelled (cancellable))
         break;
+      /* What a removal killed half-way left */
+      if (g_str_has_suffix (name, ".removing"))
+        {
+          remove_files (path);
+          continue;
+        }
       /* Negative ids are prompts made on this computer. */
       if (!g_ascii_string_to_signed (name, 10, G_MININT64, G_MAXINT64, &id, NULL) || id == 0)
         continue;
@@ -235,6 +249,13 @@ load_cb (GObject      *source,
   self->loaded = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
   g_signal_emit (self, signals[CHANGED], 0, (gint64) 0);
+
+  {
+    g_autoptr(GList) values = g_hash_table_get_values (self->entries);
+
+    for (GList *l = values; l != NULL; l = l->next)
+      resume_entry (self, l->data);
+  }
 }
 
 void
@@ -346,8 +367,20 @@ step_free (Step *step)
   g_free (step);
 }
 
+/* The folder is renamed first to a name no load reads (not an id), so a
+ * kill in the middle never leaves a prompt with some originals gone. */
 static void
 remove_folder (const char *path)
+{
+  g_autofree char *doomed = g_strconcat (path, ".removing", NULL);
+
+  if (g_rename (path, doomed) == 0)
+    remove_files (doomed);
+}
+
+/* Empties the folder @path and removes it. */
+static void
+remove_files (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -370,7 +403,6 @@ step_thread (GTask        *task,
   Step *step = task_data;
   AtelierLibraryDelayFunc func = g_atomic_pointer_get (&delay_func);
   g_autofree char *path = NULL;
-  g_autoptr(GFile) file = NULL;
   GError *error = NULL;
   gsize length;
   const char *data;
@@ -398,11 +430,11 @@ step_thread (GTask        *task,
       return;
     }
   path = g_build_filename (step->dir, step->name, NULL);
-  file = g_file_new_for_path (path);
   data = g_bytes_get_data (step->bytes, &length);
-  if (!g_file_replace_contents (file, data, length, NULL, FALSE,
-                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                NULL, NULL, &error))
+  /* A temporary file renamed into place, also for a new file (GFile's
+   * replace writes a new file in place): a kill leaves the old file or
+   * none, never half of one. */
+  if (!g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -528,8 +560,9 @@ _atelier_library_is_busy (AtelierLibrary *self)
 
 typedef struct
 {
-  guint   outstanding;
-  GError *error;       /* the first */
+  guint    outstanding;
+  GError  *error;       /* the first */
+  gboolean quiet;       /* resumed at load: no ::error */
 } Keep;
 
 static void
@@ -553,7 +586,8 @@ keep_step_done (GTask  *task,
 
   if (keep->error != NULL)
     {
-      report_error (g_task_get_source_object (task), keep->error);
+      if (!keep->quiet)
+        report_error (g_task_get_source_object (task), keep->error);
       g_task_return_error (task, g_steal_pointer (&keep->error));
     }
   else
@@ -639,6 +673,15 @@ downloaded_cb (GObject      *source,
   step_queue (write->self, ATELIER_LIBRARY_STEP_WRITE, write->id, write->name, bytes, TRUE, task);
 }
 
+static void keep_start (AtelierLibrary       *self,
+                        AtelierPrompt        *prompt,
+                        AtelierLibraryReason  reason,
+                        int                   index,
+                        gboolean              quiet,
+                        GCancellable         *cancellable,
+                        GAsyncReadyCallback   callback,
+                        gpointer              user_data);
+
 void
 atelier_library_keep_async (AtelierLibrary       *self,
                             AtelierPrompt        *prompt,
@@ -647,6 +690,45 @@ atelier_library_keep_async (AtelierLibrary       *self,
                             GCancellable         *cancellable,
                             GAsyncReadyCallback   callback,
                             gpointer              user_data)
+{
+  keep_start (self, prompt, reason, index, FALSE, cancellable, callback, user_data);
+}
+
+/* A keep cut short (the app was killed before every original arrived):
+ * the missing originals are fetched again, quietly (the service may have
+ * forgotten them). */
+static void
+resume_entry (AtelierLibrary *self,
+              Entry          *entry)
+{
+  guint n_images = MIN (atelier_prompt_get_n_images (entry->prompt), MAX_IMAGES);
+  AtelierLibraryReason every = entry->reasons & (ATELIER_LIBRARY_LIKED | ATELIER_LIBRARY_MADE);
+
+  for (guint i = 0; i < n_images; i++)
+    {
+      if (entry->files[i] != NULL)
+        continue;
+      if (every != 0)
+        {
+          keep_start (self, entry->prompt, (every & ATELIER_LIBRARY_MADE) ? ATELIER_LIBRARY_MADE
+                                                                          : ATELIER_LIBRARY_LIKED,
+                      -1, TRUE, NULL, NULL, NULL);
+          return;
+        }
+      if ((entry->saved & (1u << i)) != 0)
+        keep_start (self, entry->prompt, ATELIER_LIBRARY_SAVED, (int) i, TRUE, NULL, NULL, NULL);
+    }
+}
+
+static void
+keep_start (AtelierLibrary       *self,
+            AtelierPrompt        *prompt,
+            AtelierLibraryReason  reason,
+            int                   index,
+            gboolean              quiet,
+            GCancellable         *cancellable,
+            GAsyncReadyCallback   callback,
+            gpointer              user_data)
 {
   g_autoptr(GTask) task = NULL;
   const char * const *images;
@@ -677,6 +759,7 @@ atelier_library_keep_async (AtelierLibrary       *self,
 
   keep = g_new0 (Keep, 1);
   keep->outstanding = 1;   /* this function's own step */
+  keep->quiet = quiet;
   g_task_set_task_data (task, keep, (GDestroyNotify) keep_free);
 
   id = atelier_prompt_get_id (prompt);

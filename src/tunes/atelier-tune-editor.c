@@ -121,13 +121,8 @@ static guint signals[N_SIGNALS];
 static void update_status (AtelierTuneEditor *self);
 
 /* The last upload may have reached the service: the next one looks its
- * title up first. Kept in the draft, so a restart does not forget it. */
-static gboolean
-get_uncertain (AtelierTuneEditor *self)
-{
-  return self->draft != NULL && atelier_draft_get_boolean (self->draft, "upload_uncertain", FALSE);
-}
-
+ * title up first. Kept in the draft, so a restart does not forget it
+ * (atelier_draft_begin_upload()). */
 static void
 set_uncertain (AtelierTuneEditor *self,
                gboolean           uncertain)
@@ -1101,13 +1096,31 @@ count_in_range (guint n)
 /* Uploads the readable photos, without those with warnings when
  * @leave_out_warned. */
 static void
+run_upload (AtelierTuneEditor *self)
+{
+  GWeakRef *editor_ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (editor_ref, self);
+  atelier_tune_upload_run_async (self->upload, self->cancellable, upload_done_cb, editor_ref);
+}
+
+static void
+draft_saved_cb (AtelierTuneEditor *self)
+{
+  if (!atelier_draft_get_saved (self->draft))
+    return;
+  g_signal_handlers_disconnect_by_func (self->draft, draft_saved_cb, self);
+  run_upload (self);
+}
+
+static void
 start_upload (AtelierTuneEditor *self,
               gboolean           leave_out_warned)
 {
   AtelierPhotoList *list = atelier_picker_get_photo_list (self->picker);
   g_autoptr(AtelierTuneParams) params = NULL;
   g_autoptr(GPtrArray) huge = g_ptr_array_new ();
-  GWeakRef *editor_ref;
+  gboolean uncertain;
 
   if (self->busy || self->client == NULL)
     return;
@@ -1116,7 +1129,10 @@ start_upload (AtelierTuneEditor *self,
   clear_field_errors (self);
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
   ensure_unique_title (self);
-  atelier_draft_flush (self->draft);
+  /* From here the tune may reach the service: should the app be killed
+   * before the answer, the draft says so and the next try looks its
+   * title up first. The upload starts once the draft is on disk. */
+  uncertain = self->draft != NULL && atelier_draft_begin_upload (self->draft);
 
   params = atelier_tune_editor_build_params (self);
   for (guint i = 0; i < atelier_photo_list_get_n_photos (list); i++)
@@ -1131,7 +1147,7 @@ start_upload (AtelierTuneEditor *self,
         g_ptr_array_add (huge, atelier_training_photo_get_file (photo));
     }
 
-  self->upload = atelier_tune_upload_new (self->client, params, get_uncertain (self));
+  self->upload = atelier_tune_upload_new (self->client, params, uncertain);
   if (self->pack != NULL)
     atelier_tune_upload_set_pack_id (self->upload, atelier_pack_get_id (self->pack));
   for (guint i = 0; i < huge->len; i++)
@@ -1143,9 +1159,10 @@ start_upload (AtelierTuneEditor *self,
   set_busy (self, TRUE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
 
-  editor_ref = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (editor_ref, self);
-  atelier_tune_upload_run_async (self->upload, self->cancellable, upload_done_cb, editor_ref);
+  if (self->draft == NULL || atelier_draft_get_saved (self->draft))
+    run_upload (self);
+  else
+    g_signal_connect_object (self->draft, "notify::saved", G_CALLBACK (draft_saved_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
