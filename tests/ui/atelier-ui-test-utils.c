@@ -395,10 +395,11 @@ atelier_ui_app_start (const char *first_service,
     store_key (service, va_arg (args, const char *));
   va_end (args);
 
-  current_app = g_object_new (ATELIER_TYPE_APPLICATION,
-                              "application-id", APP_ID,
-                              "flags", G_APPLICATION_NON_UNIQUE,
-                              NULL);
+  /* The app as main() makes it (it handles "Open With"), but not unique:
+   * each case has an application of its own. */
+  current_app = atelier_application_new ();
+  g_application_set_flags (G_APPLICATION (current_app),
+                           g_application_get_flags (G_APPLICATION (current_app)) | G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (current_app), NULL, &error);
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (current_app));

@@ -726,6 +726,73 @@ test_rate_limited (void)
   g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", FAL_SUBMIT), ==, 1);
 }
 
+static GtkDropTarget *
+find_drop_target (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkDropTarget *target = find_drop_target (child);
+
+      if (target != NULL)
+        return target;
+    }
+
+  return NULL;
+}
+
+/* Photos dropped on the face area become the face. */
+static void
+test_drop (void)
+{
+  g_autoptr(GFile) one = write_photo ("dropped-1.jpg", 21);
+  g_autoptr(GFile) two = write_photo ("dropped-2.jpg", 22);
+  GtkDropTarget *target = find_drop_target (GTK_WIDGET (faces ()));
+  GSList *list = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  g_assert_nonnull (target);
+  list = g_slist_append (g_slist_append (NULL, one), two);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (list));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_slist_free (list);
+
+  g_assert_true (accepted);
+  g_assert_cmpuint (atelier_faceid_faces_get_n_faces (faces ()), ==, 2);
+  atelier_test_wait_until (atelier_faceid_faces_get_n_busy (faces ()) == 0 &&
+                           atelier_faceid_faces_has_thumbnail (faces (), 1), WAIT_MS);
+}
+
+/* "Open With" from the file manager: the app shows the FaceID page with
+ * the photo as the face. */
+static void
+test_open_with (void)
+{
+  g_autoptr(GFile) photo = write_photo ("opened.jpg", 23);
+  GFile *files[] = { photo };
+
+  atelier_window_show_page (window, "tunes");
+  g_application_open (G_APPLICATION (atelier_ui_get_app ()), files, 1, "");
+  atelier_test_wait_until (g_strcmp0 (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (atelier_ui_find_by_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK))),
+                                      "faceid") == 0, WAIT_MS);
+  g_assert_cmpuint (atelier_faceid_faces_get_n_faces (faces ()), ==, 1);
+  atelier_test_wait_until (atelier_faceid_faces_get_n_busy (faces ()) == 0 &&
+                           atelier_faceid_faces_has_thumbnail (faces (), 0), WAIT_MS);
+}
+
 /* Cancel is offered while the request waits, not once it runs. */
 static void
 test_cancel_offered (void)
@@ -877,6 +944,8 @@ main (int   argc,
   atelier_ui_test_add ("/faceid/huge-image", start, test_huge_image);
   atelier_ui_test_add ("/faceid/picture-opens-gallery", start, test_picture_opens_gallery);
   atelier_ui_test_add ("/faceid/rate-limited", start, test_rate_limited);
+  atelier_ui_test_add ("/faceid/drop", start, test_drop);
+  atelier_ui_test_add ("/faceid/open-with", start, test_open_with);
 
   status = g_test_run ();
   atelier_test_rm_rf (dir);
