@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include "fuzz-common.h"
+
 #include <stdint.h>
 
 #include "atelier-inspection.h"
@@ -27,7 +29,7 @@ LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
   /* A critical is a bug too. */
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  fuzz_init (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   now = g_date_time_new_utc (2024, 5, 10, 12, 0, 0);
 
   return 0;

@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include "fuzz-common.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -29,7 +31,7 @@ int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  fuzz_init (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   return 0;
 }
 

@@ -299,6 +299,33 @@ test_foreign_urls_not_followed (Fixture       *fixture,
   g_assert_nonnull (strstr (request->status_url, "/requests/abc-123/status"));
 }
 
+/* A queue URL without a host ("http:x" parses) is not on our origin
+ * either (fuzz/corpus/fal/submit-url-without-host). */
+static void
+test_hostless_urls_not_followed (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autoptr(JsonNode) input = face_id_input ("ohwx");
+  g_autoptr(AtelierFalRequest) request = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base_url = atelier_sandbox_server_dup_base_url (fixture->server);
+  AtelierSandboxFault fault = {
+    .method = "POST", .path = "/fal-ai/", .kind = ATELIER_SANDBOX_FAULT_STATUS, .status = 200,
+    .body = "{\"request_id\": \"abc-123\", \"status_url\": \"http:x\", "
+            "\"response_url\": \"http:/r\", \"cancel_url\": \"https:evil.example/c\"}",
+  };
+
+  atelier_sandbox_server_add_fault (fixture->server, &fault);
+  atelier_fal_client_submit_async (fixture->client, input, NULL, atelier_test_store_result, &result);
+  request = atelier_fal_client_submit_finish (fixture->client, atelier_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_str_has_prefix (request->status_url, base_url));
+  g_assert_true (g_str_has_prefix (request->response_url, base_url));
+  g_assert_true (g_str_has_prefix (request->cancel_url, base_url));
+}
+
 static void
 test_base_url (void)
 {
@@ -904,6 +931,7 @@ main (int   argc,
   ADD ("/fal/server-validation-detail", test_server_validation_detail);
   ADD ("/fal/keys", test_keys);
   ADD ("/fal/foreign-urls", test_foreign_urls_not_followed);
+  ADD ("/fal/hostless-urls", test_hostless_urls_not_followed);
   ADD ("/fal/poll-status", test_poll_status);
   ADD ("/fal/failures", test_failures);
   ADD ("/fal/data-url-submit", test_data_url_submit);

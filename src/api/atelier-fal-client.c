@@ -454,7 +454,9 @@ same_origin (const char *base,
   g_autoptr(GUri) a = g_uri_parse (base, G_URI_FLAGS_NONE, NULL);
   g_autoptr(GUri) b = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
 
+  /* "https:x" parses, without a host */
   return a != NULL && b != NULL &&
+         g_uri_get_host (a) != NULL && g_uri_get_host (b) != NULL &&
          g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
          g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
          g_uri_get_port (a) == g_uri_get_port (b);
