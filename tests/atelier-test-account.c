@@ -57,3 +57,18 @@ atelier_test_account_tear_down (AtelierTestAccount *account)
   atelier_test_rm_rf (account->dir);
   g_clear_pointer (&account->dir, g_free);
 }
+
+AtelierPrompt *
+atelier_test_account_fetch_prompt (AtelierTestAccount *account,
+                                   gint64              tune_id,
+                                   gint64              id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  AtelierPrompt *prompt;
+
+  atelier_astria_client_get_prompt_async (account->client, tune_id, id, NULL, atelier_test_store_result, &result);
+  prompt = atelier_astria_client_get_prompt_finish (account->client, atelier_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return prompt;
+}

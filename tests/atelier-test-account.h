@@ -33,5 +33,10 @@ void atelier_test_account_set_up    (AtelierTestAccount *account,
 /* Waits for writes in flight to land and everything to be freed, then
  * removes the folder. */
 void atelier_test_account_tear_down (AtelierTestAccount *account);
+/* GET /tunes/@tune_id/prompts/@id through the account's client; fails
+ * the test on an error. (transfer full) */
+AtelierPrompt *atelier_test_account_fetch_prompt (AtelierTestAccount *account,
+                                                  gint64              tune_id,
+                                                  gint64              id);
 
 G_END_DECLS

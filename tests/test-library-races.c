@@ -83,14 +83,7 @@ static AtelierPrompt *
 fetch_prompt (Fixture *f,
               gint64   id)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  AtelierPrompt *prompt;
-
-  atelier_astria_client_get_prompt_async (f->account.client, f->tune_id, id, NULL, atelier_test_store_result, &result);
-  prompt = atelier_astria_client_get_prompt_finish (f->account.client, atelier_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-  return prompt;
+  return atelier_test_account_fetch_prompt (&f->account, f->tune_id, id);
 }
 
 static void
