@@ -78,11 +78,24 @@ call_free (Call *call)
 }
 
 gboolean
+atelier_host_is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+gboolean
 atelier_check_base_url (const char  *url,
                         GError     **error)
 {
   g_autoptr(GUri) uri = NULL;
-  g_autoptr(GInetAddress) address = NULL;
   const char *scheme;
   const char *host;
 
@@ -109,10 +122,7 @@ atelier_check_base_url (const char  *url,
 
   if (g_ascii_strcasecmp (scheme, "http") == 0)
     {
-      if (g_ascii_strcasecmp (host, "localhost") == 0)
-        return TRUE;
-      address = g_inet_address_new_from_string (host);
-      if (address != NULL && g_inet_address_get_is_loopback (address))
+      if (atelier_host_is_loopback (host))
         return TRUE;
 
       g_set_error (error, ATELIER_API_ERROR, ATELIER_API_ERROR_INSECURE_URL,

@@ -43,8 +43,10 @@ typedef void (*AtelierProgressFunc) (goffset  sent,
 
 /* https:// anything, http:// only for loopback hosts (127.0.0.0/8,
  * localhost, ::1). Otherwise ATELIER_API_ERROR_INSECURE_URL. */
-gboolean atelier_check_base_url (const char  *url,
-                                 GError     **error);
+gboolean atelier_check_base_url   (const char  *url,
+                                   GError     **error);
+/* "localhost" or a loopback address (127.0.0.0/8, ::1). */
+gboolean atelier_host_is_loopback (const char  *host);
 
 #define ATELIER_TYPE_ASTRIA_CLIENT (atelier_astria_client_get_type ())
 G_DECLARE_FINAL_TYPE (AtelierAstriaClient, atelier_astria_client, ATELIER, ASTRIA_CLIENT, GObject)

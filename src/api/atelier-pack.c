@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "atelier-json-private.h"
 #include "atelier-model-property-private.h"
 #include "atelier-pack.h"
@@ -281,4 +283,28 @@ atelier_format_cost_mc (gint64 milli_cents)
           (milli_cents % MILLI_CENTS_PER_CENT >= MILLI_CENTS_PER_CENT / 2 ? 1 : 0);
 
   return g_strdup_printf ("$%" G_GINT64_FORMAT ".%02d", cents / 100, (int) (cents % 100));
+}
+
+/**
+ * atelier_pack_dup_display_title:
+ * @self: a pack
+ *
+ * Returns: (transfer full): the title as it is, or "Pack 260" when the
+ *   pack has none
+ */
+char *
+atelier_pack_dup_display_title (AtelierPack *self)
+{
+  const char *title;
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (ATELIER_IS_PACK (self), NULL);
+
+  title = atelier_pack_get_title (self);
+  if (title != NULL && *title != '\0')
+    return g_strdup (title);
+
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, atelier_pack_get_id (self));
+  /* Translators: a pack without a title; %s is its number */
+  return g_strdup_printf (_("Pack %s"), id);
 }

@@ -33,6 +33,8 @@ GStrv         atelier_pack_dup_cost_classes    (AtelierPack  *self);
 gint64        atelier_pack_get_cost_mc         (AtelierPack  *self,
                                                 const char   *class_name);
 JsonNode     *atelier_pack_get_json            (AtelierPack  *self);
+/* The title, or "Pack 260" when it has none. */
+char         *atelier_pack_dup_display_title   (AtelierPack  *self);
 
 /* 100,000 milli-cents is $1: 200000 -> "$2.00", 12345 -> "$0.12" (to the
  * nearest cent). Negative (no cost, as get_cost_mc returns) -> "—". */

@@ -319,9 +319,7 @@ tunes_fetched_cb (GObject      *source,
         continue;
 
       n_photos = g_strv_length ((GStrv) atelier_tune_get_orig_images (tune));
-      row = adw_action_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), atelier_tune_get_title (tune));
+      row = atelier_text_row_new (atelier_tune_get_title (tune), NULL);
       if (n_photos > 0)
         /* Translators: a FaceID tune's id and its number of photos */
         subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Tune %" G_GINT64_FORMAT " · %u photo",

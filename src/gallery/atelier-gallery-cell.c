@@ -343,31 +343,3 @@ atelier_gallery_cell_new (void)
   return g_object_new (ATELIER_TYPE_GALLERY_CELL, NULL);
 }
 
-static void
-toggle_like_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GtkWidget) widget = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!atelier_likes_set_liked_finish (ATELIER_LIKES (source), result, &error))
-    atelier_widget_show_error (widget, error);
-}
-
-void
-atelier_gallery_toggle_like (GtkWidget     *widget,
-                             AtelierLikes  *likes,
-                             AtelierPrompt *prompt)
-{
-  gboolean liked;
-
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-  g_return_if_fail (ATELIER_IS_PROMPT (prompt));
-
-  if (likes == NULL)
-    return;
-
-  liked = !atelier_likes_is_liked (likes, atelier_prompt_get_id (prompt));
-  atelier_likes_set_liked_async (likes, prompt, liked, NULL, toggle_like_cb, g_object_ref (widget));
-}

@@ -47,10 +47,4 @@ int                 atelier_gallery_thumbnail_size   (GtkWidget          *widget
 char               *atelier_gallery_item_dup_display_url (AtelierGalleryItem *item,
                                                           AtelierLibrary     *library);
 
-/* Likes or unlikes @prompt at once; a refusal rolls back and is shown
- * from @widget (atelier_widget_show_error()). */
-void                atelier_gallery_toggle_like      (GtkWidget          *widget,
-                                                      AtelierLikes       *likes,
-                                                      AtelierPrompt      *prompt);
-
 G_END_DECLS

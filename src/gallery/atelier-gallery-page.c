@@ -374,7 +374,7 @@ toggle_like_action (GtkWidget  *widget,
 
   prompt = atelier_prompts_model_lookup_prompt (self->model, g_variant_get_int64 (param));
   if (prompt != NULL)
-    atelier_gallery_toggle_like (widget, self->likes, prompt);
+    atelier_widget_toggle_like (widget, self->likes, prompt);
 }
 
 /* What the rows do with their prompt */

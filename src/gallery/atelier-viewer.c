@@ -147,12 +147,8 @@ add_param_row (AtelierViewer *self,
                const char    *title,
                const char    *value)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = atelier_property_row_new (title, value);
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
-  gtk_widget_add_css_class (row, "property");
   adw_preferences_group_add (self->params_group, row);
   g_ptr_array_add (self->param_rows, row);
 }
@@ -386,7 +382,7 @@ like_action (GtkWidget  *widget,
   AtelierViewer *self = ATELIER_VIEWER (widget);
 
   if (self->item != NULL)
-    atelier_gallery_toggle_like (widget, self->likes, atelier_gallery_item_get_prompt (self->item));
+    atelier_widget_toggle_like (widget, self->likes, atelier_gallery_item_get_prompt (self->item));
 }
 
 static void

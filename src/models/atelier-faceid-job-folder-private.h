@@ -25,10 +25,6 @@ typedef void (*AtelierFaceidFolderBusyFunc)    (gpointer          owner,
 typedef void (*AtelierFaceidFolderWrittenFunc) (gboolean          written,
                                                 gpointer          user_data);
 
-/* (transfer full) The folder's name in @dir for @account. */
-char                   *_atelier_faceid_account_dir             (const char                     *dir,
-                                                                 const char                     *account);
-
 /* The folder of @job in @account_dir. A folder writes one state after the
  * other (g_file_set_contents_full(): a temporary file renamed over the
  * old one), the newest job.json replacing one still waiting, and lives

@@ -22,15 +22,6 @@
 
 #define JOB_FILE "job.json"
 
-char *
-_atelier_faceid_account_dir (const char *dir,
-                             const char *account)
-{
-  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, account, -1);
-
-  return g_build_filename (dir, hash, NULL);
-}
-
 /* {{{ Writing, in order */
 
 struct _AtelierFaceidJobFolder

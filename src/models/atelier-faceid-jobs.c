@@ -362,7 +362,7 @@ atelier_faceid_jobs_set_account (AtelierFaceidJobs *self,
   if (account == NULL)
     return;
 
-  self->account_dir = _atelier_faceid_account_dir (self->dir, account);
+  self->account_dir = _atelier_account_dir (self->dir, account, 0);
   self->cancellable = g_cancellable_new ();
   _atelier_faceid_jobs_read_async (self->account_dir, self->cancellable, loaded_cb, _atelier_weak_new (self));
 }

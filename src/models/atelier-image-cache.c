@@ -32,6 +32,7 @@
 #include <stdlib.h>
 
 #include "atelier-api-error.h"
+#include "atelier-astria-client.h"
 #include "atelier-http-private.h"
 #include "atelier-image-cache-private.h"
 #include "atelier-image-utils.h"
@@ -169,18 +170,6 @@ typedef struct
 
 /* Keys */
 
-static gboolean
-host_is_loopback (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (host == NULL || g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
 /* The part of @url that names the image: path and query, and the host
  * unless it is a loopback address (the sandbox moves between ports). */
 static char *
@@ -196,7 +185,7 @@ dup_key_source (const char *url)
   host = g_uri_get_host (uri);
   query = g_uri_get_query (uri);
 
-  return g_strconcat (host_is_loopback (host) ? "" : host,
+  return g_strconcat (host == NULL || atelier_host_is_loopback (host) ? "" : host,
                       g_uri_get_path (uri),
                       query != NULL ? "?" : "", query != NULL ? query : "",
                       NULL);

@@ -263,7 +263,6 @@ atelier_library_set_account (AtelierLibrary *self,
                              const char     *account)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *hash = NULL;
 
   g_return_if_fail (ATELIER_IS_LIBRARY (self));
   g_return_if_fail (account != NULL);
@@ -278,10 +277,9 @@ atelier_library_set_account (AtelierLibrary *self,
 
   g_free (self->account);
   self->account = g_strdup (account);
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, account, -1);
-  hash[16] = '\0';
   g_free (self->account_dir);
-  self->account_dir = g_build_filename (self->dir, hash, NULL);
+  /* 16 characters: the folders of earlier versions. */
+  self->account_dir = _atelier_account_dir (self->dir, account, 16);
 
   g_hash_table_remove_all (self->entries);
   if (self->loaded)
@@ -1081,6 +1079,19 @@ _atelier_make_dir_async (const char          *path,
   g_task_set_source_tag (task, _atelier_make_dir_async);
   g_task_set_task_data (task, g_strdup (path), g_free);
   g_task_run_in_thread (task, make_dir_thread);
+}
+
+char *
+_atelier_account_dir (const char *dir,
+                      const char *account,
+                      gsize       n_chars)
+{
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, account, -1);
+
+  if (n_chars > 0 && n_chars < strlen (hash))
+    hash[n_chars] = '\0';
+
+  return g_build_filename (dir, hash, NULL);
 }
 
 gboolean

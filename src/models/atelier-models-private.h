@@ -19,6 +19,13 @@ void     _atelier_make_dir_async  (const char          *path,
 gboolean _atelier_make_dir_finish (GAsyncResult        *result,
                                    GError             **error);
 
+/* (transfer full) The folder in @dir that keeps what belongs to @account:
+ * named by the SHA-256 of the account (its key or its base URL), cut to
+ * @n_chars hex characters (0: all 64), so no folder name shows it. */
+char     *_atelier_account_dir    (const char          *dir,
+                                   const char          *account,
+                                   gsize                n_chars);
+
 /* Blocking (call from a worker thread): the JSON of the small file
  * @path, refused with @too_large (a message for people) over @max_size
  * bytes, and when it is not a regular file (a link, a FIFO). */

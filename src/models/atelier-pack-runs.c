@@ -155,7 +155,6 @@ atelier_pack_runs_set_account (AtelierPackRuns *self,
                                const char      *account)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *hash = NULL;
   guint old_n;
 
   g_return_if_fail (ATELIER_IS_PACK_RUNS (self));
@@ -178,8 +177,7 @@ atelier_pack_runs_set_account (AtelierPackRuns *self,
   if (account == NULL)
     return;
 
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, account, -1);
-  self->account_dir = g_build_filename (self->dir, hash, NULL);
+  self->account_dir = _atelier_account_dir (self->dir, account, 0);
   self->cancellable = g_cancellable_new ();
 
   /* No source object: a worker never holds the last reference. */

@@ -292,7 +292,7 @@ create_row (AtelierPackRunDialog *self,
   g_autofree char *summary = atelier_tune_dup_summary (choice->tune);
   g_autofree char *reason = dup_unavailable_reason (self, choice->tune);
   g_autofree char *subtitle = NULL;
-  GtkWidget *row = atelier_pack_text_row_new (title, NULL);
+  GtkWidget *row = atelier_text_row_new (title, NULL);
   GtkWidget *check = gtk_check_button_new ();
 
   choice->available = reason == NULL;

@@ -10,49 +10,6 @@
 #include "atelier-pack-ui.h"
 #include "atelier-tune-ui.h"
 
-char *
-atelier_pack_dup_display_title (AtelierPack *pack)
-{
-  const char *title = atelier_pack_get_title (pack);
-  g_autofree char *id = NULL;
-
-  if (title != NULL && *title != '\0')
-    return g_strdup (title);
-
-  id = g_strdup_printf ("%" G_GINT64_FORMAT, atelier_pack_get_id (pack));
-  /* Translators: a pack without a title; %s is its number */
-  return g_strdup_printf (_("Pack %s"), id);
-}
-
-char *
-atelier_pack_dup_base_name (AtelierPack *pack)
-{
-  gint64 base_id = atelier_pack_get_base_tune_id (pack);
-  const char *name = atelier_base_model_name (base_id);
-  g_autofree char *id = NULL;
-
-  if (name != NULL)
-    return g_strdup (name);
-  if (base_id <= 0)
-    return NULL;
-
-  id = g_strdup_printf ("%" G_GINT64_FORMAT, base_id);
-  /* Translators: a base model that is not a known gallery model; %s is its tune id */
-  return g_strdup_printf (_("Tune %s"), id);
-}
-
-char *
-atelier_pack_dup_summary (AtelierPack *pack)
-{
-  g_autofree char *base = atelier_pack_dup_base_name (pack);
-  const char *model_type = atelier_tune_model_type_label (atelier_pack_get_model_type (pack));
-
-  if (base == NULL)
-    return g_strdup (model_type);
-  /* Translators: a pack's base model and its model type, e.g. "Flux1.dev · LoRA" */
-  return g_strdup_printf (_("%s · %s"), base, model_type);
-}
-
 gboolean
 atelier_pack_has_prices (AtelierPack *pack)
 {
@@ -85,20 +42,6 @@ atelier_pack_run_dup_tunes_text (AtelierPackRun *run)
 
   /* Translators: a number of tunes, then their names: "3 tunes: Ada, Alan, Bob" */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u tune: %s", "%u tunes: %s", n), n, names->str);
-}
-
-GtkWidget *
-atelier_pack_text_row_new (const char *title,
-                           const char *subtitle)
-{
-  GtkWidget *row = adw_action_row_new ();
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-
-  return row;
 }
 
 GtkWidget *

@@ -14,13 +14,9 @@
 
 G_BEGIN_DECLS
 
-/* The title, or "Pack 260" when it has none. */
-char       *atelier_pack_dup_display_title  (AtelierPack    *pack);
-/* "Realistic Vision v5.1" (a gallery base model by name), "Tune 123"
- * (another base tune), or NULL when the pack names none. */
-char       *atelier_pack_dup_base_name      (AtelierPack    *pack);
-/* "Realistic Vision v5.1 · Checkpoint" */
-char       *atelier_pack_dup_summary        (AtelierPack    *pack);
+/* The title (atelier_pack_dup_display_title()) is an api rule: see
+ * atelier-pack.h; the base model and summary, which the tune editor also
+ * shows, are in atelier-tune-ui.h. */
 /* TRUE when the pack prices at least one class (its cost_mc_hash). */
 gboolean    atelier_pack_has_prices         (AtelierPack    *pack);
 
@@ -28,11 +24,6 @@ gboolean    atelier_pack_has_prices         (AtelierPack    *pack);
 char       *atelier_pack_run_dup_when       (AtelierPackRun *run);
 /* "3 tunes: Ada, Alan, Bob" */
 char       *atelier_pack_run_dup_tunes_text (AtelierPackRun *run);
-
-/* A row of a boxed list that shows @title (plain text, never markup) and
- * @subtitle (nullable). */
-GtkWidget  *atelier_pack_text_row_new       (const char     *title,
-                                             const char     *subtitle);
 
 /* A dimmed label for a list that has no rows. */
 GtkWidget  *atelier_pack_placeholder_new    (const char     *text);

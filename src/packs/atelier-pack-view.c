@@ -52,7 +52,7 @@ show_prices (AtelierPackView *self)
   for (guint i = 0; classes[i] != NULL; i++)
     {
       g_autofree char *cost = atelier_format_cost_mc (atelier_pack_get_cost_mc (self->pack, classes[i]));
-      GtkWidget *row = atelier_pack_text_row_new (classes[i], NULL);
+      GtkWidget *row = atelier_text_row_new (classes[i], NULL);
       GtkWidget *label = gtk_label_new (cost);
 
       gtk_widget_add_css_class (label, "heading");
@@ -129,7 +129,7 @@ atelier_pack_view_set_prompts (AtelierPackView *self,
       if (n_images > 0)
         subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image", "%u images", (gulong) n_images),
                                     (guint) n_images);
-      row = atelier_pack_text_row_new (atelier_prompt_get_text (prompt) != NULL ? atelier_prompt_get_text (prompt) : "",
+      row = atelier_text_row_new (atelier_prompt_get_text (prompt) != NULL ? atelier_prompt_get_text (prompt) : "",
                                        subtitle);
       adw_preferences_row_set_title_selectable (ADW_PREFERENCES_ROW (row), TRUE);
       gtk_list_box_append (self->prompts_list, row);
@@ -148,7 +148,7 @@ atelier_pack_view_set_runs (AtelierPackView *self,
       AtelierPackRun *run = g_ptr_array_index (runs, i);
       g_autofree char *when = atelier_pack_run_dup_when (run);
       g_autofree char *tunes = atelier_pack_run_dup_tunes_text (run);
-      GtkWidget *row = atelier_pack_text_row_new (when, tunes);
+      GtkWidget *row = atelier_text_row_new (when, tunes);
 
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "packs.open-run");

@@ -17,6 +17,7 @@
 #include "atelier-error-presenter.h"
 #include "atelier-pack-run-dialog.h"
 #include "atelier-pack-ui.h"
+#include "atelier-tune-ui.h"
 #include "atelier-pack-view.h"
 #include "atelier-packs-page.h"
 #include "atelier-run-window.h"
@@ -259,7 +260,7 @@ create_row (gpointer item,
   AtelierPack *pack = item;
   g_autofree char *title = atelier_pack_dup_display_title (pack);
   g_autofree char *subtitle = dup_row_subtitle (self, pack);
-  GtkWidget *row = atelier_pack_text_row_new (title, subtitle);
+  GtkWidget *row = atelier_text_row_new (title, subtitle);
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
@@ -408,7 +409,7 @@ create_theme_row (AtelierPackRun *run)
       g_autofree char *problem = g_strdup_printf (_("This run file cannot be opened: %s"),
                                                   atelier_pack_run_get_problem (run));
 
-      row = atelier_pack_text_row_new (atelier_pack_run_get_id (run), problem);
+      row = atelier_text_row_new (atelier_pack_run_get_id (run), problem);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (button, "flat");
@@ -426,7 +427,7 @@ create_theme_row (AtelierPackRun *run)
     /* Translators: when a run started, then its tunes: "7 Dec 2026, 05:16 · 2 tunes: Ada, Alan" */
     g_autofree char *subtitle = g_strdup_printf (_("%s · %s"), when, tunes);
 
-    row = atelier_pack_text_row_new (atelier_pack_run_get_title (run), subtitle);
+    row = atelier_text_row_new (atelier_pack_run_get_title (run), subtitle);
   }
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "packs.open-run");

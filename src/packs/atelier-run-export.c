@@ -396,6 +396,25 @@ sheet_height (guint n_rows)
   return 2 * MARGIN + TITLE_HEIGHT + HEADER_HEIGHT + n_rows * ROW_HEIGHT + FOOTER_HEIGHT;
 }
 
+/* How a write went: the stream's own error first, then cairo's. */
+static gboolean
+write_finish (Sheet           *sheet,
+              cairo_status_t   status,
+              GError         **error)
+{  if (sheet->write_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&sheet->write_error));
+      return FALSE;
+    }
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not draw the contact sheet: %s"),
+                   cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 write_png (Sheet         *sheet,
            GError       **error)
@@ -419,18 +438,7 @@ write_png (Sheet         *sheet,
   status = cairo_surface_write_to_png_stream (surface, write_cb, sheet);
   cairo_surface_destroy (surface);
 
-  if (sheet->write_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&sheet->write_error));
-      return FALSE;
-    }
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not draw the contact sheet: %s"),
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return write_finish (sheet, status, error);
 }
 
 static gboolean
@@ -462,18 +470,7 @@ write_pdf (Sheet   *sheet,
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
 
-  if (sheet->write_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&sheet->write_error));
-      return FALSE;
-    }
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not draw the contact sheet: %s"),
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return write_finish (sheet, status, error);
 }
 
 static void

@@ -11,6 +11,7 @@
 
 #include "atelier-run-viewer.h"
 #include "atelier-shell.h"
+#include "atelier-widget-utils.h"
 
 struct _AtelierRunViewer
 {
@@ -66,27 +67,9 @@ likes_changed_cb (AtelierRunViewer *self,
 }
 
 static void
-like_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GtkWidget) widget = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!atelier_likes_set_liked_finish (ATELIER_LIKES (source), result, &error))
-    atelier_widget_show_error (widget, error);
-}
-
-static void
 like_clicked_cb (AtelierRunViewer *self)
 {
-  gboolean liked;
-
-  if (self->likes == NULL)
-    return;
-
-  liked = atelier_likes_is_liked (self->likes, atelier_prompt_get_id (self->prompt));
-  atelier_likes_set_liked_async (self->likes, self->prompt, !liked, NULL, like_done_cb, g_object_ref (self));
+  atelier_widget_toggle_like (GTK_WIDGET (self), self->likes, self->prompt);
 }
 
 static void

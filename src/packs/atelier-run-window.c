@@ -199,18 +199,6 @@ update_page (AtelierRunWindow *self)
 /* {{{ Actions */
 
 static void
-like_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GtkWidget) widget = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!atelier_likes_set_liked_finish (ATELIER_LIKES (source), result, &error))
-    atelier_widget_show_error (widget, error);
-}
-
-static void
 toggle_like_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *param)
@@ -220,14 +208,11 @@ toggle_like_action (GtkWidget  *widget,
   gint64 prompt_id = g_variant_get_int64 (param);
   AtelierRunRow *row;
   guint column = 0;
-  gboolean liked;
 
-  if (likes == NULL || (row = atelier_run_matrix_find_prompt (self->matrix, prompt_id, &column)) == NULL)
+  if ((row = atelier_run_matrix_find_prompt (self->matrix, prompt_id, &column)) == NULL)
     return;
 
-  liked = atelier_likes_is_liked (likes, prompt_id);
-  atelier_likes_set_liked_async (likes, atelier_run_row_get_prompt (row, column), !liked, NULL,
-                                 like_done_cb, g_object_ref (widget));
+  atelier_widget_toggle_like (widget, likes, atelier_run_row_get_prompt (row, column));
 }
 
 static void

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "atelier-prompt-tips.h"
+#include "atelier-widget-utils.h"
 
 struct _AtelierPromptTips
 {
@@ -29,11 +30,9 @@ add_tip (AtelierPromptTips *self,
          const char        *button_label,
          const char        *fix)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = atelier_text_row_new (text, NULL);
   GtkWidget *image = gtk_image_new_from_icon_name (icon);
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
 

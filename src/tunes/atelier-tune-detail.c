@@ -47,20 +47,13 @@ static guint signals[N_SIGNALS];
 
 /* {{{ Showing the tune */
 
-/* A parameter: its name, and its value below it (the "property" style of
- * newer libadwaita shows the value more prominently). */
 static void
 add_row (AtelierTuneDetail   *self,
          AdwPreferencesGroup *group,
          const char          *title,
          const char          *value)
 {
-  GtkWidget *row = adw_action_row_new ();
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
-  gtk_widget_add_css_class (row, "property");
+  GtkWidget *row = atelier_property_row_new (title, value);
 
   adw_preferences_group_add (group, row);
   g_object_set_data (G_OBJECT (row), "atelier-group", group);

@@ -117,10 +117,7 @@ create_row (gpointer item,
   GtkWidget *row;
   GtkWidget *arrow;
 
-  row = adw_action_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), summary);
+  row = atelier_text_row_new (title, summary);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   if (!g_str_equal (title, full_title))
     gtk_widget_set_tooltip_text (row, full_title);

@@ -41,6 +41,35 @@ atelier_tune_dup_summary (AtelierTune *tune)
   return g_strjoinv (_(" · "), (char **) parts->pdata);
 }
 
+char *
+atelier_pack_dup_base_name (AtelierPack *pack)
+{
+  gint64 base_id = atelier_pack_get_base_tune_id (pack);
+  const char *name = atelier_base_model_name (base_id);
+  g_autofree char *id = NULL;
+
+  if (name != NULL)
+    return g_strdup (name);
+  if (base_id <= 0)
+    return NULL;
+
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, base_id);
+  /* Translators: a base model that is not a known gallery model; %s is its tune id */
+  return g_strdup_printf (_("Tune %s"), id);
+}
+
+char *
+atelier_pack_dup_summary (AtelierPack *pack)
+{
+  g_autofree char *base = atelier_pack_dup_base_name (pack);
+  const char *model_type = atelier_tune_model_type_label (atelier_pack_get_model_type (pack));
+
+  if (base == NULL)
+    return g_strdup (model_type);
+  /* Translators: a pack's base model and its model type, e.g. "Flux1.dev · LoRA" */
+  return g_strdup_printf (_("%s · %s"), base, model_type);
+}
+
 GtkWidget *
 atelier_tune_status_label_new (AtelierTune *tune)
 {

@@ -8,6 +8,7 @@
 
 #include "atelier-base-models.h"
 #include "atelier-image-cache.h"
+#include "atelier-pack.h"
 #include "atelier-tune.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,11 @@ G_BEGIN_DECLS
 const char *atelier_tune_model_type_label  (const char  *model_type);
 /* "woman · LoRA · flux1" */
 char       *atelier_tune_dup_summary       (AtelierTune *tune);
+/* "Realistic Vision v5.1" (a gallery base model by name), "Tune 123"
+ * (another base tune), or NULL when the pack names none. */
+char       *atelier_pack_dup_base_name     (AtelierPack *pack);
+/* "Realistic Vision v5.1 · Checkpoint" */
+char       *atelier_pack_dup_summary       (AtelierPack *pack);
 /* A pill: "Training, about 12 minutes left", "Ready", "Expires soon",
  * "Expired". */
 GtkWidget  *atelier_tune_status_label_new  (AtelierTune *tune);

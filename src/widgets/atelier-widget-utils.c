@@ -185,3 +185,57 @@ atelier_widget_load_css (const char *resource)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
+
+GtkWidget *
+atelier_text_row_new (const char *title,
+                      const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  return row;
+}
+
+GtkWidget *
+atelier_property_row_new (const char *title,
+                          const char *value)
+{
+  GtkWidget *row = atelier_text_row_new (title, value);
+
+  gtk_widget_add_css_class (row, "property");
+
+  return row;
+}
+
+static void
+toggle_like_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GtkWidget) widget = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!atelier_likes_set_liked_finish (ATELIER_LIKES (source), result, &error))
+    atelier_widget_show_error (widget, error);
+}
+
+void
+atelier_widget_toggle_like (GtkWidget     *widget,
+                            AtelierLikes  *likes,
+                            AtelierPrompt *prompt)
+{
+  gboolean liked;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (ATELIER_IS_PROMPT (prompt));
+
+  if (likes == NULL)
+    return;
+
+  liked = !atelier_likes_is_liked (likes, atelier_prompt_get_id (prompt));
+  atelier_likes_set_liked_async (likes, prompt, liked, NULL, toggle_like_cb, g_object_ref (widget));
+}

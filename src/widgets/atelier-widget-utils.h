@@ -6,6 +6,9 @@
 
 #include <adwaita.h>
 
+#include "atelier-likes.h"
+#include "atelier-prompt.h"
+
 G_BEGIN_DECLS
 
 /* For the dispose of an AdwBin built from a template: the bin's child is
@@ -61,14 +64,31 @@ AdwToast  *atelier_toast_new_plain                   (const char    *text);
 void       atelier_status_page_set_plain_description (AdwStatusPage *page,
                                                       const char    *text);
 
-/* An AdwExpanderRow with @title and @subtitle that a screen reader names:
- * libadwaita 1.2 shows the title on an inner row, and the expander row
- * itself, a list item that takes the focus, has no name of its own. */
 /* Adds the style sheet at @resource to the default display, once per
  * resource: a screen's own CSS, loaded when its first widget is made. */
 void       atelier_widget_load_css                   (const char    *resource);
 
+/* An AdwExpanderRow with @title and @subtitle that a screen reader names:
+ * libadwaita 1.2 shows the title on an inner row, and the expander row
+ * itself, a list item that takes the focus, has no name of its own. */
 GtkWidget *atelier_expander_row_new                  (const char    *title,
                                                       const char    *subtitle);
+
+/* An AdwActionRow showing @title and @subtitle (nullable) as plain text,
+ * never markup. */
+GtkWidget *atelier_text_row_new                      (const char    *title,
+                                                      const char    *subtitle);
+
+/* A parameter's row: atelier_text_row_new() with the "property" style
+ * (newer libadwaita shows the value more prominently). */
+GtkWidget *atelier_property_row_new                  (const char    *title,
+                                                      const char    *value);
+
+/* Likes @prompt at once, or unlikes it when @likes has it liked; a
+ * refusal rolls back and is shown from @widget (atelier_widget_show_error()),
+ * which is kept until the answer. Nothing happens without @likes. */
+void       atelier_widget_toggle_like                (GtkWidget     *widget,
+                                                      AtelierLikes  *likes,
+                                                      AtelierPrompt *prompt);
 
 G_END_DECLS
