@@ -27,7 +27,7 @@
  *                          Prompts whose originals are missing after the
  *                          restart are counted, by cause (see below).
  *   /crash-safety/upload   the child does what the tune editor does on
- *                          "Create" (src/tunes/atelier-tune-editor.c,
+ *                          "Create" (src/tunes/atelier-tune-editor-upload.c,
  *                          start_upload(): the title made unique and kept
  *                          in the draft, the draft flushed, the upload run
  *                          with may_exist = the draft's "upload_uncertain",
@@ -924,7 +924,7 @@ test_upload (void)
       if (atelier_draft_get_boolean (restarted, "upload_uncertain", FALSE))
         uncertain++;
 
-      /* The retry the editor makes (start_upload()). */
+      /* The retry the editor makes (_atelier_tune_editor_start_upload()). */
       params = atelier_tune_params_new ();
       atelier_params_set_string (ATELIER_PARAMS (params), "title", title);
       atelier_params_set_string (ATELIER_PARAMS (params), "name", "woman");
@@ -973,12 +973,12 @@ test_upload (void)
       g_string_append_printf (why,
         "%u retries after a restart sent the tune again although the killed upload had made it "
         "(no duplicate only because the service answers an existing title with that tune, as the "
-        "sandbox does): start_upload() in src/tunes/atelier-tune-editor.c sets the draft's "
+        "sandbox does): _atelier_tune_editor_start_upload() in src/tunes/atelier-tune-editor-upload.c sets the draft's "
         "\"upload_uncertain\" only when an upload fails (upload_failed()), so a kill leaves it FALSE "
         "and the retry skips the look-up by title (may_exist = FALSE). ", resent);
     if (lost_titles > 0)
       g_string_append_printf (why,
-        "%u tunes sent before the draft kept their title: start_upload() calls atelier_draft_flush(), "
+        "%u tunes sent before the draft kept their title: _atelier_tune_editor_start_upload() calls atelier_draft_flush(), "
         "which writes in a worker thread, and starts the upload without waiting for it.", lost_titles);
     /* Fixed (atelier_draft_begin_upload()): these fail the test now. */
     if (why->len > 0)
