@@ -1770,6 +1770,73 @@ test_request_log (Fixture       *f,
   g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, NULL, NULL), ==, 0);
 }
 
+/* The log keeps every request, and the bodies of the newest ones up to
+ * its budget: older uploads leave their head only. */
+static void
+test_request_log_budget (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autofree char *filler = g_strnfill (40 * 1000, 'x');
+  g_autofree char *json = g_strdup_printf ("{\"theme\": {\"theme\": \"%s\"}}", filler);
+  gsize kept = 0;
+
+  atelier_sandbox_server_set_request_log_budget (f->server, 100 * 1000);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(SoupMessage) msg = new_message (f, "POST", "/themes");
+      g_autoptr(GBytes) answer = NULL;
+
+      set_json_body (msg, json);
+      answer = send_message (f, msg, SOUP_STATUS_UNPROCESSABLE_ENTITY);
+    }
+  g_assert_cmpuint (request_status (f, "GET", "/tunes?offset=0"), ==, SOUP_STATUS_OK);
+
+  /* Counting stays exact. */
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->server, "POST", "/themes"), ==, 4);
+
+  requests = atelier_sandbox_server_dup_requests (f->server);
+  g_assert_cmpuint (requests->len, ==, 5);
+  for (guint i = 0; i < 4; i++)
+    {
+      AtelierSandboxRequest *request = g_ptr_array_index (requests, i);
+
+      g_assert_cmpstr (atelier_sandbox_request_get_method (request), ==, "POST");
+      g_assert_cmpstr (atelier_sandbox_request_get_path (request), ==, "/themes");
+      g_assert_cmpstr (atelier_sandbox_request_get_header (request, "Content-Type"), ==, "application/json");
+      g_assert_cmpuint (atelier_sandbox_request_get_body_length (request), ==, strlen (json));
+      /* 4 × 40 kB over a budget of 100 kB: the two oldest bodies went. */
+      if (i < 2)
+        g_assert_null (atelier_sandbox_request_get_json (request));
+      else
+        {
+          g_assert_nonnull (atelier_sandbox_request_get_json (request));
+          kept += atelier_sandbox_request_get_body_length (request);
+        }
+    }
+  g_assert_cmpuint (kept, <=, 100 * 1000);
+
+  /* The newest stays whole, even alone over the budget. */
+  atelier_sandbox_server_set_request_log_budget (f->server, 10);
+  {
+    g_autoptr(SoupMessage) msg = new_message (f, "POST", "/themes");
+    g_autoptr(GBytes) answer = NULL;
+    g_autoptr(AtelierSandboxRequest) last = NULL;
+    g_autoptr(AtelierSandboxRequest) before = NULL;
+
+    set_json_body (msg, json);
+    answer = send_message (f, msg, SOUP_STATUS_UNPROCESSABLE_ENTITY);
+    last = atelier_sandbox_server_dup_last_request (f->server, "POST", "/themes");
+    g_assert_nonnull (atelier_sandbox_request_get_json (last));
+    g_clear_pointer (&requests, g_ptr_array_unref);
+    requests = atelier_sandbox_server_dup_requests (f->server);
+    g_assert_cmpuint (requests->len, ==, 6);
+    before = atelier_sandbox_request_ref (g_ptr_array_index (requests, 3));
+    g_assert_null (atelier_sandbox_request_get_json (before));
+  }
+}
+
 static void
 test_bad_requests (Fixture       *f,
                    gconstpointer  data)
@@ -2633,6 +2700,7 @@ main (int   argc,
   ADD ("faults/create-then-504", test_fault_create_then_504);
   ADD ("faults/control", test_fault_control);
   ADD ("request-log", test_request_log);
+  ADD ("request-log/budget", test_request_log_budget);
   ADD ("bad-requests", test_bad_requests);
   ADD ("crafted-json", test_crafted_json);
   ADD ("access/host", test_access_host);

@@ -130,8 +130,36 @@ _atelier_sandbox_server_log_request (AtelierSandboxServer  *self,
   G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
 
   g_ptr_array_add (self->requests, atelier_sandbox_request_ref (request));
-  if (self->requests->len > MAX_LOGGED_REQUESTS)
-    g_ptr_array_remove_range (self->requests, 0, self->requests->len - MAX_LOGGED_REQUESTS);
+  self->logged_bytes += _atelier_sandbox_request_get_kept_bytes (request);
+  while (self->requests->len > MAX_LOGGED_REQUESTS)
+    {
+      self->logged_bytes -= _atelier_sandbox_request_get_kept_bytes (g_ptr_array_index (self->requests, 0));
+      g_ptr_array_remove_index (self->requests, 0);
+    }
+
+  /* Over the budget, the oldest bodies go; the newest stays whole. */
+  for (guint i = 0; self->logged_bytes > self->log_budget && i + 1 < self->requests->len; i++)
+    {
+      AtelierSandboxRequest *old = g_ptr_array_index (self->requests, i);
+      gsize kept = _atelier_sandbox_request_get_kept_bytes (old);
+
+      if (kept == 0)
+        continue;
+      self->logged_bytes -= kept;
+      g_ptr_array_index (self->requests, i) = _atelier_sandbox_request_dup_head (old);
+      atelier_sandbox_request_unref (old);
+    }
+}
+
+void
+atelier_sandbox_server_set_request_log_budget (AtelierSandboxServer *self,
+                                               gsize                 bytes)
+{
+  g_return_if_fail (ATELIER_IS_SANDBOX_SERVER (self));
+
+  g_mutex_lock (&self->lock);
+  self->log_budget = bytes;
+  g_mutex_unlock (&self->lock);
 }
 
 static gboolean
@@ -221,6 +249,7 @@ atelier_sandbox_server_clear_requests (AtelierSandboxServer *self)
 
   g_mutex_lock (&self->lock);
   g_ptr_array_set_size (self->requests, 0);
+  self->logged_bytes = 0;
   self->image_downloads = 0;
   g_mutex_unlock (&self->lock);
 }

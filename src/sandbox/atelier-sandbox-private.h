@@ -59,6 +59,10 @@ AtelierSandboxRequest *_atelier_sandbox_request_new_for_fuzzing  (SoupMessageHea
  * (atelier-sandbox-fal.c): NULL when they are fine, else fal's 422 answer. */
 JsonObject            *_atelier_sandbox_fal_check_faces_for_fuzzing (JsonObject            *input,
                                                                      const char           **failure_field);
+/* The bytes of body @self keeps (0 when it kept none), and a copy of it
+ * without them: method, path, query, headers and the body's length. */
+gsize                  _atelier_sandbox_request_get_kept_bytes   (AtelierSandboxRequest    *self);
+AtelierSandboxRequest *_atelier_sandbox_request_dup_head         (AtelierSandboxRequest    *self);
 /* The body as Rails would see it: JSON objects as they are, form fields
  * nested by their bracketed names ("a[b][]" …); file parts become
  * {"$file": index into the request's files}. Never NULL. */

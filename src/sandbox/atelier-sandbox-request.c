@@ -466,6 +466,39 @@ request_decode_body (AtelierSandboxRequest    *self,
     }
 }
 
+gsize
+_atelier_sandbox_request_get_kept_bytes (AtelierSandboxRequest *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  if (self->json == NULL && self->files->len == 0 && self->field_names->len == 0)
+    return 0;
+  return self->body_length;
+}
+
+AtelierSandboxRequest *
+_atelier_sandbox_request_dup_head (AtelierSandboxRequest *self)
+{
+  AtelierSandboxRequest *head = request_new ();
+  SoupMessageHeadersIter iter;
+  const char *name;
+  const char *value;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  head->method = g_strdup (self->method);
+  head->path = g_strdup (self->path);
+  head->query = g_strdup (self->query);
+  if (head->query != NULL)
+    head->query_values = soup_form_decode (head->query);
+  soup_message_headers_iter_init (&iter, self->headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    soup_message_headers_append (head->headers, name, value);
+  head->body_length = self->body_length;
+
+  return head;
+}
+
 AtelierSandboxRequest *
 _atelier_sandbox_request_new_refused (SoupServerMessage *msg)
 {

@@ -49,6 +49,8 @@ struct _AtelierSandboxServer
   AtelierSandboxStore       *store;
   GPtrArray                 *faults;          /* (element-type AtelierSandboxFaultEntry) */
   GPtrArray                 *requests;        /* (element-type AtelierSandboxRequest) */
+  gsize                      logged_bytes;    /* of the bodies the log keeps */
+  gsize                      log_budget;
   guint                      image_downloads;
   guint                      port;
   AtelierSandboxServerState  state;

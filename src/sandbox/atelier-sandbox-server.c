@@ -27,6 +27,9 @@
 
 #define RECEIVED_KEY "atelier-sandbox-received"
 #define VERDICT_KEY  "atelier-sandbox-verdict"
+/* The bytes of request bodies the request log keeps (see
+ * atelier_sandbox_server_set_request_log_budget()). */
+#define DEFAULT_LOG_BUDGET (64 * 1024 * 1024)
 
 G_DEFINE_FINAL_TYPE (AtelierSandboxServer, atelier_sandbox_server, G_TYPE_OBJECT)
 
@@ -970,4 +973,5 @@ atelier_sandbox_server_init (AtelierSandboxServer *self)
     *uint_setting (self, FIRST_UINT_PROP + i) = uint_settings[i].default_value;
   self->faults = g_ptr_array_new_with_free_func (_atelier_sandbox_fault_entry_free);
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) atelier_sandbox_request_unref);
+  self->log_budget = DEFAULT_LOG_BUDGET;
 }

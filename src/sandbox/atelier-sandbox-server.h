@@ -215,8 +215,13 @@ void                  atelier_sandbox_server_add_fault      (AtelierSandboxServe
                                                              const AtelierSandboxFault  *fault);
 void                  atelier_sandbox_server_clear_faults   (AtelierSandboxServer       *self);
 
-/* Requests received (not those to /sandbox/images or /__sandbox). Those
- * refused (401, 403, 421) have no headers, fields, files nor body. */
+/* Requests received (not those to /sandbox/images or /__sandbox), the
+ * newest 1000. Those refused (401, 403, 421) have no headers, fields,
+ * files nor body. The bodies (fields, files, JSON) are kept up to a
+ * budget of bytes, 64 MiB unless set, the newest request's always: an
+ * older request over it keeps its method, path, query, headers and body
+ * length only, so counting stays exact while uploads do not pile up in
+ * memory (the app's own sandbox runs for hours). */
 GPtrArray            *atelier_sandbox_server_dup_requests   (AtelierSandboxServer  *self); /* (element-type AtelierSandboxRequest) */
 /* The newest request with @method (NULL any) whose path starts with @path. */
 AtelierSandboxRequest *atelier_sandbox_server_dup_last_request (AtelierSandboxServer *self,
@@ -228,6 +233,8 @@ guint                 atelier_sandbox_server_count_requests (AtelierSandboxServe
 /* Image downloads served (/sandbox/images), for cache tests and benchmarks. */
 guint                 atelier_sandbox_server_count_image_downloads (AtelierSandboxServer *self);
 void                  atelier_sandbox_server_clear_requests (AtelierSandboxServer  *self);
+void                  atelier_sandbox_server_set_request_log_budget (AtelierSandboxServer *self,
+                                                                     gsize                 bytes);
 
 /* Seeding for tests and benchmarks: a tune (trained or training), and
  * finished prompts with images. Return the new ids. */
