@@ -29,11 +29,10 @@
  * does not read (deletes, likes, themes) succeed on any 2xx, as NOTES.md
  * has it for themes, unless the body is over the cap.
  *
- * Retry delays are shortened the way test-errors.c does it; the Astria
- * timeout cases use a client whose session times out after 1 s. The fal
- * client has no timeout setter: its four timeout cases run at once in the
- * background from the start (on a server of their own) and take the
- * client's 60 s I/O timeout, while the rest of the matrix runs.
+ * Retry delays are shortened the way test-errors.c does it; the timeout
+ * cases use clients whose session times out after 1 s. The fal ones run
+ * at once in the background from the start, on a server of their own,
+ * while the rest of the matrix runs.
  *
  * Assertions are non-fatal, so that one broken case does not hide the
  * others; the last line reads "fault-matrix: N cases, M held".
@@ -379,6 +378,7 @@ slow_start (void)
   base_url = atelier_sandbox_server_dup_base_url (M.slow_server);
   M.slow_fal = atelier_fal_client_new (base_url, FAL_KEY, &error);
   g_assert_no_error (error);
+  g_object_set (atelier_fal_client_get_session (M.slow_fal), "timeout", 1, NULL);
   atelier_fal_client_set_poll_interval_ms (M.slow_fal, FAL_POLL_MS);
   M.slow_request = fal_submit (M.slow_fal);
 

@@ -408,6 +408,14 @@ atelier_fal_client_new (const char  *base_url,
   return self;
 }
 
+SoupSession *
+atelier_fal_client_get_session (AtelierFalClient *self)
+{
+  g_return_val_if_fail (ATELIER_IS_FAL_CLIENT (self), NULL);
+
+  return self->endpoint.session;
+}
+
 const char *
 atelier_fal_client_get_base_url (AtelierFalClient *self)
 {

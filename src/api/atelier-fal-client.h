@@ -88,7 +88,8 @@ const char        *atelier_fal_client_get_base_url   (AtelierFalClient  *self);
 void               atelier_fal_client_set_api_key    (AtelierFalClient  *self,
                                                       const char        *api_key);
 gboolean           atelier_fal_client_has_api_key    (AtelierFalClient  *self);
-/* The old names, until no caller is left. */
+/* The session the client uses (its timeouts, as the Astria client's). */
+SoupSession       *atelier_fal_client_get_session    (AtelierFalClient  *self);
 /* First poll delay; doubles up to 10× while the request is queued. */
 void               atelier_fal_client_set_poll_interval_ms (AtelierFalClient *self,
                                                             guint             interval_ms);
