@@ -183,6 +183,58 @@ test_paging (Fixture       *f,
 }
 
 /* Filters: a tune, a text (through pages with no match), liked only. */
+/* A tune finished training and the service made prompts for it (a pack's,
+ * its first prompts): they come in at the top without a reload, and once
+ * more a little later for those that came after the tune. */
+static void
+test_trained_tune_prompts (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(AtelierPromptsModel) model = new_model (f);
+  g_autofree char *tune_path = NULL;
+  gint64 other_tune = atelier_sandbox_server_seed_tune (f->account.server, "Bob - 2", "man", TRUE);
+  gint64 made[4];
+  gint64 old;
+
+  old = atelier_sandbox_server_seed_prompt (f->account.server, other_tune, "older", 1);
+  _atelier_prompts_model_set_recheck_ms (model, 300);
+  atelier_prompts_model_reload (model);
+  wait_idle (model);
+  g_assert_cmpuint (atelier_prompts_model_get_n_prompts (model), ==, 1);
+
+  for (guint i = 0; i < 3; i++)
+    made[i] = atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "pack prompt", 1);
+  tune_path = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts", f->tune_id);
+  atelier_sandbox_server_clear_requests (f->account.server);
+
+  atelier_prompts_model_add_tune_prompts (model, f->tune_id);
+  atelier_test_wait_until (atelier_prompts_model_get_n_prompts (model) == 4, WAIT_MS);
+  /* Newest on top, the older prompt below, nothing reloaded. */
+  g_assert_cmpint (item_prompt_id (G_LIST_MODEL (model), 0), ==, made[2]);
+  g_assert_cmpint (item_prompt_id (G_LIST_MODEL (model), 1), ==, made[1]);
+  g_assert_cmpint (item_prompt_id (G_LIST_MODEL (model), 2), ==, made[0]);
+  g_assert_cmpint (item_prompt_id (G_LIST_MODEL (model), 3), ==, old);
+  assert_order (G_LIST_MODEL (model));
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", tune_path), ==, 1);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", "/prompts"), ==, 0);
+
+  /* One more comes after the tune: the second look finds it. */
+  made[3] = atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "late pack prompt", 1);
+  atelier_test_wait_until (atelier_prompts_model_get_n_prompts (model) == 5, WAIT_MS);
+  g_assert_cmpint (item_prompt_id (G_LIST_MODEL (model), 0), ==, made[3]);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", tune_path), ==, 2);
+  drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 5);
+
+  /* Liked only: a new prompt that is not liked is not shown. */
+  atelier_prompts_model_set_liked_only (model, TRUE);
+  wait_idle (model);
+  atelier_prompts_model_add_tune_prompts (model, f->tune_id);
+  atelier_test_wait_until (atelier_sandbox_server_count_requests (f->account.server, "GET", tune_path) == 3, WAIT_MS);
+  drain ();
+  g_assert_cmpuint (atelier_prompts_model_get_n_prompts (model), ==, 0);
+}
+
 static void
 test_filters (Fixture       *f,
               gconstpointer  data)
@@ -1336,6 +1388,7 @@ main (int   argc,
 
   ADD ("/gallery-models/paging", test_paging);
   ADD ("/gallery-models/filters", test_filters);
+  ADD ("/gallery-models/trained-tune-prompts", test_trained_tune_prompts);
   ADD ("/gallery-models/sort", test_sort);
   ADD ("/gallery-models/tag-filter", test_tag_filter);
   ADD ("/gallery-models/disk-cache", test_disk_cache);

@@ -636,6 +636,21 @@ model_changed_cb (AtelierGalleryPage *self)
   open_wanted_prompt (self);
 }
 
+/* Prompts came in at the top while the top was shown: it stays shown. A
+ * list view keeps the item it showed first in view, which would leave
+ * the new prompts just above. */
+static void
+units_changed_cb (AtelierGalleryPage *self,
+                  guint               position,
+                  guint               removed,
+                  guint               added)
+{
+  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+
+  if (position == 0 && added > 0 && gtk_adjustment_get_value (vadjustment) < 1)
+    gtk_widget_activate_action (GTK_WIDGET (self->grid_view), "list.scroll-to-item", "u", 0);
+}
+
 static void
 rebuild (AtelierGalleryPage *self)
 {
@@ -671,6 +686,8 @@ rebuild (AtelierGalleryPage *self)
       atelier_prompts_model_set_polling (self->model, gtk_widget_get_mapped (GTK_WIDGET (self)));
 
       selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (atelier_prompts_model_get_units (self->model))));
+      g_signal_connect_object (atelier_prompts_model_get_units (self->model), "items-changed",
+                               G_CALLBACK (units_changed_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
       atelier_prompts_model_reload (self->model);
       fetch_tunes (self);
     }
@@ -693,6 +710,18 @@ atelier_gallery_page_set_client (AtelierGalleryPage  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
 
+static void
+tune_trained_cb (AtelierGalleryPage *self,
+                 gint64              tune_id)
+{
+  if (self->model == NULL)
+    return;
+
+  atelier_prompts_model_add_tune_prompts (self->model, tune_id);
+  /* Its name for the rows and the tune filter. */
+  fetch_tunes (self);
+}
+
 void
 atelier_gallery_page_set_session (AtelierGalleryPage *self,
                                   AtelierSession     *session)
@@ -704,12 +733,20 @@ atelier_gallery_page_set_session (AtelierGalleryPage *self,
     return;
 
   if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, atelier_gallery_page_add_prompt, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->session, atelier_gallery_page_add_prompt, self);
+      g_signal_handlers_disconnect_by_func (self->session, tune_trained_cb, self);
+    }
   g_set_object (&self->session, session);
-  /* A prompt sent from the editor is shown at once. */
+  /* A prompt sent from the editor is shown at once, and those the service
+   * makes for a tune that finished training as they come. */
   if (session != NULL)
-    g_signal_connect_object (session, "prompt-created",
-                             G_CALLBACK (atelier_gallery_page_add_prompt), self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (session, "prompt-created",
+                               G_CALLBACK (atelier_gallery_page_add_prompt), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "tune-trained",
+                               G_CALLBACK (tune_trained_cb), self, G_CONNECT_SWAPPED);
+    }
 
   rebuild (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);

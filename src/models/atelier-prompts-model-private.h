@@ -20,4 +20,9 @@ AtelierGalleryItem *_atelier_prompts_model_peek_item   (AtelierPromptsModel *sel
 void                _atelier_prompts_model_note_wanted (AtelierPromptsModel *self,
                                                         guint                position);
 
+/* The wait before a trained tune's prompts are listed again
+ * (atelier_prompts_model_add_tune_prompts()); for the tests. */
+void                _atelier_prompts_model_set_recheck_ms (AtelierPromptsModel *self,
+                                                           guint                ms);
+
 G_END_DECLS

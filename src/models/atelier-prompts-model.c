@@ -58,6 +58,12 @@ struct _AtelierPromptsModel
   guint                demand;        /* fetch until there are this many items */
   guint                more_source;
 
+  /* the prompts of tunes that finished training */
+  GCancellable        *tune_prompts_cancellable;
+  GArray              *recheck_tunes; /* gint64, listed again when recheck_source fires */
+  guint                recheck_source;
+  guint                recheck_ms;
+
   /* the pending prompts, while :polling */
   AtelierPoller       *poller;
 
@@ -659,6 +665,77 @@ atelier_prompts_model_add_prompt (AtelierPromptsModel *self,
   insert_prompts (self, self->block_items, one, NULL);
 }
 
+/* Trained tunes' prompts */
+
+static void
+tune_prompts_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(AtelierPromptsModel) self = _atelier_weak_steal (user_data);
+  g_autoptr(GPtrArray) prompts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  prompts = atelier_astria_client_list_prompts_finish (ATELIER_ASTRIA_CLIENT (source), result, &error);
+  if (self == NULL || prompts == NULL)
+    return;
+
+  /* Newest first from the service: the oldest goes in first, so that the
+   * newest ends on top. */
+  for (guint i = prompts->len; i > 0; i--)
+    atelier_prompts_model_add_prompt (self, g_ptr_array_index (prompts, i - 1));
+}
+
+static void
+list_tune_prompts (AtelierPromptsModel *self,
+                   gint64               tune_id)
+{
+  AtelierAstriaClient *client = atelier_prompts_model_get_client (self);
+
+  if (client == NULL || self->tune_prompts_cancellable == NULL)
+    return;
+
+  atelier_astria_client_list_prompts_async (client, tune_id, 0, self->tune_prompts_cancellable,
+                                            tune_prompts_cb, _atelier_weak_new (self));
+}
+
+static gboolean
+recheck_cb (gpointer user_data)
+{
+  AtelierPromptsModel *self = user_data;
+  g_autoptr(GArray) tunes = g_steal_pointer (&self->recheck_tunes);
+
+  self->recheck_source = 0;
+  self->recheck_tunes = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->recheck_ms = ATELIER_PROMPTS_MODEL_TRAINED_RECHECK_S * 1000;
+  for (guint i = 0; i < tunes->len; i++)
+    list_tune_prompts (self, g_array_index (tunes, gint64, i));
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+atelier_prompts_model_add_tune_prompts (AtelierPromptsModel *self,
+                                        gint64               tune_id)
+{
+  g_return_if_fail (ATELIER_IS_PROMPTS_MODEL (self));
+  g_return_if_fail (tune_id > 0);
+
+  list_tune_prompts (self, tune_id);
+
+  g_array_append_val (self->recheck_tunes, tune_id);
+  if (self->recheck_source == 0)
+    self->recheck_source = g_timeout_add (self->recheck_ms, recheck_cb, self);
+}
+
+void
+_atelier_prompts_model_set_recheck_ms (AtelierPromptsModel *self,
+                                       guint                ms)
+{
+  g_return_if_fail (ATELIER_IS_PROMPTS_MODEL (self));
+  self->recheck_ms = ms;
+}
+
 AtelierPrompt *
 atelier_prompts_model_lookup_prompt (AtelierPromptsModel *self,
                                      gint64               prompt_id)
@@ -957,6 +1034,9 @@ atelier_prompts_model_dispose (GObject *object)
   AtelierPromptsModel *self = ATELIER_PROMPTS_MODEL (object);
 
   g_clear_handle_id (&self->more_source, g_source_remove);
+  g_clear_handle_id (&self->recheck_source, g_source_remove);
+  g_cancellable_cancel (self->tune_prompts_cancellable);
+  g_clear_object (&self->tune_prompts_cancellable);
   /* Dropping them cancels, quietly, what they have on its way. */
   g_clear_object (&self->pager);
   g_clear_object (&self->poller);
@@ -979,6 +1059,7 @@ atelier_prompts_model_finalize (GObject *object)
   g_ptr_array_unref (self->items);
   g_ptr_array_unref (self->local);
   g_hash_table_unref (self->shown);
+  g_array_unref (self->recheck_tunes);
   g_free (self->source);
   g_free (self->search);
 
@@ -1037,6 +1118,8 @@ atelier_prompts_model_init (AtelierPromptsModel *self)
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->local = g_ptr_array_new_with_free_func (g_object_unref);
   self->shown = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->tune_prompts_cancellable = g_cancellable_new ();
+  self->recheck_tunes = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   self->pager = atelier_pager_new (fetch_page, atelier_astria_client_list_prompts_finish,
                                    (AtelierPagerIdFunc) atelier_prompt_get_id, self);

@@ -97,6 +97,16 @@ guint                atelier_prompts_model_get_n_prompts  (AtelierPromptsModel *
  * passes the filters, and polled. */
 void                 atelier_prompts_model_add_prompt     (AtelierPromptsModel *self,
                                                            AtelierPrompt       *prompt);
+/* @tune_id finished training: the service may have made prompts for it
+ * that no one here asked for (a pack's, the tune's first prompts). Its
+ * newest prompts are listed now and once more
+ * ATELIER_PROMPTS_MODEL_TRAINED_RECHECK_S later (they may come after the
+ * tune), and those not shown yet are added as by
+ * atelier_prompts_model_add_prompt(). A failed list is quiet: Refresh
+ * shows them too. */
+#define ATELIER_PROMPTS_MODEL_TRAINED_RECHECK_S 30
+void                 atelier_prompts_model_add_tune_prompts (AtelierPromptsModel *self,
+                                                             gint64               tune_id);
 /* A prompt's new state (from the viewer or a poll). */
 void                 atelier_prompts_model_update_prompt  (AtelierPromptsModel *self,
                                                            AtelierPrompt       *prompt);

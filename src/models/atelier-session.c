@@ -59,6 +59,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   PROMPT_CREATED,
+  TUNE_TRAINED,
   NETWORK_RESTORED,
   N_SIGNALS
 };
@@ -238,6 +239,16 @@ atelier_session_announce_prompt (AtelierSession *self,
   g_return_if_fail (ATELIER_IS_PROMPT (prompt));
 
   g_signal_emit (self, signals[PROMPT_CREATED], 0, prompt);
+}
+
+void
+atelier_session_announce_tune_trained (AtelierSession *self,
+                                       gint64          tune_id)
+{
+  g_return_if_fail (ATELIER_IS_SESSION (self));
+  g_return_if_fail (tune_id > 0);
+
+  g_signal_emit (self, signals[TUNE_TRAINED], 0, tune_id);
 }
 
 /* Getters */
@@ -474,6 +485,17 @@ atelier_session_class_init (AtelierSessionClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, ATELIER_TYPE_PROMPT);
+
+  /**
+   * AtelierSession::tune-trained:
+   * @tune_id: the tune, seen training, now trained
+   */
+  signals[TUNE_TRAINED] =
+    g_signal_new ("tune-trained",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
 
   /**
    * AtelierSession::network-restored:

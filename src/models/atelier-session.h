@@ -27,6 +27,11 @@
  * ::network-restored is emitted when :offline ends because the network
  * came back (the window reloads the page then).
  *
+ * News between screens: ::prompt-created (@prompt) when a prompt was just
+ * sent, ::tune-trained (@tune_id) when a tune seen training is trained
+ * (the service may then make prompts no one here asked for: a pack's, the
+ * tune's first prompts).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -124,5 +129,8 @@ guint                 atelier_session_get_connection_failures (AtelierSession *s
 /* Emits ::prompt-created (@prompt): a prompt was just sent. */
 void                  atelier_session_announce_prompt  (AtelierSession  *self,
                                                         AtelierPrompt   *prompt);
+/* Emits ::tune-trained (@tune_id): a tune seen training is trained. */
+void                  atelier_session_announce_tune_trained (AtelierSession *self,
+                                                             gint64          tune_id);
 
 G_END_DECLS

@@ -258,9 +258,16 @@ tune_ready_cb (AtelierTunesPage *self,
 {
   AtelierShell *shell = atelier_shell_find (GTK_WIDGET (self));
   g_autofree char *title = atelier_tune_dup_short_title (tune);
+  AtelierSession *session;
 
-  if (shell != NULL)
-    atelier_shell_notify_training_finished (shell, title, atelier_tune_get_id (tune));
+  if (shell == NULL)
+    return;
+
+  atelier_shell_notify_training_finished (shell, title, atelier_tune_get_id (tune));
+  /* The gallery shows the prompts the service makes for it now. */
+  session = atelier_shell_get_session (shell);
+  if (session != NULL)
+    atelier_session_announce_tune_trained (session, atelier_tune_get_id (tune));
 }
 
 /* A fresher copy of the tune shown in the detail. */

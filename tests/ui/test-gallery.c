@@ -17,6 +17,8 @@
 #include "atelier-prompt-editor.h"
 #include "atelier-shell.h"
 #include "atelier-test-utils.h"
+#include "atelier-tune-list.h"
+#include "atelier-tunes-page.h"
 #include "atelier-ui-test-utils.h"
 #include "atelier-viewer.h"
 #include "atelier-window-private.h"
@@ -390,6 +392,54 @@ test_like_from_row (void)
   /* The refusal's fields are shown (a 422 opens the field-error dialog). */
   atelier_test_wait_until (_atelier_window_get_error_dialog (window) != NULL, WAIT_MS);
   gtk_window_destroy (_atelier_window_get_error_dialog (window));
+}
+
+/* The row of @prompt_id is the first one in view. */
+static gboolean
+row_at_top (gint64 prompt_id)
+{
+  AtelierGalleryRow *row = find_row (prompt_id);
+  GtkWidget *scrolled = GTK_WIDGET (_atelier_gallery_page_get_scrolled_window (gallery ()));
+  graphene_rect_t bounds;
+
+  return row != NULL &&
+         gtk_widget_compute_bounds (GTK_WIDGET (row), scrolled, &bounds) &&
+         bounds.origin.y >= 0 && bounds.origin.y < 60;
+}
+
+/* A tune finishes training while the gallery is shown, and the service
+ * has made prompts for it (a pack's): they come in at the top without a
+ * Refresh, with no reload of the list. */
+static void
+test_trained_tune_prompts (void)
+{
+  AtelierTunesPage *tunes = ATELIER_TUNES_PAGE (_atelier_window_get_page (window, "tunes"));
+  AtelierTuneList *list = atelier_tunes_page_get_tune_list (tunes);
+  guint lists = atelier_sandbox_server_count_requests (sandbox, "GET", "/prompts");
+  guint n_before = atelier_prompts_model_get_n_prompts (model ());
+  gint64 training;
+  gint64 made[2];
+  AtelierTune *tune;
+
+  atelier_tune_list_set_poll_base_ms (list, 200);
+  atelier_sandbox_server_set_training_delay_ms (sandbox, 4000);
+  training = atelier_sandbox_server_seed_tune (sandbox, "Training Tara", "woman", FALSE);
+  atelier_tunes_page_reload (tunes);
+  atelier_test_wait_until ((tune = atelier_tune_list_find (list, training)) != NULL, WAIT_MS);
+  g_assert_cmpint (atelier_tune_get_state (tune, NULL), ==, ATELIER_TUNE_STATE_TRAINING);
+
+  made[0] = atelier_sandbox_server_seed_prompt (sandbox, training, "ohwx woman pack prompt one", 2);
+  made[1] = atelier_sandbox_server_seed_prompt (sandbox, training, "ohwx woman pack prompt two", 2);
+  g_assert_null (atelier_prompts_model_lookup_prompt (model (), made[0]));
+
+  atelier_test_wait_until (atelier_prompts_model_lookup_prompt (model (), made[0]) != NULL &&
+                           atelier_prompts_model_lookup_prompt (model (), made[1]) != NULL, WAIT_MS);
+  g_assert_cmpint (first_prompt_id (), ==, made[1]);
+  g_assert_cmpuint (atelier_prompts_model_get_n_prompts (model ()), ==, n_before + 2);
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "GET", "/prompts"), ==, lists);
+  /* The top was shown: it still is, with the new prompts. */
+  atelier_test_wait_until (row_at_top (made[1]), WAIT_MS);
+  atelier_ui_save_screenshot (GTK_WINDOW (window), "gallery-trained-tune-prompts");
 }
 
 /* Filters from the toolbar. */
@@ -1396,6 +1446,7 @@ main (int   argc,
 
   atelier_ui_test_add ("/gallery/grid", start, test_grid);
   atelier_ui_test_add ("/gallery/like-from-row", start, test_like_from_row);
+  atelier_ui_test_add ("/gallery/trained-tune-prompts", start, test_trained_tune_prompts);
   atelier_ui_test_add ("/gallery/row-menu", start, test_row_menu);
   atelier_ui_test_add ("/gallery/keyboard", start, test_keyboard);
   g_test_add_func ("/gallery/age", test_age);
