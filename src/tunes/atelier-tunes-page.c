@@ -450,6 +450,62 @@ open_editor (AtelierTunesPage *self)
   show_view (self, "editor");
 }
 
+static void
+clear_draft (AtelierTunesPage *self)
+{
+  atelier_draft_clear (self->draft);
+  if (self->editor != NULL)
+    atelier_tune_editor_set_draft (self->editor, self->draft);
+  update_draft_banner (self);
+}
+
+static void
+faceid_photos_response_cb (AtelierTunesPage *self,
+                           const char       *response)
+{
+  if (g_strcmp0 (response, "new") == 0)
+    clear_draft (self);
+  else if (g_strcmp0 (response, "add") != 0)
+    {
+      g_clear_pointer (&self->editor_faceid, g_ptr_array_unref);
+      return;
+    }
+
+  open_editor (self);
+}
+
+/* The photos chosen for a FaceID tune are of one face: added to an
+ * unfinished tune, they could mix two people. The user says which. */
+static void
+open_editor_asking (AtelierTunesPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+
+  if (self->editor_faceid == NULL || atelier_draft_is_empty (self->draft) ||
+      (self->editor != NULL && atelier_tune_editor_get_busy (self->editor)))
+    {
+      open_editor (self);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Start a New Tune?"),
+                                   _("A tune you have not finished is open, and its photos may be of someone "
+                                     "else. A new FaceID tune has only the photos you chose: the unfinished "
+                                     "tune is discarded (its photo files stay where they are)."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "add", _("_Add to Unfinished Tune"),
+                                    "new", _("_Discard and Start New"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "new", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (faceid_photos_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 void
 atelier_tunes_page_new_tune (AtelierTunesPage *self)
 {
@@ -461,7 +517,7 @@ atelier_tunes_page_new_tune (AtelierTunesPage *self)
       return;
     }
 
-  open_editor (self);
+  open_editor_asking (self);
 }
 
 void
@@ -483,7 +539,6 @@ atelier_tunes_page_new_tune_for_faceid (AtelierTunesPage *self,
   g_return_if_fail (files != NULL);
 
   g_clear_object (&self->editor_pack);
-  g_clear_pointer (&self->editor_faceid, g_ptr_array_unref);
   g_clear_pointer (&self->editor_faceid, g_ptr_array_unref);
   self->editor_faceid = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < files->len; i++)
@@ -512,7 +567,7 @@ draft_loaded_cb (GObject      *source,
   update_draft_banner (self);
 
   if (self->open_editor_when_loaded)
-    open_editor (self);
+    open_editor_asking (self);
 }
 
 static void
@@ -626,13 +681,8 @@ static void
 discard_response_cb (AtelierTunesPage *self,
                      const char       *response)
 {
-  if (g_strcmp0 (response, "discard") != 0)
-    return;
-
-  atelier_draft_clear (self->draft);
-  if (self->editor != NULL)
-    atelier_tune_editor_set_draft (self->editor, self->draft);
-  update_draft_banner (self);
+  if (g_strcmp0 (response, "discard") == 0)
+    clear_draft (self);
 }
 
 static void

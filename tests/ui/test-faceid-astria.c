@@ -20,6 +20,7 @@
 #include "atelier-prompt-editor.h"
 #include "atelier-shell.h"
 #include "atelier-test-utils.h"
+#include "atelier-tune-setup.h"
 #include "atelier-tunes-page.h"
 #include "atelier-ui-test-utils.h"
 #include "atelier-window-private.h"
@@ -214,6 +215,89 @@ test_tips (void)
   gtk_window_destroy (GTK_WINDOW (editor));
 }
 
+/* An unfinished tune with someone else's photo is open: "Create FaceID
+ * Tune…" asks before the face joins it. @response is the answer. */
+static void
+unfinished_tune (const char *response)
+{
+  g_autoptr(GFile) other = atelier_test_write_image (dir, "someone-else.jpg", 800, 900, 7, "jpeg");
+  g_autoptr(GFile) face = atelier_test_write_image (dir, "face.jpg", 800, 900, 5, "jpeg");
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  AtelierTunesPage *tunes = ATELIER_TUNES_PAGE (_atelier_window_get_page (window, "tunes"));
+  AtelierTuneEditor *editor;
+  AtelierPhotoList *photos;
+  GtkWindow *dialog = NULL;
+  GtkWidget *title_row;
+
+  /* The unfinished tune */
+  atelier_window_show_page (window, "tunes");
+  atelier_tunes_page_new_tune (tunes);
+  atelier_test_wait_until ((editor = atelier_tunes_page_get_editor (tunes)) != NULL, WAIT_MS);
+  photos = atelier_picker_get_photo_list (atelier_tune_editor_get_picker (editor));
+  g_ptr_array_add (files, g_object_ref (other));
+  atelier_picker_add_files (atelier_tune_editor_get_picker (editor), files);
+  atelier_test_wait_until (atelier_photo_list_get_n_photos (photos) == 1, WAIT_MS);
+  title_row = find_id (GTK_WIDGET (editor), "title_row");
+  gtk_editable_set_text (GTK_EDITABLE (title_row), "Someone Else");
+  atelier_test_wait_until (!atelier_draft_is_empty (atelier_tune_editor_get_draft (editor)), WAIT_MS);
+
+  /* A face chosen on the FaceID page */
+  atelier_window_show_page (window, "faceid");
+  g_ptr_array_set_size (files, 0);
+  g_ptr_array_add (files, g_object_ref (face));
+  atelier_faceid_page_add_files (page (), files);
+  atelier_test_wait_until (atelier_faceid_faces_get_n_busy (atelier_faceid_page_get_faces (page ())) == 0, WAIT_MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "faceid.create-tune", NULL));
+
+  atelier_test_wait_until ((dialog = atelier_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL, WAIT_MS);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Start a New Tune?");
+  /* Nothing has joined the unfinished tune before the answer. */
+  g_assert_cmpuint (atelier_photo_list_get_n_photos (photos), ==, 1);
+  atelier_ui_save_screenshot (dialog, "faceid-unfinished-tune");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+
+  if (g_str_equal (response, "cancel"))
+    {
+      atelier_ui_spin (200);
+      g_assert_cmpuint (atelier_photo_list_get_n_photos (photos), ==, 1);
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "Someone Else");
+      return;
+    }
+
+  atelier_test_wait_until (g_strcmp0 (atelier_tunes_page_get_view (tunes), "editor") == 0 &&
+                           atelier_photo_list_get_n_photos (photos) == (g_str_equal (response, "new") ? 1 : 2) &&
+                           atelier_photo_list_get_n_analyzing (photos) == 0, WAIT_MS);
+  if (g_str_equal (response, "new"))
+    {
+      g_autofree char *name = g_file_get_basename (atelier_training_photo_get_file (atelier_photo_list_get_photo (photos, 0)));
+
+      g_assert_cmpstr (name, ==, "face.jpg");
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "");
+    }
+  else
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "Someone Else");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (find_id (GTK_WIDGET (editor), "model_row"))),
+                    ==, ATELIER_TUNE_MODEL_FACEID);
+}
+
+static void
+test_unfinished_new (void)
+{
+  unfinished_tune ("new");
+}
+
+static void
+test_unfinished_add (void)
+{
+  unfinished_tune ("add");
+}
+
+static void
+test_unfinished_cancel (void)
+{
+  unfinished_tune ("cancel");
+}
+
 /* }}} */
 
 int
@@ -229,6 +313,9 @@ main (int   argc,
 
   atelier_ui_test_add ("/faceid-astria/tune-and-prompt", start, test_tune_and_prompt);
   atelier_ui_test_add ("/faceid-astria/tips", start, test_tips);
+  atelier_ui_test_add ("/faceid-astria/unfinished-tune/new", start, test_unfinished_new);
+  atelier_ui_test_add ("/faceid-astria/unfinished-tune/add", start, test_unfinished_add);
+  atelier_ui_test_add ("/faceid-astria/unfinished-tune/cancel", start, test_unfinished_cancel);
 
   status = g_test_run ();
   atelier_test_rm_rf (dir);
