@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "atelier-image-cache-private.h"
-#include "atelier-library.h"
+#include "atelier-library-private.h"
 #include "atelier-likes.h"
 #include "atelier-prompts-model-private.h"
 #include "atelier-test-account.h"
@@ -926,6 +926,105 @@ test_library_outlives_server (Fixture       *f,
   g_assert_false (atelier_library_contains (reopened, id));
 }
 
+/* An image host that answers 404 for /gone/…, and for /later/… 403 the
+ * first time and the image after. */
+typedef struct
+{
+  GBytes *jpeg;
+  guint   gone;
+  guint   later;
+} ImageHost;
+
+static void
+image_host_cb (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  ImageHost *host = user_data;
+
+  if (g_str_has_prefix (path, "/gone/"))
+    {
+      host->gone++;
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+    }
+  else if (g_str_has_prefix (path, "/later/") && host->later++ == 0)
+    soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
+  else
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "image/jpeg", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (host->jpeg, NULL), g_bytes_get_size (host->jpeg));
+    }
+}
+
+/* An original the service answered 404 for is not asked for again at
+ * every start; one that failed otherwise is. */
+static void
+test_library_gone (Fixture       *f,
+                   gconstpointer  data)
+{
+  gint64 id = atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "half gone", 2);
+  g_autoptr(AtelierPrompt) served = fetch_prompt (f, id);
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(JsonNode) json = json_node_copy (atelier_prompt_get_json (served));
+  g_autoptr(AtelierPrompt) prompt = NULL;
+  g_autoptr(AtelierLibrary) reopened = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  ImageHost host = { 0 };
+  JsonArray *images;
+  GSList *uris;
+
+  host.jpeg = atelier_test_make_image (64, 64, 1, "jpeg");
+  soup_server_add_handler (server, NULL, image_host_cb, &host, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  base = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  images = json_array_new ();
+  {
+    g_autofree char *gone = g_strconcat (base, "gone/0.jpg", NULL);
+    g_autofree char *later = g_strconcat (base, "later/1.jpg", NULL);
+
+    json_array_add_string_element (images, gone);
+    json_array_add_string_element (images, later);
+  }
+  json_object_set_array_member (json_node_get_object (json), "images", images);
+  prompt = atelier_prompt_new_from_json (json, &error);
+  g_assert_no_error (error);
+
+  /* Kept: one original 404, the other 403. */
+  atelier_library_keep_async (f->account.library, prompt, ATELIER_LIBRARY_LIKED, -1, NULL,
+                              atelier_test_store_result, &result);
+  g_assert_false (atelier_library_keep_finish (f->account.library, atelier_test_wait_result (&result), &error));
+  g_assert_nonnull (error);
+  g_assert_cmpuint (host.gone, ==, 1);
+  g_assert_cmpuint (host.later, ==, 1);
+  atelier_test_wait_until (!_atelier_library_is_busy (f->account.library), WAIT_MS);
+
+  /* A restart resumes the one that may come, not the one that is gone. */
+  reopened = atelier_library_new (f->account.cache, atelier_library_get_dir (f->account.library));
+  atelier_library_set_account (reopened, "sandbox:test");
+  atelier_test_wait_until (atelier_library_is_loaded (reopened), WAIT_MS);
+  {
+    g_autofree char *uri = NULL;
+
+    atelier_test_wait_until ((g_free (uri), uri = atelier_library_dup_image_uri (reopened, id, 1)) != NULL, WAIT_MS);
+  }
+  g_assert_cmpuint (host.later, ==, 2);
+  g_assert_cmpuint (host.gone, ==, 1);
+  g_assert_null (atelier_library_dup_image_uri (reopened, id, 0));
+  g_assert_cmpint (atelier_library_get_reasons (reopened, id), ==, ATELIER_LIBRARY_LIKED);
+
+  soup_server_disconnect (server);
+  g_bytes_unref (host.jpeg);
+}
+
 /* Saving keeps that one original; letting go removes the folder. */
 static void
 test_library_saved (Fixture       *f,
@@ -1400,6 +1499,7 @@ main (int   argc,
   ADD ("/gallery-models/likes-rollback", test_likes_rollback);
   ADD ("/gallery-models/library-outlives-server", test_library_outlives_server);
   ADD ("/gallery-models/library-saved", test_library_saved);
+  ADD ("/gallery-models/library-gone", test_library_gone);
   ADD ("/gallery-models/faceid-prompt", test_faceid_prompt);
   ADD ("/gallery-models/units", test_units);
 

@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "atelier-api-error.h"
 #include "atelier-image-utils.h"
 #include "atelier-library-private.h"
 #include "atelier-json-private.h"
@@ -75,6 +76,7 @@ typedef struct
   AtelierPrompt        *prompt;
   AtelierLibraryReason  reasons;
   guint                 saved;               /* bit per image index */
+  guint                 gone;                /* bit per image the service no longer has (404) */
   char                 *files[MAX_IMAGES];   /* basenames of originals on disk */
 } Entry;
 
@@ -113,6 +115,8 @@ entry_to_json (Entry *entry)
   json_builder_add_int_value (builder, entry->reasons);
   json_builder_set_member_name (builder, "saved");
   json_builder_add_int_value (builder, entry->saved);
+  json_builder_set_member_name (builder, "gone");
+  json_builder_add_int_value (builder, entry->gone);
   json_builder_set_member_name (builder, "prompt");
   json_builder_add_value (builder, json_node_copy (atelier_prompt_get_json (entry->prompt)));
   json_builder_end_object (builder);
@@ -159,6 +163,7 @@ entry_read (const char *path,
   entry->id = id;
   entry->reasons = (AtelierLibraryReason) json_object_get_int_member_with_default (object, "reasons", 0);
   entry->saved = (guint) json_object_get_int_member_with_default (object, "saved", 0);
+  entry->gone = (guint) json_object_get_int_member_with_default (object, "gone", 0);
 
   dir = g_dir_open (path, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
@@ -638,6 +643,23 @@ extension_for (GBytes *bytes)
   return NULL;
 }
 
+/* The service answered 404 for the original: it will not come back, and
+ * no later load asks for it again. */
+static void
+mark_gone (Write *write)
+{
+  AtelierLibrary *self = write->self;
+  Entry *entry;
+
+  if (write->generation != self->generation ||
+      (entry = g_hash_table_lookup (self->entries, &write->id)) == NULL ||
+      (entry->gone & (1u << write->index)) != 0)
+    return;
+
+  entry->gone |= 1u << write->index;
+  save_metadata (self, entry);
+}
+
 static void
 downloaded_cb (GObject      *source,
                GAsyncResult *result,
@@ -652,6 +674,8 @@ downloaded_cb (GObject      *source,
   bytes = atelier_image_cache_download_finish (ATELIER_IMAGE_CACHE (source), result, &error);
   if (bytes == NULL)
     {
+      if (g_error_matches (error, ATELIER_API_ERROR, ATELIER_API_ERROR_NOT_FOUND))
+        mark_gone (write);
       keep_step_done (write->task, error);
       write_free (write);
       return;
@@ -704,7 +728,7 @@ resume_entry (AtelierLibrary *self,
 
   for (guint i = 0; i < n_images; i++)
     {
-      if (entry->files[i] != NULL)
+      if (entry->files[i] != NULL || (entry->gone & (1u << i)) != 0)
         continue;
       if (every != 0)
         {
@@ -789,6 +813,9 @@ keep_start (AtelierLibrary       *self,
       Write *write;
 
       if (entry->files[i] != NULL)
+        continue;
+      /* Resumed at load: not what the service said it no longer has. */
+      if (quiet && (entry->gone & (1u << i)) != 0)
         continue;
       /* LIKED and MADE keep every image, SAVED the one. */
       if (reason == ATELIER_LIBRARY_SAVED && (int) i != index)
