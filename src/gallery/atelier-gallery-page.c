@@ -233,6 +233,31 @@ lookup_tune (AtelierGalleryPage *self,
   return NULL;
 }
 
+/* TRUE when every tune @prompt names (its own, those of its LoRA and
+ * FaceID tags) is a base model or in the tune list. */
+static gboolean
+knows_tunes_of (AtelierGalleryPage *self,
+                AtelierPrompt      *prompt)
+{
+  gint64 tune_id = atelier_prompt_get_tune_id (prompt);
+  g_autoptr(GArray) tags = NULL;
+
+  if (atelier_base_model_name (tune_id) == NULL && lookup_tune (self, tune_id) == NULL)
+    return FALSE;
+
+  tags = atelier_prompt_tags_parse (atelier_prompt_get_text (prompt));
+  for (guint i = 0; i < tags->len; i++)
+    {
+      AtelierPromptTag *tag = &g_array_index (tags, AtelierPromptTag, i);
+
+      if (tag->valid && tag->kind != ATELIER_PROMPT_TAG_CHARACTERISTIC &&
+          atelier_base_model_name (tag->tune_id) == NULL && lookup_tune (self, tag->tune_id) == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* What to call the prompt's tune: its own, else (a prompt on a base
  * model) the tune its LoRA or FaceID tag loads, on that base model. */
 static char *
@@ -822,6 +847,10 @@ atelier_gallery_page_add_prompt (AtelierGalleryPage *self,
     }
 
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+
+  /* A tune made since the list was fetched: its name for the row. */
+  if (!knows_tunes_of (self, prompt))
+    fetch_tunes (self);
 }
 
 /* Viewer and editor */

@@ -189,7 +189,8 @@ atelier_prompt_text_ensure_tag (AtelierPromptText         *self,
   tag = target->tag_kind == ATELIER_PROMPT_TAG_FACEID
         ? atelier_prompt_tag_format_faceid (target->tag_tune_id)
         : atelier_prompt_tag_format_lora (target->tag_tune_id, 1.0);
-  new_text = g_strconcat (tag, *text != '\0' ? " " : "", text, NULL);
+  /* A space after it either way: what is typed next is not glued to it. */
+  new_text = g_strconcat (tag, " ", text, NULL);
   atelier_prompt_text_set_text (self, new_text);
 
   return TRUE;

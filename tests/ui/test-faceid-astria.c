@@ -179,6 +179,20 @@ test_tune_and_prompt (void)
   editor = write_prompt (title);
   g_assert_cmpint (atelier_prompt_editor_get_target_tune_id (editor), ==, ATELIER_SANDBOX_RV51_TUNE_ID);
   view = GTK_TEXT_VIEW (find_id (GTK_WIDGET (editor), "text_view"));
+  {
+    /* The tag is there, with a space after it for what is typed next. */
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+    g_autofree char *spaced = g_strconcat (tag, " ", NULL);
+    g_autofree char *initial = NULL;
+    GtkTextIter start, end;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    initial = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_cmpstr (initial, ==, spaced);
+    /* The cursor after it: typing goes after the tag. */
+    gtk_text_buffer_get_iter_at_mark (buffer, &start, gtk_text_buffer_get_insert (buffer));
+    g_assert_cmpint (gtk_text_iter_get_offset (&start), ==, g_utf8_strlen (spaced, -1));
+  }
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "woman trekking in the alps", -1);
   atelier_sandbox_server_clear_requests (sandbox);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.generate", NULL));

@@ -442,6 +442,34 @@ test_trained_tune_prompts (void)
   atelier_ui_save_screenshot (GTK_WINDOW (window), "gallery-trained-tune-prompts");
 }
 
+/* A prompt sent for a tune made after the gallery fetched its tunes (a
+ * FaceID tune is trained at once, so nothing else tells the gallery):
+ * its row names the tune, not only the base model it runs on. */
+static void
+test_new_tune_named (void)
+{
+  AtelierAstriaClient *client = atelier_session_get_astria_client (session);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(AtelierPrompt) prompt = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gint64 grace;
+  gint64 id;
+
+  grace = atelier_sandbox_server_seed_tune (sandbox, "Grace", "woman", TRUE);
+  text = g_strdup_printf ("<faceid:%" G_GINT64_FORMAT ":1> woman reading in a library", grace);
+  id = atelier_sandbox_server_seed_prompt (sandbox, ATELIER_SANDBOX_RV51_TUNE_ID, text, 1);
+  atelier_astria_client_get_prompt_async (client, ATELIER_SANDBOX_RV51_TUNE_ID, id, NULL,
+                                          atelier_test_store_result, &result);
+  prompt = atelier_astria_client_get_prompt_finish (client, atelier_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  atelier_session_announce_prompt (session, prompt);
+  atelier_test_wait_until (find_row (id) != NULL &&
+                           atelier_ui_shows_text (GTK_WIDGET (find_row (id)), "Grace on Realistic Vision v5.1"),
+                           WAIT_MS);
+}
+
 /* Filters from the toolbar. */
 static void
 test_filters (void)
@@ -1447,6 +1475,7 @@ main (int   argc,
   atelier_ui_test_add ("/gallery/grid", start, test_grid);
   atelier_ui_test_add ("/gallery/like-from-row", start, test_like_from_row);
   atelier_ui_test_add ("/gallery/trained-tune-prompts", start, test_trained_tune_prompts);
+  atelier_ui_test_add ("/gallery/new-tune-named", start, test_new_tune_named);
   atelier_ui_test_add ("/gallery/row-menu", start, test_row_menu);
   atelier_ui_test_add ("/gallery/keyboard", start, test_keyboard);
   g_test_add_func ("/gallery/age", test_age);
