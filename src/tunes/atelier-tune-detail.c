@@ -361,7 +361,6 @@ delete_action (GtkWidget  *widget,
                GVariant   *param)
 {
   AtelierTuneDetail *self = ATELIER_TUNE_DETAIL (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   g_autofree char *title = NULL;
   g_autofree char *heading = NULL;
   GtkWidget *dialog;
@@ -372,9 +371,9 @@ delete_action (GtkWidget  *widget,
   title = atelier_tune_dup_short_title (self->tune);
   /* Translators: %s is the title of a tune */
   heading = g_strdup_printf (_("Delete “%s”?"), title);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
-                                   _("The tune, its prompts and their images will be deleted from the service. "
-                                     "Images kept in your library stay. This cannot be undone."));
+  dialog = atelier_message_dialog_new (widget, heading,
+                                       _("The tune, its prompts and their images will be deleted from the service. "
+                                         "Images kept in your library stay. This cannot be undone."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "delete", _("_Delete"),

@@ -19,6 +19,7 @@
 
 #include "atelier-tune-editor-private.h"
 #include "atelier-tune-ui.h"
+#include "atelier-widget-utils.h"
 
 /* {{{ Pack mode */
 
@@ -163,7 +164,6 @@ void
 _atelier_tune_editor_confirm_then_upload (AtelierTuneEditor *self,
                                           gboolean           leave_out_warned)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *class_name = NULL;
   g_autofree char *title = NULL;
   g_autofree char *heading = NULL;
@@ -205,8 +205,8 @@ _atelier_tune_editor_confirm_then_upload (AtelierTuneEditor *self,
       create = g_strdup (_("_Create Tune"));
     }
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                       heading, body));
+  dialog = ADW_MESSAGE_DIALOG (atelier_message_dialog_new (GTK_WIDGET (self),
+                                                           heading, body));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "create", create, NULL);
   adw_message_dialog_set_response_appearance (dialog, "create", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "cancel");

@@ -20,6 +20,7 @@
 #include "atelier-shell.h"
 #include "atelier-training-photo.h"
 #include "atelier-tune-editor-private.h"
+#include "atelier-widget-utils.h"
 
 /* The last upload may have reached the service: the next one looks its
  * title up first. Kept in the draft, so a restart does not forget it
@@ -405,7 +406,6 @@ _atelier_tune_editor_ask_upload_choice (AtelierTuneEditor *self,
   g_autoptr(GString) body = g_string_new (NULL);
   g_autofree char *class_name = _atelier_tune_editor_dup_class_name (self);
   guint clean = counts->usable - counts->warned;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   AdwMessageDialog *dialog;
 
   if (counts->other_class > 0)
@@ -448,8 +448,8 @@ _atelier_tune_editor_ask_upload_choice (AtelierTuneEditor *self,
                                                                  "_Leave Out %u Photos", counts->warned),
                                                     counts->warned);
 
-      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                           heading, body->str));
+      dialog = ADW_MESSAGE_DIALOG (atelier_message_dialog_new (GTK_WIDGET (self),
+                                                               heading, body->str));
       adw_message_dialog_add_responses (dialog,
                                         "cancel", _("_Cancel"),
                                         "all", _("_Upload All"),
@@ -461,8 +461,8 @@ _atelier_tune_editor_ask_upload_choice (AtelierTuneEditor *self,
     }
   else
     {
-      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                           _("Unusual Number of Photos"), body->str));
+      dialog = ADW_MESSAGE_DIALOG (atelier_message_dialog_new (GTK_WIDGET (self),
+                                                               _("Unusual Number of Photos"), body->str));
       adw_message_dialog_add_responses (dialog,
                                         "cancel", _("_Cancel"),
                                         "all", _("_Upload Anyway"),

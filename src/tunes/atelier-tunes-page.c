@@ -479,7 +479,6 @@ faceid_photos_response_cb (AtelierTunesPage *self,
 static void
 open_editor_asking (AtelierTunesPage *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog;
 
   if (self->editor_faceid == NULL || atelier_draft_is_empty (self->draft) ||
@@ -489,11 +488,11 @@ open_editor_asking (AtelierTunesPage *self)
       return;
     }
 
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Start a New Tune?"),
-                                   _("A tune you have not finished is open, and its photos may be of someone "
-                                     "else. A new FaceID tune has only the photos you chose: the unfinished "
-                                     "tune is discarded (its photo files stay where they are)."));
+  dialog = atelier_message_dialog_new (GTK_WIDGET (self),
+                                       _("Start a New Tune?"),
+                                       _("A tune you have not finished is open, and its photos may be of someone "
+                                         "else. A new FaceID tune has only the photos you chose: the unfinished "
+                                         "tune is discarded (its photo files stay where they are)."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "add", _("_Add to Unfinished Tune"),

@@ -8,6 +8,7 @@
 
 #include "atelier-square.h"
 #include "atelier-tune-ui.h"
+#include "atelier-widget-utils.h"
 
 const char *
 atelier_tune_model_type_label (const char *model_type)
@@ -125,12 +126,11 @@ atelier_tune_status_label_new (AtelierTune *tune)
 GtkWidget *
 atelier_discard_draft_dialog_new (GtkWidget *widget)
 {
-  GtkRoot *root = gtk_widget_get_root (widget);
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Discard the Unfinished Tune?"),
-                                   _("The photos you chose and the settings will be forgotten. The photo files stay where they are."));
+  dialog = atelier_message_dialog_new (widget,
+                                       _("Discard the Unfinished Tune?"),
+                                       _("The photos you chose and the settings will be forgotten. The photo files stay where they are."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Keep"),
                                     "discard", _("_Discard"),

@@ -239,3 +239,16 @@ atelier_widget_toggle_like (GtkWidget     *widget,
   liked = !atelier_likes_is_liked (likes, atelier_prompt_get_id (prompt));
   atelier_likes_set_liked_async (likes, prompt, liked, NULL, toggle_like_cb, g_object_ref (widget));
 }
+
+GtkWidget *
+atelier_message_dialog_new (GtkWidget  *widget,
+                            const char *heading,
+                            const char *body)
+{
+  GtkRoot *root;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  root = gtk_widget_get_root (widget);
+  return adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+}

@@ -64,6 +64,12 @@ AdwToast  *atelier_toast_new_plain                   (const char    *text);
 void       atelier_status_page_set_plain_description (AdwStatusPage *page,
                                                       const char    *text);
 
+/* An AdwMessageDialog with @heading and @body over @widget's window (none
+ * when @widget is in none yet). */
+GtkWidget *atelier_message_dialog_new                (GtkWidget     *widget,
+                                                      const char    *heading,
+                                                      const char    *body);
+
 /* Adds the style sheet at @resource to the default display, once per
  * resource: a screen's own CSS, loaded when its first widget is made. */
 void       atelier_widget_load_css                   (const char    *resource);
