@@ -464,6 +464,28 @@ test_create (void)
 }
 
 /* A photo over 20 megapixels goes as a copy of at most 4096 px. */
+/* The form's column keeps its width when the first photo comes in: the
+ * picker asks for no more width than the column's clamp starts to
+ * tighten at (640 px), with or without photos. It asked for 931 px once
+ * the grid was shown, and the whole form jumped sideways. */
+static void
+test_steady_width (void)
+{
+  AtelierTuneEditor *editor = open_editor ();
+  GtkWidget *picker = GTK_WIDGET (atelier_tune_editor_get_picker (editor));
+  int empty_min = 0;
+  int photo_min = 0;
+
+  gtk_widget_measure (picker, GTK_ORIENTATION_HORIZONTAL, -1, &empty_min, NULL, NULL, NULL);
+  add_photos (editor, atelier_test_write_image (dir, "steady.jpg", 800, 600, 3, "jpeg"), NULL);
+  atelier_test_wait_until (atelier_photo_list_get_n_photos (photos (editor)) == 1, WAIT_MS);
+  gtk_widget_measure (picker, GTK_ORIENTATION_HORIZONTAL, -1, &photo_min, NULL, NULL, NULL);
+
+  g_test_message ("picker minimum width: %d px empty, %d px with a photo", empty_min, photo_min);
+  g_assert_cmpint (empty_min, <, 640);
+  g_assert_cmpint (photo_min, <, 640);
+}
+
 static void
 test_huge_photo (void)
 {
@@ -1026,6 +1048,7 @@ main (int   argc,
   atelier_ui_test_add ("/tune-editor/model-fields", start, test_model_fields);
   atelier_ui_test_add ("/tune-editor/create", start, test_create);
   atelier_ui_test_add ("/tune-editor/huge-photo", start, test_huge_photo);
+  atelier_ui_test_add ("/tune-editor/steady-width", start, test_steady_width);
   atelier_ui_test_add ("/tune-editor/warnings-choice", start, test_warnings_choice);
   atelier_ui_test_add ("/tune-editor/draft-restored", start, test_draft_restored);
   atelier_ui_test_add ("/tune-editor/504-and-retry", start, test_504_and_retry);
