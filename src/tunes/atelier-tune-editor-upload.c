@@ -430,11 +430,20 @@ _atelier_tune_editor_ask_upload_choice (AtelierTuneEditor *self,
     {
       if (body->len > 0)
         g_string_append (body, "\n\n");
-      g_string_append_printf (body,
-                              g_dngettext (GETTEXT_PACKAGE,
-                                           "All of them are %u photo; Astria trains on %u to %u.",
-                                           "All of them are %u photos; Astria trains on %u to %u.", counts->usable),
-                              counts->usable, ATELIER_TUNE_MIN_IMAGES, ATELIER_TUNE_MAX_IMAGES);
+      if (counts->warned > 0)
+        g_string_append_printf (body,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "With them, %u photo can be sent; Astria trains on %u to %u.",
+                                             "With them, %u photos can be sent; Astria trains on %u to %u.",
+                                             counts->usable),
+                                counts->usable, ATELIER_TUNE_MIN_IMAGES, ATELIER_TUNE_MAX_IMAGES);
+      else
+        g_string_append_printf (body,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "%u photo can be sent; Astria trains on %u to %u.",
+                                             "%u photos can be sent; Astria trains on %u to %u.",
+                                             counts->usable),
+                                counts->usable, ATELIER_TUNE_MIN_IMAGES, ATELIER_TUNE_MAX_IMAGES);
     }
 
   if (counts->warned > 0)

@@ -602,7 +602,7 @@ test_warnings_choice (void)
   dialog = ADW_MESSAGE_DIALOG (atelier_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Unusual Number of Photos");
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "All of them are 2 photos; Astria trains on 4 to 30."));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "2 photos can be sent; Astria trains on 4 to 30."));
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
   adw_message_dialog_response (dialog, "cancel");
   g_assert_false (atelier_tune_editor_get_busy (editor));
