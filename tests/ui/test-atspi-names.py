@@ -140,17 +140,99 @@ def find_bus_launcher():
 
 # {{{ The session: accessibility bus, sandbox data, the app
 
-class Session:
+
+def sandbox_caller(base, key):
+    """A function calling the sandbox server at @base with @key: JSON in
+    and out."""
+    def call(method, path, body=None):
+        request = urllib.request.Request(base + path, method=method,
+                                         data=json.dumps(body).encode() if body else None,
+                                         headers={'Authorization': 'Bearer ' + key,
+                                                  'Content-Type': 'application/json'})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.load(answer)
+    return call
+
+
+def seed_ada(call):
+    """A trained tune with a finished prompt, through @call."""
+    tune = call('POST', '/tunes', {'tune': {
+        'title': 'Ada Lovelace', 'name': 'woman', 'branch': 'fast',
+        'image_urls': ['https://example.com/ada-%d.jpg' % i for i in range(4)]}})
+    call('POST', '/tunes/%d/prompts' % tune['id'], {'prompt': {
+        'text': 'ohwx woman, portrait in a sunlit studio', 'num_images': 2}})
+    return tune
+
+
+class Processes:
+    """The processes of a run, each in a process group of its own, and the
+    app among them, its output in self.app_log. Subclasses set self.home,
+    removed at stop()."""
+
+    def __init__(self):
+        self.procs = []
+        self.app = None
+        self.app_log = None
+
+    def spawn(self, argv, **kwargs):
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True, **kwargs)
+        self.procs.append(proc)
+        return proc
+
+    def launch_app(self, argv, env):
+        """Starts the app. Seen twice in CI, never on demand: the app's
+        first display connection refused, gtk_init_check() failing at
+        once. That is not what these tests check: start it again then (at
+        most twice), and say so."""
+        for attempt in range(3):
+            with open(self.app_log, 'w') as out:
+                self.app = self.spawn(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
+            try:
+                self.app.wait(2)
+            except subprocess.TimeoutExpired:
+                return
+            if not re.search('GDK_IS_DISPLAY|could not open the display', self.app_output()) or attempt == 2:
+                return
+            print('# the app could not open the display %s (exit %d): starting it again'
+                  % (os.environ.get('DISPLAY'), self.app.returncode), flush=True)
+
+    def check_app(self):
+        if self.app is not None and self.app.poll() is not None:
+            raise Failure('the app exited with %d' % self.app.returncode)
+
+    def app_output(self):
+        if self.app_log is None:
+            return ''
+        try:
+            with open(self.app_log, errors='replace') as f:
+                return f.read()
+        except OSError:
+            return ''
+
+    def stop(self):
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                    proc.wait(5)
+                except Exception:
+                    try:
+                        os.killpg(proc.pid, signal.SIGKILL)
+                        proc.wait(5)
+                    except Exception:
+                        pass
+        shutil.rmtree(self.home, ignore_errors=True)
+
+class Session(Processes):
     """An accessibility bus, sandbox data and the app, for one run."""
 
     def __init__(self, atelier, sandbox_server):
+        super().__init__()
         self.atelier = atelier
         self.sandbox_server = sandbox_server
-        self.procs = []
         self.home = tempfile.mkdtemp(prefix='atelier-atspi-home-')
         self.data_home = os.environ.get('XDG_DATA_HOME') or os.path.join(self.home, '.local', 'share')
         self.sandbox_dir = os.path.join(self.data_home, 'atelier', 'sandbox')
-        self.app = None
         self.app_log = os.path.join(self.home, 'atelier.log')
 
     def start(self):
@@ -168,26 +250,7 @@ class Session:
                    GDK_BACKEND='x11',
                    GSETTINGS_BACKEND='memory')
         env.pop('NO_AT_BRIDGE', None)
-        # Seen twice in CI, never on demand: the app's first display
-        # connection refused, gtk_init_check() failing at once. That is not
-        # what this test checks: start it again then (at most twice), and
-        # say so.
-        for attempt in range(3):
-            with open(self.app_log, 'w') as out:
-                self.app = self.spawn([self.atelier], env=env, stdout=out, stderr=subprocess.STDOUT)
-            try:
-                self.app.wait(2)
-            except subprocess.TimeoutExpired:
-                return
-            if not re.search('GDK_IS_DISPLAY|could not open the display', self.app_output()) or attempt == 2:
-                return
-            print('# the app could not open the display %s (exit %d): starting it again'
-                  % (os.environ.get('DISPLAY'), self.app.returncode), flush=True)
-
-    def spawn(self, argv, **kwargs):
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True, **kwargs)
-        self.procs.append(proc)
-        return proc
+        self.launch_app([self.atelier], env)
 
     @staticmethod
     def a11y_bus_address():
@@ -211,21 +274,8 @@ class Session:
             match = re.search(r'(http://\S+)', line)
             if match is None:
                 raise Failure('the sandbox server said: ' + line)
-            base = match.group(1).rstrip('/')
-
-            def call(method, path, body=None):
-                request = urllib.request.Request(base + path, method=method,
-                                                 data=json.dumps(body).encode() if body else None,
-                                                 headers={'Authorization': 'Bearer atspi-test',
-                                                          'Content-Type': 'application/json'})
-                with urllib.request.urlopen(request, timeout=10) as answer:
-                    return json.load(answer)
-
-            tune = call('POST', '/tunes', {'tune': {
-                'title': 'Ada Lovelace', 'name': 'woman', 'branch': 'fast',
-                'image_urls': ['https://example.com/ada-%d.jpg' % i for i in range(4)]}})
-            call('POST', '/tunes/%d/prompts' % tune['id'], {'prompt': {
-                'text': 'ohwx woman, portrait in a sunlit studio', 'num_images': 2}})
+            call = sandbox_caller(match.group(1).rstrip('/'), 'atspi-test')
+            seed_ada(call)
             # A LoRA tune: the prompt editor offers its tag.
             call('POST', '/tunes', {'tune': {
                 'title': 'Grace Hopper', 'name': 'woman', 'branch': 'flux1', 'model_type': 'lora',
@@ -236,30 +286,6 @@ class Session:
         if not os.path.exists(os.path.join(self.sandbox_dir, 'state.json')):
             raise Failure('the sandbox server saved no state')
 
-    def check_app(self):
-        if self.app is not None and self.app.poll() is not None:
-            raise Failure('the app exited with %d' % self.app.returncode)
-
-    def stop(self):
-        for proc in reversed(self.procs):
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                    proc.wait(5)
-                except Exception:
-                    try:
-                        os.killpg(proc.pid, signal.SIGKILL)
-                        proc.wait(5)
-                    except Exception:
-                        pass
-        shutil.rmtree(self.home, ignore_errors=True)
-
-    def app_output(self):
-        try:
-            with open(self.app_log) as f:
-                return f.read()
-        except OSError:
-            return ''
 
 # }}}
 # {{{ Reading the tree

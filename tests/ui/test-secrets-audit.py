@@ -42,7 +42,6 @@
 import base64
 import binascii
 import importlib.util
-import json
 import os
 import re
 import secrets
@@ -172,12 +171,11 @@ def describe(hit):
 # {{{ The services and the app
 
 
-class Audit:
+class Audit(atspi.Processes):
     def __init__(self, atelier, sandbox_server):
+        super().__init__()
         self.atelier = atelier
         self.sandbox_server = sandbox_server
-        self.procs = []
-        self.app = None
         # Outside every folder searched: the services, the logs.
         self.outside = tempfile.mkdtemp(prefix='atelier-audit-')
         self.logs = []
@@ -210,22 +208,6 @@ class Audit:
             return match and match.group(1).rstrip('/')
         return wait_for('the %s sandbox server' % name, url)
 
-    def seed(self, base):
-        """A trained tune with a finished prompt, on the Astria server."""
-        def call(method, path, body=None):
-            request = urllib.request.Request(base + path, method=method,
-                                             data=json.dumps(body).encode() if body else None,
-                                             headers={'Authorization': 'Bearer ' + ASTRIA_KEY,
-                                                      'Content-Type': 'application/json'})
-            with urllib.request.urlopen(request, timeout=10) as answer:
-                return json.load(answer)
-
-        tune = call('POST', '/tunes', {'tune': {
-            'title': 'Ada Lovelace', 'name': 'woman', 'branch': 'fast',
-            'image_urls': ['https://example.com/ada-%d.jpg' % i for i in range(4)]}})
-        call('POST', '/tunes/%d/prompts' % tune['id'], {'prompt': {
-            'text': 'ohwx woman, portrait in a sunlit studio', 'num_images': 2}})
-
     def start(self):
         os.environ['HOME'] = self.home
         self.spawn([atspi.find_bus_launcher(), '--launch-immediately'],
@@ -233,7 +215,8 @@ class Audit:
         wait_for('the accessibility bus', atspi.Session.a11y_bus_address)
         self.astria_url = self.serve('astria', ASTRIA_KEY)
         self.fal_url = self.serve('fal', FAL_KEY)
-        self.seed(self.astria_url)
+        # A trained tune with a finished prompt, on the Astria server.
+        atspi.seed_ada(atspi.sandbox_caller(self.astria_url, ASTRIA_KEY))
 
     def env(self):
         env = dict(os.environ,
@@ -253,15 +236,8 @@ class Audit:
         searched)."""
         self.app_log = os.path.join(self.outside, 'app-%d.log' % (len(self.logs) + 1))
         self.logs.append(self.app_log)
-        for attempt in range(3):
-            with open(self.app_log, 'w') as out:
-                self.app = self.spawn([self.atelier], env=self.env(), stdout=out, stderr=subprocess.STDOUT)
-            try:
-                self.app.wait(2)
-            except subprocess.TimeoutExpired:
-                return
-            if not re.search('GDK_IS_DISPLAY|could not open the display', self.app_output()) or attempt == 2:
-                raise Failure('the app exited with %d' % self.app.returncode)
+        self.launch_app([self.atelier], self.env())
+        self.check_app()
 
     def quit(self, app):
         """Closes the main window as a user does; the app exits."""
@@ -276,35 +252,8 @@ class Audit:
             self.app.send_signal(signal.SIGTERM)
             self.app.wait(10)
 
-    def check_app(self):
-        if self.app is not None and self.app.poll() is not None:
-            raise Failure('the app exited with %d' % self.app.returncode)
-
-    def spawn(self, argv, **kwargs):
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True, **kwargs)
-        self.procs.append(proc)
-        return proc
-
-    def app_output(self):
-        try:
-            with open(self.app_log, errors='replace') as f:
-                return f.read()
-        except OSError:
-            return ''
-
     def stop(self):
-        for proc in reversed(self.procs):
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                    proc.wait(5)
-                except Exception:
-                    try:
-                        os.killpg(proc.pid, signal.SIGKILL)
-                        proc.wait(5)
-                    except Exception:
-                        pass
-        shutil.rmtree(self.home, ignore_errors=True)
+        super().stop()
         shutil.rmtree(self.outside, ignore_errors=True)
 
     # The search
