@@ -79,7 +79,7 @@ get_item (GListModel *list,
 {
   AtelierFaceidJobs *self = ATELIER_FACEID_JOBS (list);
 
-  return position < self->jobs->len ? g_object_ref (g_ptr_array_index (self->jobs, position)) : NULL;
+  return _atelier_items_get (self->jobs, position);
 }
 
 static void
@@ -337,8 +337,6 @@ void
 atelier_faceid_jobs_set_account (AtelierFaceidJobs *self,
                                  const char        *account)
 {
-  guint old_n;
-
   g_return_if_fail (ATELIER_IS_FACEID_JOBS (self));
 
   if (g_strcmp0 (self->account, account) == 0)
@@ -353,10 +351,7 @@ atelier_faceid_jobs_set_account (AtelierFaceidJobs *self,
   /* What the other account's jobs were doing stops; their files say
    * where they were, for the next time. */
   g_hash_table_remove_all (self->runs);
-  old_n = self->jobs->len;
-  g_ptr_array_set_size (self->jobs, 0);
-  if (old_n > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+  _atelier_items_clear (G_LIST_MODEL (self), self->jobs);
   _atelier_set_flag (self, &self->loaded, account == NULL, properties[PROP_LOADED]);
 
   if (account == NULL)

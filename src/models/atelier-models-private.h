@@ -58,6 +58,28 @@ _atelier_weak_steal (gpointer weak)
   return object;
 }
 
+/* For a GListModel whose items are @items: item @position, or NULL past
+ * the end. (transfer full) */
+static inline gpointer
+_atelier_items_get (GPtrArray *items,
+                    guint      position)
+{
+  return position < items->len ? g_object_ref (g_ptr_array_index (items, position)) : NULL;
+}
+
+/* Empties @items, the items of @model, with one ::items-changed when it
+ * held any. */
+static inline void
+_atelier_items_clear (GListModel *model,
+                      GPtrArray  *items)
+{
+  guint n = items->len;
+
+  g_ptr_array_set_size (items, 0);
+  if (n > 0)
+    g_list_model_items_changed (model, 0, n, 0);
+}
+
 /* For an _finish function: @result as the GTask that @source_object
  * (NULL: none) made in @source_tag, to propagate; NULL, with a critical,
  * when it is not. */

@@ -65,7 +65,7 @@ get_item (GListModel *list,
 {
   AtelierPackRuns *self = ATELIER_PACK_RUNS (list);
 
-  return position < self->runs->len ? g_object_ref (g_ptr_array_index (self->runs, position)) : NULL;
+  return _atelier_items_get (self->runs, position);
 }
 
 static void
@@ -155,7 +155,6 @@ atelier_pack_runs_set_account (AtelierPackRuns *self,
                                const char      *account)
 {
   g_autoptr(GTask) task = NULL;
-  guint old_n;
 
   g_return_if_fail (ATELIER_IS_PACK_RUNS (self));
 
@@ -168,10 +167,7 @@ atelier_pack_runs_set_account (AtelierPackRuns *self,
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->account_dir, g_free);
 
-  old_n = self->runs->len;
-  g_ptr_array_set_size (self->runs, 0);
-  if (old_n > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+  _atelier_items_clear (G_LIST_MODEL (self), self->runs);
   _atelier_set_flag (self, &self->loaded, account == NULL, properties[PROP_LOADED]);
 
   if (account == NULL)
