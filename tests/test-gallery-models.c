@@ -235,6 +235,26 @@ test_trained_tune_prompts (Fixture       *f,
   g_assert_cmpuint (atelier_prompts_model_get_n_prompts (model), ==, 0);
 }
 
+/* The second look at a trained tune's prompts waits
+ * ATELIER_PROMPTS_MODEL_TRAINED_RECHECK_S: it is not sent with the first. */
+static void
+test_trained_tune_recheck_waits (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(AtelierPromptsModel) model = new_model (f);
+  g_autofree char *tune_path = g_strdup_printf ("/tunes/%" G_GINT64_FORMAT "/prompts", f->tune_id);
+
+  atelier_prompts_model_reload (model);
+  wait_idle (model);
+  atelier_sandbox_server_seed_prompt (f->account.server, f->tune_id, "pack prompt", 1);
+  atelier_sandbox_server_clear_requests (f->account.server);
+
+  atelier_prompts_model_add_tune_prompts (model, f->tune_id);
+  atelier_test_wait_until (atelier_prompts_model_get_n_prompts (model) == 1, WAIT_MS);
+  drain ();
+  g_assert_cmpuint (atelier_sandbox_server_count_requests (f->account.server, "GET", tune_path), ==, 1);
+}
+
 static void
 test_filters (Fixture       *f,
               gconstpointer  data)
@@ -1488,6 +1508,7 @@ main (int   argc,
   ADD ("/gallery-models/paging", test_paging);
   ADD ("/gallery-models/filters", test_filters);
   ADD ("/gallery-models/trained-tune-prompts", test_trained_tune_prompts);
+  ADD ("/gallery-models/trained-tune-recheck-waits", test_trained_tune_recheck_waits);
   ADD ("/gallery-models/sort", test_sort);
   ADD ("/gallery-models/tag-filter", test_tag_filter);
   ADD ("/gallery-models/disk-cache", test_disk_cache);

@@ -707,7 +707,6 @@ recheck_cb (gpointer user_data)
 
   self->recheck_source = 0;
   self->recheck_tunes = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->recheck_ms = ATELIER_PROMPTS_MODEL_TRAINED_RECHECK_S * 1000;
   for (guint i = 0; i < tunes->len; i++)
     list_tune_prompts (self, g_array_index (tunes, gint64, i));
 
@@ -1120,6 +1119,7 @@ atelier_prompts_model_init (AtelierPromptsModel *self)
   self->shown = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->tune_prompts_cancellable = g_cancellable_new ();
   self->recheck_tunes = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->recheck_ms = ATELIER_PROMPTS_MODEL_TRAINED_RECHECK_S * 1000;
 
   self->pager = atelier_pager_new (fetch_page, atelier_astria_client_list_prompts_finish,
                                    (AtelierPagerIdFunc) atelier_prompt_get_id, self);
