@@ -69,6 +69,17 @@ atelier_ui_find_by_id (GtkWidget  *root,
   return find (root, match_id, buildable_id, NULL);
 }
 
+GtkWidget *
+atelier_ui_get_by_id (GtkWidget  *root,
+                      const char *buildable_id)
+{
+  GtkWidget *widget = atelier_ui_find_by_id (root, buildable_id);
+
+  if (widget == NULL)
+    g_error ("No “%s”", buildable_id);
+  return widget;
+}
+
 static gboolean
 match_type (GtkWidget     *widget,
             gconstpointer  type,

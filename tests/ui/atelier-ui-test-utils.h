@@ -20,6 +20,9 @@ void        atelier_ui_test_init            (int          *argc,
 /* Depth first over every widget under @root (internal children too). */
 GtkWidget  *atelier_ui_find_by_id           (GtkWidget    *root,
                                              const char   *buildable_id);
+/* The same, for a widget that must be there: the test stops when not. */
+GtkWidget  *atelier_ui_get_by_id            (GtkWidget    *root,
+                                             const char   *buildable_id);
 GtkWidget  *atelier_ui_find_by_type         (GtkWidget    *root,
                                              GType         type);
 /* A widget of @type (or a subclass) showing @label: a button's label, a

@@ -39,17 +39,6 @@ page (void)
   return ATELIER_FACEID_PAGE (_atelier_window_get_page (window, "faceid"));
 }
 
-static GtkWidget *
-find_id (GtkWidget  *root,
-         const char *id)
-{
-  GtkWidget *widget = atelier_ui_find_by_id (root, id);
-
-  if (widget == NULL)
-    g_error ("No “%s”", id);
-  return widget;
-}
-
 static void
 start (void)
 {
@@ -73,7 +62,7 @@ the_request (const char *method,
 static GtkWidget *
 tune_row (const char *title)
 {
-  return atelier_ui_find_labelled (find_id (GTK_WIDGET (page ()), "tunes_list"), ADW_TYPE_ACTION_ROW, title);
+  return atelier_ui_find_labelled (atelier_ui_get_by_id (GTK_WIDGET (page ()), "tunes_list"), ADW_TYPE_ACTION_ROW, title);
 }
 
 /* Creates a FaceID tune titled @title from one photo, through the page and
@@ -103,9 +92,9 @@ create_faceid_tune (const char  *title,
                            atelier_photo_list_get_n_analyzing (photos) == 0 &&
                            atelier_photo_list_get_n_inspecting (photos) == 0, WAIT_MS);
 
-  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (editor), "title_row")), title);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_id (GTK_WIDGET (editor), "class_row")), 1);   /* woman */
-  atelier_test_wait_until (gtk_widget_is_sensitive (find_id (GTK_WIDGET (editor), "submit_button")), WAIT_MS);
+  gtk_editable_set_text (GTK_EDITABLE (atelier_ui_get_by_id (GTK_WIDGET (editor), "title_row")), title);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (atelier_ui_get_by_id (GTK_WIDGET (editor), "class_row")), 1);   /* woman */
+  atelier_test_wait_until (gtk_widget_is_sensitive (atelier_ui_get_by_id (GTK_WIDGET (editor), "submit_button")), WAIT_MS);
   atelier_sandbox_server_clear_requests (sandbox);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.submit", NULL));
   {
@@ -178,7 +167,7 @@ test_tune_and_prompt (void)
 
   editor = write_prompt (title);
   g_assert_cmpint (atelier_prompt_editor_get_target_tune_id (editor), ==, ATELIER_SANDBOX_RV51_TUNE_ID);
-  view = GTK_TEXT_VIEW (find_id (GTK_WIDGET (editor), "text_view"));
+  view = GTK_TEXT_VIEW (atelier_ui_get_by_id (GTK_WIDGET (editor), "text_view"));
   {
     /* The tag is there, with a space after it for what is typed next. */
     GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
@@ -251,7 +240,7 @@ unfinished_tune (const char *response)
   g_ptr_array_add (files, g_object_ref (other));
   atelier_picker_add_files (atelier_tune_editor_get_picker (editor), files);
   atelier_test_wait_until (atelier_photo_list_get_n_photos (photos) == 1, WAIT_MS);
-  title_row = find_id (GTK_WIDGET (editor), "title_row");
+  title_row = atelier_ui_get_by_id (GTK_WIDGET (editor), "title_row");
   gtk_editable_set_text (GTK_EDITABLE (title_row), "Someone Else");
   atelier_test_wait_until (!atelier_draft_is_empty (atelier_tune_editor_get_draft (editor)), WAIT_MS);
 
@@ -290,7 +279,7 @@ unfinished_tune (const char *response)
     }
   else
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "Someone Else");
-  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (find_id (GTK_WIDGET (editor), "model_row"))),
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (atelier_ui_get_by_id (GTK_WIDGET (editor), "model_row"))),
                     ==, ATELIER_TUNE_MODEL_FACEID);
 }
 

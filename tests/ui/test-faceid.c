@@ -68,17 +68,6 @@ job_text (AtelierFaceidPage *faceid,
   return row != NULL ? atelier_faceid_job_row_get_text (row) : NULL;
 }
 
-static GtkWidget *
-find_id (GtkWidget  *root,
-         const char *id)
-{
-  GtkWidget *widget = atelier_ui_find_by_id (root, id);
-
-  if (widget == NULL)
-    g_error ("No “%s”", id);
-  return widget;
-}
-
 static void
 start (void)
 {
@@ -125,7 +114,7 @@ choose_photo (guint seed)
 static void
 set_prompt (const char *text)
 {
-  GtkTextView *view = GTK_TEXT_VIEW (find_id (GTK_WIDGET (page ()), "prompt_view"));
+  GtkTextView *view = GTK_TEXT_VIEW (atelier_ui_get_by_id (GTK_WIDGET (page ()), "prompt_view"));
 
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text, -1);
 }
@@ -144,7 +133,7 @@ field_input (const char *name)
 static gboolean
 generate_enabled (void)
 {
-  GtkWidget *button = find_id (GTK_WIDGET (page ()), "generate_button");
+  GtkWidget *button = atelier_ui_get_by_id (GTK_WIDGET (page ()), "generate_button");
 
   return gtk_widget_is_sensitive (button);
 }
@@ -182,7 +171,7 @@ find_by_tooltip (GtkWidget  *root,
 static void
 scroll_to (GtkWidget *widget)
 {
-  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (find_id (GTK_WIDGET (page ()), "scroller"));
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (atelier_ui_get_by_id (GTK_WIDGET (page ()), "scroller"));
   GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
   graphene_point_t point;
@@ -264,7 +253,7 @@ static void
 shot_jobs (const char *name)
 {
   atelier_ui_spin (200);
-  scroll_to (find_id (GTK_WIDGET (page ()), "jobs_group"));
+  scroll_to (atelier_ui_get_by_id (GTK_WIDGET (page ()), "jobs_group"));
   atelier_ui_save_screenshot (GTK_WINDOW (window), name);
 }
 
@@ -280,7 +269,7 @@ test_empty (void)
   g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), "Astria FaceID tune"));
   g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), "Choose a photo of the face first."));
   /* In the Sandbox there is no key to add. */
-  g_assert_false (atelier_ui_is_shown (find_id (GTK_WIDGET (page ()), "add_key_button")));
+  g_assert_false (atelier_ui_is_shown (atelier_ui_get_by_id (GTK_WIDGET (page ()), "add_key_button")));
   /* The documented default negative prompt */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (field_input ("negative_prompt"))), ==,
                    "blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy");
@@ -344,15 +333,15 @@ test_generate (void)
   record_text (job);
   atelier_test_wait_until ((record_text (job), seen_text_starting ("Waiting in line")), WAIT_MS);
   atelier_test_wait_until ((record_text (job), seen_text_starting ("Generating")), WAIT_MS);
-  scroll_to (find_id (GTK_WIDGET (page ()), "generate_button"));
+  scroll_to (atelier_ui_get_by_id (GTK_WIDGET (page ()), "generate_button"));
   atelier_ui_save_screenshot (GTK_WINDOW (window), "faceid-running");
   atelier_test_wait_until (atelier_faceid_job_get_state (job) == ATELIER_FACEID_JOB_DONE, WAIT_MS);
   atelier_test_wait_until (atelier_faceid_job_row_has_picture (atelier_faceid_page_get_job_row (page (), job)), WAIT_MS);
   g_signal_handlers_disconnect_by_func (job, record_text, NULL);
   g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), "Done: kept in the Gallery"));
   atelier_ui_spin (300);
-  scroll_to (find_id (GTK_WIDGET (page ()), "jobs_group"));
-  scroll_to (find_id (GTK_WIDGET (page ()), "jobs_group"));
+  scroll_to (atelier_ui_get_by_id (GTK_WIDGET (page ()), "jobs_group"));
+  scroll_to (atelier_ui_get_by_id (GTK_WIDGET (page ()), "jobs_group"));
   atelier_ui_save_screenshot (GTK_WINDOW (window), "faceid-done");
   for (guint i = 0; i < texts_seen->len; i++)
     g_test_message ("row said: %s", (char *) g_ptr_array_index (texts_seen, i));
@@ -423,7 +412,7 @@ test_empty_prompt (void)
   g_assert_true (gtk_widget_has_css_class (atelier_faceid_form_get_field_widget (form (), "prompt"), "error"));
   g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", FAL_SUBMIT), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (atelier_faceid_page_get_jobs (page ()))), ==, 0);
-  scroll_to (find_id (GTK_WIDGET (page ()), "face_group"));
+  scroll_to (atelier_ui_get_by_id (GTK_WIDGET (page ()), "face_group"));
   atelier_ui_save_screenshot (GTK_WINDOW (window), "faceid-prompt-error");
 
   /* Typing clears it */
@@ -452,7 +441,7 @@ test_corrupt (void)
   g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), atelier_faceid_faces_get_problem (faces (), 0)));
   g_assert_false (generate_enabled ());
   g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), "Remove the photos that cannot be used."));
-  scroll_to (find_id (GTK_WIDGET (page ()), "face_group"));
+  scroll_to (atelier_ui_get_by_id (GTK_WIDGET (page ()), "face_group"));
   atelier_ui_save_screenshot (GTK_WINDOW (window), "faceid-corrupt");
 
   /* A good photo beside it does not help; removing the bad one does. */
@@ -543,10 +532,10 @@ test_faceid_tunes (void)
   g_assert_cmpint (id, >, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
   atelier_test_wait_until (!atelier_faceid_page_get_loading_tunes (page ()), WAIT_MS);
-  g_assert_null (atelier_ui_find_labelled (find_id (GTK_WIDGET (page ()), "tunes_list"),
+  g_assert_null (atelier_ui_find_labelled (atelier_ui_get_by_id (GTK_WIDGET (page ()), "tunes_list"),
                                            ADW_TYPE_ACTION_ROW, "Plain Tune"));
   {
-    GtkWidget *list = find_id (GTK_WIDGET (page ()), "tunes_list");
+    GtkWidget *list = atelier_ui_get_by_id (GTK_WIDGET (page ()), "tunes_list");
 
     for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
       g_test_message ("tunes child %s visible %d mapped %d", G_OBJECT_TYPE_NAME (c), gtk_widget_get_visible (c), gtk_widget_get_mapped (c));
@@ -877,7 +866,7 @@ test_huge_image (void)
   g_assert_nonnull (strstr (problem, "30000 × 30000"));
   g_assert_true (atelier_ui_shows_text (GTK_WIDGET (page ()), problem));
   g_assert_false (generate_enabled ());
-  scroll_to (find_id (GTK_WIDGET (page ()), "face_group"));
+  scroll_to (atelier_ui_get_by_id (GTK_WIDGET (page ()), "face_group"));
   atelier_ui_save_screenshot (GTK_WINDOW (window), "faceid-huge");
 }
 
@@ -902,7 +891,7 @@ test_picture_opens_gallery (void)
 
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (atelier_ui_find_by_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK))),
                    ==, "gallery");
-  dropdown = GTK_DROP_DOWN (find_id (gallery, "tune_dropdown"));
+  dropdown = GTK_DROP_DOWN (atelier_ui_get_by_id (gallery, "tune_dropdown"));
   g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 1);
   g_assert_cmpstr (atelier_prompts_model_get_source (_atelier_gallery_page_get_model (ATELIER_GALLERY_PAGE (gallery))),
                    ==, ATELIER_PROMPT_SOURCE_FACEID_FAL);

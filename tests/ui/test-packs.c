@@ -48,17 +48,6 @@ page (void)
   return ATELIER_PACKS_PAGE (_atelier_window_get_page (window, "packs"));
 }
 
-static GtkWidget *
-find_id (GtkWidget  *root,
-         const char *id)
-{
-  GtkWidget *widget = atelier_ui_find_by_id (root, id);
-
-  if (widget == NULL)
-    g_error ("No “%s”", id);
-  return widget;
-}
-
 /* Reloads the packs and waits for them and their prompts. */
 static void
 reload (void)
@@ -84,7 +73,7 @@ static GtkWidget *
 find_row (const char *list_id,
           const char *title)
 {
-  return atelier_ui_find_labelled (find_id (GTK_WIDGET (page ()), list_id), ADW_TYPE_ACTION_ROW, title);
+  return atelier_ui_find_labelled (atelier_ui_get_by_id (GTK_WIDGET (page ()), list_id), ADW_TYPE_ACTION_ROW, title);
 }
 
 static const char *
@@ -116,7 +105,7 @@ shown_titles (GListModel *model)
 static char *
 row_titles (const char *list_id)
 {
-  GtkListBox *list = GTK_LIST_BOX (find_id (GTK_WIDGET (page ()), list_id));
+  GtkListBox *list = GTK_LIST_BOX (atelier_ui_get_by_id (GTK_WIDGET (page ()), list_id));
   g_autoptr(GString) text = g_string_new (NULL);
   GtkListBoxRow *row;
 
@@ -159,7 +148,7 @@ static GtkWidget *
 dialog_row (AtelierPackRunDialog *dialog,
             const char           *title)
 {
-  GtkWidget *row = atelier_ui_find_labelled (find_id (GTK_WIDGET (dialog), "tunes_list"), ADW_TYPE_ACTION_ROW, title);
+  GtkWidget *row = atelier_ui_find_labelled (atelier_ui_get_by_id (GTK_WIDGET (dialog), "tunes_list"), ADW_TYPE_ACTION_ROW, title);
 
   if (row == NULL)
     g_error ("No tune “%s” in the dialog", title);
@@ -180,7 +169,7 @@ choose (AtelierPackRunDialog *dialog,
 static const char *
 summary (AtelierPackRunDialog *dialog)
 {
-  return gtk_label_get_label (GTK_LABEL (find_id (GTK_WIDGET (dialog), "summary_label")));
+  return gtk_label_get_label (GTK_LABEL (atelier_ui_get_by_id (GTK_WIDGET (dialog), "summary_label")));
 }
 
 /* The confirmation shown over the dialog or the window. */
@@ -326,8 +315,8 @@ test_browser (void)
 {
   g_autofree char *titles = NULL;
   AtelierAstriaClient *client = atelier_session_get_astria_client (session);
-  GtkWidget *sort = find_id (GTK_WIDGET (page ()), "sort_dropdown");
-  GtkWidget *search = find_id (GTK_WIDGET (page ()), "search_entry");
+  GtkWidget *sort = atelier_ui_get_by_id (GTK_WIDGET (page ()), "sort_dropdown");
+  GtkWidget *search = atelier_ui_get_by_id (GTK_WIDGET (page ()), "search_entry");
   GtkWidget *row;
   gint64 tune_id;
 
@@ -421,13 +410,13 @@ test_browser (void)
   /* A pack's page: the same facts, its prompts, its liked count. */
   open_pack ("gallery_list", "Fantasy portraits");
   {
-    GtkWidget *view = find_id (GTK_WIDGET (page ()), "pack_view");
+    GtkWidget *view = atelier_ui_get_by_id (GTK_WIDGET (page ()), "pack_view");
 
-    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_id (view, "base_label"))), ==, "Flux1.dev");
-    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_id (view, "model_type_label"))), ==, "LoRA");
-    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_id (view, "likes_label"))), ==, "1");
-    g_assert_nonnull (atelier_ui_find_labelled (find_id (view, "prices_list"), ADW_TYPE_ACTION_ROW, "man"));
-    g_assert_nonnull (atelier_ui_find_labelled (find_id (view, "prompts_list"), ADW_TYPE_ACTION_ROW,
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (atelier_ui_get_by_id (view, "base_label"))), ==, "Flux1.dev");
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (atelier_ui_get_by_id (view, "model_type_label"))), ==, "LoRA");
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (atelier_ui_get_by_id (view, "likes_label"))), ==, "1");
+    g_assert_nonnull (atelier_ui_find_labelled (atelier_ui_get_by_id (view, "prices_list"), ADW_TYPE_ACTION_ROW, "man"));
+    g_assert_nonnull (atelier_ui_find_labelled (atelier_ui_get_by_id (view, "prompts_list"), ADW_TYPE_ACTION_ROW,
                                                 "{{token}} {{class}} as a space explorer on Mars, cinematic, 35mm"));
     assert_all_named (view);
     atelier_ui_save_screenshot (GTK_WINDOW (window), "pack-page");
@@ -436,8 +425,8 @@ test_browser (void)
   /* A pack with no prompts says so. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "packs.back", NULL));
   open_pack ("my_list", "Salt & <b>Pepper</b>");
-  g_assert_true (atelier_ui_shows_text (find_id (GTK_WIDGET (page ()), "pack_view"), "This pack has no prompts"));
-  g_assert_true (atelier_ui_shows_text (find_id (GTK_WIDGET (page ()), "pack_view"), "The pack lists no prices"));
+  g_assert_true (atelier_ui_shows_text (atelier_ui_get_by_id (GTK_WIDGET (page ()), "pack_view"), "This pack has no prompts"));
+  g_assert_true (atelier_ui_shows_text (atelier_ui_get_by_id (GTK_WIDGET (page ()), "pack_view"), "The pack lists no prices"));
   atelier_ui_save_screenshot (GTK_WINDOW (window), "pack-page-empty");
 }
 
@@ -477,7 +466,7 @@ test_run_on_tunes (void)
   g_assert_true (g_str_has_suffix (row_subtitle (dialog_row (dialog, "Ada")), " · $1.00"));
   g_assert_true (g_str_has_suffix (row_subtitle (dialog_row (dialog, "Alan")), " · $2.00"));
   g_assert_cmpstr (summary (dialog), ==, "Choose the tunes to run the pack on");
-  g_assert_false (gtk_widget_is_sensitive (find_id (GTK_WIDGET (dialog), "send_button")));
+  g_assert_false (gtk_widget_is_sensitive (atelier_ui_get_by_id (GTK_WIDGET (dialog), "send_button")));
 
   /* One price: N × $X = $Y; two prices: the sum per price. */
   choose (dialog, "Ada");
@@ -520,9 +509,9 @@ test_run_on_tunes (void)
   g_assert_cmpint (atelier_pack_run_find_tune (run, eve), >=, 0);
   g_assert_cmpint (atelier_pack_run_find_tune (run, alan), >=, 0);
   g_assert_cmpuint (count_other_windows (), ==, windows_before + 1);
-  atelier_test_wait_until (gtk_list_box_get_row_at_index (GTK_LIST_BOX (find_id (GTK_WIDGET (page ()), "runs_list")), 0) != NULL,
+  atelier_test_wait_until (gtk_list_box_get_row_at_index (GTK_LIST_BOX (atelier_ui_get_by_id (GTK_WIDGET (page ()), "runs_list")), 0) != NULL,
                            WAIT_MS);
-  row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (find_id (GTK_WIDGET (page ()), "runs_list")), 0));
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (atelier_ui_get_by_id (GTK_WIDGET (page ()), "runs_list")), 0));
   g_assert_cmpstr (row_subtitle (row), ==, "3 tunes: Eve, Alan, Ada");
   /* The prompts were made, each a copy of a pack prompt. */
   {
@@ -532,7 +521,7 @@ test_run_on_tunes (void)
     g_assert_cmpint (atelier_prompt_get_orig_prompt_id (g_ptr_array_index (prompts, 0)), !=, 0);
   }
   {
-    GtkScrolledWindow *scrolled = GTK_SCROLLED_WINDOW (find_id (find_id (GTK_WIDGET (page ()), "pack_view"), "scrolled_window"));
+    GtkScrolledWindow *scrolled = GTK_SCROLLED_WINDOW (atelier_ui_get_by_id (atelier_ui_get_by_id (GTK_WIDGET (page ()), "pack_view"), "scrolled_window"));
     GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
 
     atelier_ui_spin (100);
@@ -569,23 +558,23 @@ test_create_tune (void)
   g_assert_cmpint (atelier_pack_get_id (atelier_tune_editor_get_pack (editor)), ==, CORPORATE_ID);
   g_assert_cmpstr (atelier_draft_get_string (atelier_tune_editor_get_draft (editor), "pack") != NULL ? "kept" : NULL,
                    ==, "kept");
-  g_assert_true (atelier_ui_is_shown (find_id (GTK_WIDGET (editor), "pack_group")));
-  g_assert_false (atelier_ui_is_shown (find_id (GTK_WIDGET (editor), "model_group")));
-  g_assert_false (atelier_ui_is_shown (find_id (GTK_WIDGET (editor), "training_group")));
+  g_assert_true (atelier_ui_is_shown (atelier_ui_get_by_id (GTK_WIDGET (editor), "pack_group")));
+  g_assert_false (atelier_ui_is_shown (atelier_ui_get_by_id (GTK_WIDGET (editor), "model_group")));
+  g_assert_false (atelier_ui_is_shown (atelier_ui_get_by_id (GTK_WIDGET (editor), "training_group")));
 
   /* Only the classes the pack prices, with their price. */
-  class_row = ADW_COMBO_ROW (find_id (GTK_WIDGET (editor), "class_row"));
+  class_row = ADW_COMBO_ROW (atelier_ui_get_by_id (GTK_WIDGET (editor), "class_row"));
   classes = adw_combo_row_get_model (class_row);
   g_assert_cmpuint (g_list_model_get_n_items (classes), ==, 2);
   g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (classes), 0), ==, "man — $2.00");
   g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (classes), 1), ==, "woman — $1.00");
   adw_combo_row_set_selected (class_row, 1);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_id (GTK_WIDGET (editor), "price_label"))), ==, "$1.00");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (atelier_ui_get_by_id (GTK_WIDGET (editor), "price_label"))), ==, "$1.00");
   adw_combo_row_set_selected (class_row, 0);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_id (GTK_WIDGET (editor), "price_label"))), ==, "$2.00");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (atelier_ui_get_by_id (GTK_WIDGET (editor), "price_label"))), ==, "$2.00");
   adw_combo_row_set_selected (class_row, 1);
 
-  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (editor), "title_row")), "Packy");
+  gtk_editable_set_text (GTK_EDITABLE (atelier_ui_get_by_id (GTK_WIDGET (editor), "title_row")), "Packy");
   for (guint i = 0; i < 4; i++)
     {
       g_autofree char *name = g_strdup_printf ("packy-%u.jpg", i);
@@ -596,8 +585,8 @@ test_create_tune (void)
   atelier_picker_add_files (atelier_tune_editor_get_picker (editor), files);
   atelier_test_wait_until (atelier_photo_list_get_n_analyzing (photos) == 0 &&
                            atelier_photo_list_get_n_inspecting (photos) == 0, WAIT_MS);
-  atelier_test_wait_until (gtk_widget_is_sensitive (find_id (GTK_WIDGET (editor), "submit_button")), WAIT_MS);
-  assert_all_named (find_id (GTK_WIDGET (editor), "pack_group"));
+  atelier_test_wait_until (gtk_widget_is_sensitive (atelier_ui_get_by_id (GTK_WIDGET (editor), "submit_button")), WAIT_MS);
+  assert_all_named (atelier_ui_get_by_id (GTK_WIDGET (editor), "pack_group"));
   atelier_ui_save_screenshot (GTK_WINDOW (window), "editor-pack-mode");
 
   /* The price asked before anything is sent; Cancel sends nothing. */
@@ -660,7 +649,7 @@ submit_pack_tune (AtelierTuneEditor *editor)
 {
   AdwMessageDialog *message;
 
-  atelier_test_wait_until (gtk_widget_is_sensitive (find_id (GTK_WIDGET (editor), "submit_button")), WAIT_MS);
+  atelier_test_wait_until (gtk_widget_is_sensitive (atelier_ui_get_by_id (GTK_WIDGET (editor), "submit_button")), WAIT_MS);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.submit", NULL));
   message = wait_message (NULL);
   if (!g_str_has_prefix (adw_message_dialog_get_heading (message), "Create Tune for "))
@@ -695,7 +684,7 @@ test_create_tune_504 (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "packs.create-tune", NULL));
   atelier_test_wait_until (atelier_tunes_page_get_editor (tunes) != NULL, WAIT_MS);
   editor = atelier_tunes_page_get_editor (tunes);
-  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (editor), "title_row")), "Gatepack");
+  gtk_editable_set_text (GTK_EDITABLE (atelier_ui_get_by_id (GTK_WIDGET (editor), "title_row")), "Gatepack");
   for (guint i = 0; i < 4; i++)
     {
       g_autofree char *name = g_strdup_printf ("gate-%u.jpg", i);
@@ -719,13 +708,13 @@ test_create_tune_504 (void)
   atelier_sandbox_server_add_fault (sandbox, &plain_504);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "packs.create-tune", NULL));
   atelier_test_wait_until (g_strcmp0 (atelier_tunes_page_get_view (tunes), "editor") == 0, WAIT_MS);
-  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (editor), "title_row")), "Gatepack again");
+  gtk_editable_set_text (GTK_EDITABLE (atelier_ui_get_by_id (GTK_WIDGET (editor), "title_row")), "Gatepack again");
   atelier_picker_add_files (atelier_tune_editor_get_picker (editor), files);
   atelier_test_wait_until (atelier_photo_list_get_n_analyzing (photos) == 0 &&
                            atelier_photo_list_get_n_inspecting (photos) == 0, WAIT_MS);
   submit_pack_tune (editor);
   g_assert_cmpstr (atelier_tunes_page_get_view (tunes), ==, "editor");
-  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (find_id (GTK_WIDGET (editor), "error_revealer"))));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (atelier_ui_get_by_id (GTK_WIDGET (editor), "error_revealer"))));
   g_assert_nonnull (atelier_tune_editor_get_pack (editor));
   g_assert_cmpuint (atelier_photo_list_get_n_photos (photos), ==, 4);
 
@@ -748,7 +737,7 @@ test_leave_pack (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "packs.create-tune", NULL));
   atelier_test_wait_until (atelier_tunes_page_get_editor (tunes) != NULL, WAIT_MS);
   editor = atelier_tunes_page_get_editor (tunes);
-  class_row = ADW_COMBO_ROW (find_id (GTK_WIDGET (editor), "class_row"));
+  class_row = ADW_COMBO_ROW (atelier_ui_get_by_id (GTK_WIDGET (editor), "class_row"));
   adw_combo_row_set_selected (class_row, 0);   /* man */
 
   /* Kept in the draft: filled again from it (as after a restart), the
@@ -764,8 +753,8 @@ test_leave_pack (void)
   g_assert_null (atelier_draft_get_string (atelier_tune_editor_get_draft (editor), "pack"));
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (class_row)), ==, 9);
   g_assert_cmpuint (adw_combo_row_get_selected (class_row), ==, 0);   /* "Man" */
-  g_assert_true (atelier_ui_is_shown (find_id (GTK_WIDGET (editor), "model_group")));
-  g_assert_false (atelier_ui_is_shown (find_id (GTK_WIDGET (editor), "pack_group")));
+  g_assert_true (atelier_ui_is_shown (atelier_ui_get_by_id (GTK_WIDGET (editor), "model_group")));
+  g_assert_false (atelier_ui_is_shown (atelier_ui_get_by_id (GTK_WIDGET (editor), "pack_group")));
 }
 
 /* A theme: the text, the options, the exact body, the run listed. */
@@ -782,24 +771,24 @@ test_theme (void)
 
   atelier_sandbox_server_clear_requests (sandbox);
   dialog = open_run_dialog ("packs.run-theme");
-  g_assert_true (atelier_ui_is_shown (find_id (GTK_WIDGET (dialog), "theme_row")));
+  g_assert_true (atelier_ui_is_shown (atelier_ui_get_by_id (GTK_WIDGET (dialog), "theme_row")));
 
   choose (dialog, "Ada");
   choose (dialog, "Alan");
   /* No theme, no run. */
-  g_assert_false (gtk_widget_is_sensitive (find_id (GTK_WIDGET (dialog), "send_button")));
-  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (dialog), "theme_row")), "  Film noir ");
-  g_assert_true (gtk_widget_is_sensitive (find_id (GTK_WIDGET (dialog), "send_button")));
+  g_assert_false (gtk_widget_is_sensitive (atelier_ui_get_by_id (GTK_WIDGET (dialog), "send_button")));
+  gtk_editable_set_text (GTK_EDITABLE (atelier_ui_get_by_id (GTK_WIDGET (dialog), "theme_row")), "  Film noir ");
+  g_assert_true (gtk_widget_is_sensitive (atelier_ui_get_by_id (GTK_WIDGET (dialog), "send_button")));
   g_assert_cmpstr (summary (dialog), ==, "2 tunes × 10 prompts = 20 prompts. The API documents no price for themes.");
 
-  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (find_id (GTK_WIDGET (dialog), "options_row")), TRUE);
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_id (GTK_WIDGET (dialog), "options_row")), TRUE);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_id (GTK_WIDGET (dialog), "num_images_spin")), 2);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_id (GTK_WIDGET (dialog), "width_spin")), 512);
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (atelier_ui_get_by_id (GTK_WIDGET (dialog), "options_row")), TRUE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (atelier_ui_get_by_id (GTK_WIDGET (dialog), "options_row")), TRUE);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (atelier_ui_get_by_id (GTK_WIDGET (dialog), "num_images_spin")), 2);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (atelier_ui_get_by_id (GTK_WIDGET (dialog), "width_spin")), 512);
   /* Typed, not a multiple of 8: snapped. */
-  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (dialog), "height_spin")), "770");
-  gtk_spin_button_update (GTK_SPIN_BUTTON (find_id (GTK_WIDGET (dialog), "height_spin")));
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_id (GTK_WIDGET (dialog), "height_spin"))), ==, 768);
+  gtk_editable_set_text (GTK_EDITABLE (atelier_ui_get_by_id (GTK_WIDGET (dialog), "height_spin")), "770");
+  gtk_spin_button_update (GTK_SPIN_BUTTON (atelier_ui_get_by_id (GTK_WIDGET (dialog), "height_spin")));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (atelier_ui_get_by_id (GTK_WIDGET (dialog), "height_spin"))), ==, 768);
   assert_all_named (GTK_WIDGET (dialog));
   atelier_ui_save_screenshot (GTK_WINDOW (dialog), "theme-dialog");
 
@@ -834,7 +823,7 @@ test_theme (void)
     g_assert_cmpint (atelier_pack_run_get_kind (g_ptr_array_index (themes, 0)), ==, ATELIER_PACK_RUN_THEME);
   }
   {
-    GtkWidget *scrolled = atelier_ui_find_by_type (find_id (GTK_WIDGET (page ()), "list_scroller"), GTK_TYPE_SCROLLED_WINDOW);
+    GtkWidget *scrolled = atelier_ui_find_by_type (atelier_ui_get_by_id (GTK_WIDGET (page ()), "list_scroller"), GTK_TYPE_SCROLLED_WINDOW);
     GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
 
     atelier_ui_spin (100);
@@ -866,7 +855,7 @@ test_forbidden (void)
   respond (wait_message ("Run the Pack for $2.50?"), "run");
   atelier_test_wait_until (!atelier_pack_run_dialog_get_busy (dialog), WAIT_MS);
 
-  error_label = find_id (GTK_WIDGET (dialog), "error_label");
+  error_label = atelier_ui_get_by_id (GTK_WIDGET (dialog), "error_label");
   atelier_test_wait_until (atelier_ui_is_shown (error_label), WAIT_MS);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (error_label)), ==,
                    "Astria refused it: This pack is not available to your account");
@@ -895,10 +884,10 @@ test_no_ready_tunes (void)
 
   open_pack ("gallery_list", "Corporate headshots");
   dialog = open_run_dialog ("packs.run-pack");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (find_id (GTK_WIDGET (dialog), "stack"))), ==, "empty");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (atelier_ui_get_by_id (GTK_WIDGET (dialog), "stack"))), ==, "empty");
   g_assert_true (atelier_ui_shows_text (GTK_WIDGET (dialog), "No Ready Tunes"));
   g_assert_true (atelier_ui_shows_text (GTK_WIDGET (dialog), "the branch “fast” makes a free test tune"));
-  g_assert_false (gtk_widget_is_sensitive (find_id (GTK_WIDGET (dialog), "send_button")));
+  g_assert_false (gtk_widget_is_sensitive (atelier_ui_get_by_id (GTK_WIDGET (dialog), "send_button")));
   assert_all_named (GTK_WIDGET (dialog));
   atelier_ui_save_screenshot (GTK_WINDOW (dialog), "run-no-tunes");
 
@@ -906,7 +895,7 @@ test_no_ready_tunes (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "run.go-to-tunes", NULL));
   atelier_test_wait_until (atelier_ui_find_toplevel (ATELIER_TYPE_PACK_RUN_DIALOG) == NULL, WAIT_MS);
   g_assert_true (_atelier_window_get_page (window, "tunes") ==
-                 adw_view_stack_get_visible_child (ADW_VIEW_STACK (find_id (GTK_WIDGET (window), "view_stack"))));
+                 adw_view_stack_get_visible_child (ADW_VIEW_STACK (atelier_ui_get_by_id (GTK_WIDGET (window), "view_stack"))));
 }
 
 /* A pack that lists no prices: any trained tune can be chosen, and the
@@ -939,9 +928,9 @@ test_unknown_price (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "packs.create-tune", NULL));
   atelier_test_wait_until (atelier_tunes_page_get_editor (tunes) != NULL, WAIT_MS);
   editor = atelier_tunes_page_get_editor (tunes);
-  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (find_id (GTK_WIDGET (editor), "class_row")))),
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (atelier_ui_get_by_id (GTK_WIDGET (editor), "class_row")))),
                     ==, 9);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_id (GTK_WIDGET (editor), "price_label"))), ==, "Not known");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (atelier_ui_get_by_id (GTK_WIDGET (editor), "price_label"))), ==, "Not known");
   g_assert_cmpuint (atelier_sandbox_server_count_requests (sandbox, "POST", "/p/"), ==, 0);
 }
 
@@ -954,8 +943,8 @@ test_prompts_from_run (void)
     .method = "GET", .path = "/packs/", .kind = ATELIER_SANDBOX_FAULT_STATUS, .status = 404,
   };
   AtelierPackRunDialog *dialog;
-  GtkWidget *view = find_id (GTK_WIDGET (page ()), "pack_view");
-  GtkListBox *prompts_list = GTK_LIST_BOX (find_id (view, "prompts_list"));
+  GtkWidget *view = atelier_ui_get_by_id (GTK_WIDGET (page ()), "pack_view");
+  GtkListBox *prompts_list = GTK_LIST_BOX (atelier_ui_get_by_id (view, "prompts_list"));
 
   atelier_sandbox_server_seed_tune (sandbox, "Ada", "woman", TRUE);
   atelier_sandbox_server_add_fault (sandbox, &fault);
@@ -1032,9 +1021,9 @@ test_unreadable_run (void)
   g_assert_true (strlen (row_subtitle (row)) > 0);
   button = atelier_ui_find_by_type (row, GTK_TYPE_BUTTON);
   g_assert_nonnull (button);
-  assert_all_named (find_id (GTK_WIDGET (page ()), "themes_list"));
+  assert_all_named (atelier_ui_get_by_id (GTK_WIDGET (page ()), "themes_list"));
   {
-    GtkWidget *scrolled = atelier_ui_find_by_type (find_id (GTK_WIDGET (page ()), "list_scroller"), GTK_TYPE_SCROLLED_WINDOW);
+    GtkWidget *scrolled = atelier_ui_find_by_type (atelier_ui_get_by_id (GTK_WIDGET (page ()), "list_scroller"), GTK_TYPE_SCROLLED_WINDOW);
     GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
 
     atelier_ui_spin (100);
